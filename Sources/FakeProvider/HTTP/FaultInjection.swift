@@ -1,0 +1,84 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Runs an API request through whatever fault is queued for its endpoint.
+///
+/// Only `delay` and `drop_after_commit` do the request's work; every other
+/// mode fails before the provider's state changes, so a client that survives
+/// them must still hold a working token.
+enum FaultInjection {
+    static let hugeBodyBytes = 16 * 1024 * 1024
+
+    static func respond(
+        to endpoint: FaultEndpoint,
+        state: ProviderState,
+        context: FakeRequestContext,
+        work: () async -> FakeReply
+    ) async throws -> Response {
+        guard let fault = await state.takeFault(for: endpoint) else {
+            return try await finish(await work(), state: state)
+        }
+        switch fault.mode {
+        case .status:
+            return statusReply(fault.status).response
+        case .delay:
+            try await Task.sleep(for: .milliseconds(fault.delayMilliseconds))
+            return try await finish(await work(), state: state)
+        case .drop:
+            return await dropConnection(context)
+        case .dropAfterCommit:
+            _ = await work()
+            return await dropConnection(context)
+        case .garbage:
+            var headers: HTTPFields = [.contentType: "application/json"]
+            headers[.cacheControl] = "no-store"
+            let bytes: [UInt8] = Array(#"{"access_token": "#.utf8) + [0xFF, 0xFE, 0x00, 0x7B] + Array("]]<html>".utf8)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        case .huge:
+            return hugeResponse()
+        }
+    }
+
+    private static func finish(_ reply: FakeReply, state: ProviderState) async throws -> Response {
+        if reply.isRejection { await state.countRejected() }
+        return reply.response
+    }
+
+    /// An error status with a plausible body; 429 carries Frame.io's rate-limit headers.
+    static func statusReply(_ status: Int) -> FakeReply {
+        if status == 401 { return .notAuthorized }
+        let httpStatus = HTTPResponse.Status(code: status)
+        var reply = FakeReply.json(StatusBody(code: status, message: httpStatus.reasonPhrase), status: httpStatus)
+        if status == 429 {
+            reply.headers[HTTPField.Name("x-ratelimit-limit")!] = "100"
+            reply.headers[HTTPField.Name("x-ratelimit-remaining")!] = "0"
+            reply.headers[HTTPField.Name("x-ratelimit-window")!] = "60000"
+        }
+        return reply
+    }
+
+    struct StatusBody: Encodable { let code: Int; let message: String }
+
+    /// Close the TCP connection mid-exchange. The returned response is never seen:
+    /// Hummingbird's write fails on the closed channel.
+    private static func dropConnection(_ context: FakeRequestContext) async -> Response {
+        try? await context.channel.close()
+        return Response(status: .internalServerError)
+    }
+
+    /// A chunked 200 that starts like a token response and never ends sensibly.
+    private static func hugeResponse() -> Response {
+        let chunkSize = 64 * 1024
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: #"{"access_token": ""#))
+                let chunk = ByteBuffer(repeating: UInt8(ascii: "A"), count: chunkSize)
+                for _ in 0..<(hugeBodyBytes / chunkSize) { try await writer.write(chunk) }
+                try await writer.finish(nil)
+            }
+        )
+    }
+}

@@ -1,0 +1,32 @@
+/// The API endpoints a fault can be aimed at (`endpoint` of `POST /_fake/faults`).
+public enum FaultEndpoint: String, Codable, Sendable, CaseIterable {
+    case token
+    case deviceCode = "device_code"
+    case revoke
+    case devicesMe = "devices_me"
+    case heartbeat
+}
+
+/// How a faulted request fails (`mode` of `POST /_fake/faults`).
+public enum FaultMode: String, Codable, Sendable, CaseIterable {
+    /// Answer `status` without doing the work (429 carries `x-ratelimit-*`).
+    case status
+    /// Wait `delay_ms`, then do the work and answer normally.
+    case delay
+    /// Close the connection without doing the work or answering.
+    case drop
+    /// Do the work (e.g. rotate the refresh token), then close without answering:
+    /// the response that was lost on the way back.
+    case dropAfterCommit = "drop_after_commit"
+    /// Answer 200 with a body that is not JSON, without doing the work.
+    case garbage
+    /// Answer 200 with a 16 MiB body, without doing the work.
+    case huge
+}
+
+/// One queued failure.
+struct Fault: Sendable, Equatable {
+    var mode: FaultMode
+    var status: Int
+    var delayMilliseconds: Int
+}

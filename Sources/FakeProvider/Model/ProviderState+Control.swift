@@ -1,0 +1,36 @@
+/// What the test-control API (`/_fake/…`) does to the world.
+extension ProviderState {
+    /// Every live access token expires now (refresh tokens keep working).
+    func expireAllAccessTokens() -> Int {
+        let now = clock.now()
+        var expired = 0
+        for (id, auth) in authorizations where !auth.revoked && auth.accessExpiresAt > now {
+            authorizations[id]?.accessExpiresAt = now
+            expired += 1
+        }
+        return expired
+    }
+
+    /// Revoke every authorization, as if each user disconnected their device.
+    func revokeAllAuthorizations() -> Int {
+        var revoked = 0
+        for (id, auth) in authorizations where !auth.revoked {
+            authorizations[id]?.revoked = true
+            revoked += 1
+        }
+        return revoked
+    }
+
+    func enqueue(_ fault: Fault, on endpoint: FaultEndpoint, count: Int) {
+        faults[endpoint, default: []].append(contentsOf: Array(repeating: fault, count: count))
+    }
+
+    /// The fault the next request to `endpoint` must suffer, if any is queued.
+    func takeFault(for endpoint: FaultEndpoint) -> Fault? {
+        guard var queue = faults[endpoint], !queue.isEmpty else { return nil }
+        let fault = queue.removeFirst()
+        faults[endpoint] = queue
+        counters.faultsInjected += 1
+        return fault
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Logging
+
+/// Everything the fake provider remembers, behind one actor so that every
+/// request sees a consistent world: device codes, authorizations and their
+/// token indexes, queued faults and the counters of `/_fake/stats`.
+///
+/// The grant logic lives in extensions, one file per concern
+/// (`ProviderState+DeviceCode.swift`, `+Token`, `+Revoke`, `+Bearer`, `+Control`).
+public actor ProviderState {
+    let configuration: FakeProviderConfiguration
+    let clock: any FakeClock
+    let logger: Logger
+
+    /// Pending device codes, by device code.
+    var pendingCodes: [String: PendingDeviceCode] = [:]
+    /// Authorizations by id, and the indexes a real server keeps to find them.
+    var authorizations: [String: Authorization] = [:]
+    var authorizationByAccessToken: [String: String] = [:]
+    var authorizationByRefreshToken: [String: String] = [:]
+    /// Refresh tokens already exchanged once: presenting one again is reuse.
+    var rotatedRefreshTokens: [String: String] = [:]
+    /// A stable device id per client_id, as `devices/me` reports it.
+    var deviceIDs: [String: String] = [:]
+    let projectID = UUID().uuidString.lowercased()
+
+    var faults: [FaultEndpoint: [Fault]] = [:]
+    var counters = FakeProviderStats()
+
+    public init(configuration: FakeProviderConfiguration, clock: any FakeClock, logger: Logger) {
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public var stats: FakeProviderStats { counters }
+
+    func clientSecretMatches(_ presented: String) -> Bool {
+        // Compare every byte so the answer time does not leak the secret's prefix.
+        let a = Array(presented.utf8), b = Array(configuration.clientSecret.utf8)
+        var difference = a.count ^ b.count
+        for i in 0..<min(a.count, b.count) { difference |= Int(a[i] ^ b[i]) }
+        return difference == 0
+    }
+
+    func countRejected() { counters.rejectedRequests += 1 }
+    func countMissingClientVersion() { counters.requestsWithoutClientVersion += 1 }
+}

@@ -1,0 +1,150 @@
+import AsyncHTTPClient
+import FakeProvider
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// One fake provider on a real loopback port, with a clock the test drives,
+/// and a real HTTP client to talk to it.
+struct FakeHarness: Sendable {
+    let baseURL: String
+    let clock: ManualClock
+    let configuration: FakeProviderConfiguration
+
+    static let clientID = "test-camera-0001"
+    static let defaultHeaders = [("x-client-version", "2.0.0")]
+
+    var secret: String { configuration.clientSecret }
+}
+
+/// Starts a fake provider on 127.0.0.1:0, runs `body` against it, and shuts it down.
+func withFakeProvider(
+    _ configure: (inout FakeProviderConfiguration) -> Void = { _ in },
+    _ body: (FakeHarness) async throws -> Void
+) async throws {
+    var configuration = FakeProviderConfiguration()
+    configure(&configuration)
+    let clock = ManualClock()
+    var logger = Logger(label: "fake-provider-test")
+    logger.logLevel = .warning
+    let provider = FakeProvider(configuration: configuration, clock: clock, logger: logger)
+    let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+    let app = provider.makeApplication(port: 0) { port in portContinuation.yield(port) }
+    let group = ServiceGroup(services: [app], logger: logger)
+
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw HarnessError.serverDidNotStart }
+        let harness = FakeHarness(baseURL: "http://127.0.0.1:\(port)", clock: clock, configuration: configuration)
+        do {
+            try await body(harness)
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+    }
+}
+
+enum HarnessError: Error { case serverDidNotStart, unexpectedReply(Int, String) }
+
+/// What came back, read whole (capped).
+struct TestResponse: Sendable {
+    let status: Int
+    let headers: [(String, String)]
+    let body: [UInt8]
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+
+    /// The body as a JSON object; nil when it is not one.
+    var json: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+    }
+
+    /// `error` of an OAuth error body.
+    var oauthError: String? { json?["error"] as? String }
+
+    func string(_ key: String) -> String? { json?[key] as? String }
+    func int(_ key: String) -> Int? { json?[key] as? Int }
+}
+
+extension FakeHarness {
+    static let maxTestBody = 32 * 1024 * 1024
+
+    func send(
+        _ method: HTTPMethod, _ path: String,
+        headers: [(String, String)] = defaultHeaders,
+        body: [UInt8]? = nil,
+        timeout: TimeAmount = .seconds(10)
+    ) async throws -> TestResponse {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let collected = try await response.body.collect(upTo: Self.maxTestBody)
+        return TestResponse(
+            status: Int(response.status.code),
+            headers: response.headers.map { ($0.name, $0.value) },
+            body: Array(buffer: collected)
+        )
+    }
+
+    func postForm(
+        _ path: String, _ fields: [(String, String)],
+        headers: [(String, String)] = defaultHeaders, timeout: TimeAmount = .seconds(10)
+    ) async throws -> TestResponse {
+        try await send(.POST, path, headers: headers + [("content-type", "application/x-www-form-urlencoded")],
+                       body: Array(formEncode(fields).utf8), timeout: timeout)
+    }
+
+    func postMultipart(_ path: String, _ fields: [(String, String)]) async throws -> TestResponse {
+        let boundary = "----deviceauth-test-boundary"
+        var body = ""
+        for (name, value) in fields {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body += "--\(boundary)--\r\n"
+        return try await send(.POST, path, headers: Self.defaultHeaders + [("content-type", "multipart/form-data; boundary=\(boundary)")],
+                              body: Array(body.utf8))
+    }
+
+    func postJSON(_ path: String, _ json: String, headers: [(String, String)] = defaultHeaders) async throws -> TestResponse {
+        try await send(.POST, path, headers: headers + [("content-type", "application/json")], body: Array(json.utf8))
+    }
+
+    func get(_ path: String, bearer: String? = nil) async throws -> TestResponse {
+        try await send(.GET, path, headers: Self.defaultHeaders + (bearer.map { [("authorization", "Bearer \($0)")] } ?? []))
+    }
+
+    /// Calls a `/_fake/` control endpoint and insists it succeeded.
+    @discardableResult
+    func control(_ path: String, _ json: String = "{}") async throws -> TestResponse {
+        let response = try await postJSON("/_fake/" + path, json, headers: [])
+        guard response.status == 200 else { throw HarnessError.unexpectedReply(response.status, response.text) }
+        return response
+    }
+
+    func stats() async throws -> FakeProviderStats {
+        let response = try await send(.GET, "/_fake/stats", headers: [])
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(FakeProviderStats.self, from: Data(response.body))
+    }
+}
+
+func formEncode(_ fields: [(String, String)]) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    return fields.map { name, value in
+        let encode = { (s: String) in s.addingPercentEncoding(withAllowedCharacters: allowed)! }
+        return "\(encode(name))=\(encode(value))"
+    }.joined(separator: "&")
+}
