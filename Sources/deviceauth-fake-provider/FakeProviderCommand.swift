@@ -64,8 +64,11 @@ struct FakeProviderCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        var logger = Logger(label: "deviceauth-fake-provider")
-        logger.logLevel = .info
+        let logger = {
+            var logger = Logger(label: "deviceauth-fake-provider")
+            logger.logLevel = .info
+            return logger
+        }()
 
         var configuration = FakeProviderConfiguration()
         if let clientSecret { configuration.clientSecret = clientSecret }
@@ -84,6 +87,8 @@ struct FakeProviderCommand: AsyncParsableCommand {
             if let portFile {
                 do { try writeAtomically("\(boundPort)\n", to: portFile) } catch {
                     logger.critical("cannot write the port file", metadata: ["path": "\(portFile)", "error": "\(error)"])
+                    // Whoever waits for the port file would wait forever: fail loudly instead (EX_CANTCREAT).
+                    Foundation.exit(73)
                 }
             }
             logger.info("activation page: http://127.0.0.1:\(boundPort)/device")

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -18,7 +19,7 @@ struct FakeReply: Sendable {
         var headers: HTTPFields = [.contentType: "application/json"]
         // RFC 6749 §5.1: token responses must not be cached.
         headers[.cacheControl] = "no-store"
-        headers[.pragma] = "no-cache"
+        headers[HTTPField.Name("pragma")!] = "no-cache"
         return FakeReply(status: status, headers: headers, body: ByteBuffer(bytes: data))
     }
 

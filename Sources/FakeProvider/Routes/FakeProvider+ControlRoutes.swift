@@ -25,7 +25,7 @@ extension FakeProvider {
             router.post(approve ? "/_fake/approve" : "/_fake/deny") { request, _ in
                 let decision: DecisionRequest
                 do { decision = try await Self.decodeControl(DecisionRequest.self, from: request) } catch {
-                    return Self.controlError(error.description)
+                    return Self.controlError("\(error)")
                 }
                 switch (decision.userCode, decision.all) {
                 case (let code?, nil), (let code?, false?):
@@ -48,7 +48,7 @@ extension FakeProvider {
         router.post("/_fake/faults") { request, _ in
             let fault: FaultRequest
             do { fault = try await Self.decodeControl(FaultRequest.self, from: request) } catch {
-                return Self.controlError(error.description)
+                return Self.controlError("\(error)")
             }
             let status = fault.status ?? 503, delay = fault.delayMs ?? 1000, count = fault.count ?? 1
             guard (100...599).contains(status) else { return Self.controlError("status must be 100…599") }

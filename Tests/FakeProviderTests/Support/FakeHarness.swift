@@ -3,6 +3,7 @@ import FakeProvider
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 
 /// One fake provider on a real loopback port, with a clock the test drives,
