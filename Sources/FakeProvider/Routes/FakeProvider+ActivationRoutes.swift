@@ -35,8 +35,9 @@ extension FakeProvider {
     static let unknownCodeMessage = "That code is not valid or has expired. Check the code on the camera and try again."
 
     /// Six digits, allowing the spaces or dash a person may type ("123 456").
+    /// A browser's GET form sends a space as "+", which the query decoder leaves alone.
     static func normalizedUserCode(_ typed: String) -> String? {
-        let digits = typed.filter { $0 != " " && $0 != "-" }
+        let digits = typed.filter { $0 != " " && $0 != "-" && $0 != "+" }
         return digits.count == 6 && digits.allSatisfy(\.isASCIIDigit) ? digits : nil
     }
 
