@@ -8,6 +8,7 @@ let package = Package(
     name: "deviceauthd",
     platforms: [.macOS(.v14)],
     products: [
+        .executable(name: "deviceauthd", targets: ["deviceauthd"]),
         .library(name: "FakeProvider", targets: ["FakeProvider"]),
         .executable(name: "deviceauth-fake-provider", targets: ["deviceauth-fake-provider"]),
     ],
@@ -20,8 +21,44 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        // 4.x uses FoundationEssentials on Linux, so the daemon stays free of full Foundation.
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
     ],
     targets: [
+        // System libraries, from Debian's -dev packages (Scripts/setup installs them).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+
+        // The engine: pairing state machine, OAuth grants, token store, config.
+        // No UI, socket or systemd: the executables wire those in.
+        .target(
+            name: "DeviceAuth",
+            dependencies: [
+                "CSQLite",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // sd_notify, the watchdog, the journal and machine ids, through libsystemd.
+        .target(
+            name: "Systemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "deviceauthd",
+            dependencies: [
+                "DeviceAuth", "Systemd",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // The fake Frame.io C2C provider: the test double of every test and the engine of the demo.
         .target(
             name: "FakeProvider",
@@ -42,17 +79,32 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(
-            name: "FakeProviderTests",
+
+        // What the test targets share: the fake on a loopback port, a real HTTP
+        // client, subprocesses of our own binaries.
+        .target(
+            name: "TestSupport",
             dependencies: [
                 "FakeProvider",
-                "deviceauth-fake-provider",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "FakeProviderTests",
+            dependencies: ["FakeProvider", "TestSupport", "deviceauth-fake-provider"]
+        ),
+        .testTarget(
+            name: "DeviceAuthTests",
+            dependencies: ["DeviceAuth", "TestSupport", "FakeProvider"]
+        ),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["TestSupport", "FakeProvider", "deviceauthd"]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import FakeProvider
+import TestSupport
 import Testing
 
 /// The page a person opens on their phone, driven the way a browser does:

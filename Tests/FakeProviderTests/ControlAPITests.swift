@@ -1,5 +1,6 @@
 import FakeProvider
 import Foundation
+import TestSupport
 import Testing
 
 /// `/_fake/…`: the interface that tests, benchmarks and the demo drive.

@@ -1,4 +1,5 @@
 import FakeProvider
+import TestSupport
 import Testing
 
 @Suite("Bearer API: /v2/devices/me and /v2/devices/heartbeat")

@@ -1,4 +1,5 @@
 import FakeProvider
+import TestSupport
 import Testing
 
 @Suite("POST /v2/auth/device/code")

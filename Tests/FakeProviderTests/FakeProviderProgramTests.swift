@@ -1,5 +1,6 @@
 import FakeProvider
 import Foundation
+import TestSupport
 import Testing
 
 /// `deviceauth-fake-provider` as the demo and the end-to-end tests run it.

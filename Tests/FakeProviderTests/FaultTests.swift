@@ -1,5 +1,6 @@
 import FakeProvider
 import Foundation
+import TestSupport
 import Testing
 
 /// Each fault mode of `POST /_fake/faults`, aimed at the token endpoint (the one

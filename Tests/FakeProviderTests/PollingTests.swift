@@ -1,4 +1,5 @@
 import FakeProvider
+import TestSupport
 import Testing
 
 @Suite("Polling POST /v2/auth/token with the device-code grant")

@@ -1,4 +1,5 @@
 import FakeProvider
+import TestSupport
 import Testing
 
 @Suite("Refresh, rotation, reuse and revoke")

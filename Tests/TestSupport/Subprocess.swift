@@ -2,17 +2,17 @@ import Foundation
 
 /// A built product of this package run as a real subprocess, with its output
 /// captured to files (pipes could fill up and block a chatty program).
-final class Subprocess: @unchecked Sendable {
-    let process = Process()
-    let outputURL: URL
-    let directory: URL
+public final class Subprocess: @unchecked Sendable {
+    public let process = Process()
+    public let outputURL: URL
+    public let directory: URL
 
     /// The directory `swift build` puts the products in: the test bundle lives there too.
-    static var productsDirectory: URL {
+    public static var productsDirectory: URL {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
-    init(_ product: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+    public init(_ product: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("deviceauth-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         outputURL = directory.appendingPathComponent("output.log")
@@ -27,12 +27,12 @@ final class Subprocess: @unchecked Sendable {
         try process.run()
     }
 
-    var output: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
+    public var output: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
 
-    func signal(_ signal: Int32) { if process.isRunning { kill(process.processIdentifier, signal) } }
+    public func signal(_ signal: Int32) { if process.isRunning { kill(process.processIdentifier, signal) } }
 
     /// Waits at most `seconds` for the program to exit; kills it (and answers nil) if it does not.
-    func waitForExit(seconds: Double) async -> Int32? {
+    public func waitForExit(seconds: Double) async -> Int32? {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while process.isRunning && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
@@ -46,7 +46,7 @@ final class Subprocess: @unchecked Sendable {
     }
 
     /// Polls (bounded) until `path` holds a non-empty line, e.g. a port file.
-    func waitForFile(_ path: String, seconds: Double) async -> String? {
+    public func waitForFile(_ path: String, seconds: Double) async -> String? {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline && process.isRunning {
             if let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasSuffix("\n") {

@@ -8,19 +8,29 @@ import ServiceLifecycle
 
 /// One fake provider on a real loopback port, with a clock the test drives,
 /// and a real HTTP client to talk to it.
-struct FakeHarness: Sendable {
-    let baseURL: String
-    let clock: ManualClock
-    let configuration: FakeProviderConfiguration
+public struct FakeHarness: Sendable {
+    public init(baseURL: String, clock: ManualClock, configuration: FakeProviderConfiguration) {
+        self.baseURL = baseURL
+        self.clock = clock
+        self.configuration = configuration
+    }
 
-    static let clientID = "test-camera-0001"
-    static let defaultHeaders = [("x-client-version", "2.0.0")]
+    public let baseURL: String
+    public let clock: ManualClock
+    public let configuration: FakeProviderConfiguration
 
-    var secret: String { configuration.clientSecret }
+    public static let clientID = "test-camera-0001"
+    public static let defaultHeaders = [("x-client-version", "2.0.0")]
+
+    public var secret: String { configuration.clientSecret }
 }
 
 /// Starts a fake provider on 127.0.0.1:0, runs `body` against it, and shuts it down.
-func withFakeProvider(
+/// Starts a fake provider on 127.0.0.1:0, runs `body` against it, and shuts it down.
+/// - Parameter realTime: run the fake on the system clock (for a daemon under test,
+///   which lives in real time); otherwise on `harness.clock`, which the test drives.
+public func withFakeProvider(
+    realTime: Bool = false,
     _ configure: (inout FakeProviderConfiguration) -> Void = { _ in },
     _ body: (FakeHarness) async throws -> Void
 ) async throws {
@@ -29,7 +39,7 @@ func withFakeProvider(
     let clock = ManualClock()
     var logger = Logger(label: "fake-provider-test")
     logger.logLevel = .warning
-    let provider = FakeProvider(configuration: configuration, clock: clock, logger: logger)
+    let provider = FakeProvider(configuration: configuration, clock: realTime ? SystemClock() : clock, logger: logger)
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     let app = provider.makeApplication(port: 0) { port in portContinuation.yield(port) }
     let group = ServiceGroup(services: [app], logger: logger)
@@ -50,36 +60,36 @@ func withFakeProvider(
     }
 }
 
-enum HarnessError: Error { case serverDidNotStart, unexpectedReply(Int, String) }
+public enum HarnessError: Error { case serverDidNotStart, unexpectedReply(Int, String) }
 
 /// What came back, read whole (capped).
-struct TestResponse: Sendable {
-    let status: Int
-    let headers: [(String, String)]
-    let body: [UInt8]
+public struct TestResponse: Sendable {
+    public let status: Int
+    public let headers: [(String, String)]
+    public let body: [UInt8]
 
-    var text: String { String(decoding: body, as: UTF8.self) }
+    public var text: String { String(decoding: body, as: UTF8.self) }
 
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
     }
 
     /// The body as a JSON object; nil when it is not one.
-    var json: [String: Any]? {
+    public var json: [String: Any]? {
         (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
     }
 
     /// `error` of an OAuth error body.
-    var oauthError: String? { json?["error"] as? String }
+    public var oauthError: String? { json?["error"] as? String }
 
-    func string(_ key: String) -> String? { json?[key] as? String }
-    func int(_ key: String) -> Int? { json?[key] as? Int }
+    public func string(_ key: String) -> String? { json?[key] as? String }
+    public func int(_ key: String) -> Int? { json?[key] as? Int }
 }
 
 extension FakeHarness {
-    static let maxTestBody = 32 * 1024 * 1024
+    public static let maxTestBody = 32 * 1024 * 1024
 
-    func send(
+    public func send(
         _ method: HTTPMethod, _ path: String,
         headers: [(String, String)] = defaultHeaders,
         body: [UInt8]? = nil,
@@ -98,7 +108,7 @@ extension FakeHarness {
         )
     }
 
-    func postForm(
+    public func postForm(
         _ path: String, _ fields: [(String, String)],
         headers: [(String, String)] = defaultHeaders, timeout: TimeAmount = .seconds(10)
     ) async throws -> TestResponse {
@@ -106,7 +116,7 @@ extension FakeHarness {
                        body: Array(formEncode(fields).utf8), timeout: timeout)
     }
 
-    func postMultipart(_ path: String, _ fields: [(String, String)]) async throws -> TestResponse {
+    public func postMultipart(_ path: String, _ fields: [(String, String)]) async throws -> TestResponse {
         let boundary = "----deviceauth-test-boundary"
         var body = ""
         for (name, value) in fields {
@@ -117,23 +127,23 @@ extension FakeHarness {
                               body: Array(body.utf8))
     }
 
-    func postJSON(_ path: String, _ json: String, headers: [(String, String)] = defaultHeaders) async throws -> TestResponse {
+    public func postJSON(_ path: String, _ json: String, headers: [(String, String)] = defaultHeaders) async throws -> TestResponse {
         try await send(.POST, path, headers: headers + [("content-type", "application/json")], body: Array(json.utf8))
     }
 
-    func get(_ path: String, bearer: String? = nil) async throws -> TestResponse {
+    public func get(_ path: String, bearer: String? = nil) async throws -> TestResponse {
         try await send(.GET, path, headers: Self.defaultHeaders + (bearer.map { [("authorization", "Bearer \($0)")] } ?? []))
     }
 
     /// Calls a `/_fake/` control endpoint and insists it succeeded.
     @discardableResult
-    func control(_ path: String, _ json: String = "{}") async throws -> TestResponse {
+    public func control(_ path: String, _ json: String = "{}") async throws -> TestResponse {
         let response = try await postJSON("/_fake/" + path, json, headers: [])
         guard response.status == 200 else { throw HarnessError.unexpectedReply(response.status, response.text) }
         return response
     }
 
-    func stats() async throws -> FakeProviderStats {
+    public func stats() async throws -> FakeProviderStats {
         let response = try await send(.GET, "/_fake/stats", headers: [])
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -141,7 +151,7 @@ extension FakeHarness {
     }
 }
 
-func formEncode(_ fields: [(String, String)]) -> String {
+public func formEncode(_ fields: [(String, String)]) -> String {
     var allowed = CharacterSet.alphanumerics
     allowed.insert(charactersIn: "-._~")
     return fields.map { name, value in

@@ -2,23 +2,23 @@ import FakeProvider
 
 /// The device side of the protocol, spelled once for every test that needs to get somewhere.
 extension FakeHarness {
-    struct DeviceCode {
-        let deviceCode: String
-        let userCode: String
-        let interval: Int
-        let expiresIn: Int
+    public struct DeviceCode {
+        public let deviceCode: String
+        public let userCode: String
+        public let interval: Int
+        public let expiresIn: Int
     }
 
-    struct TokenPair {
-        let access: String
-        let refresh: String?
+    public struct TokenPair {
+        public let access: String
+        public let refresh: String?
     }
 
-    func deviceCodeFields(scope: String = "asset_create offline") -> [(String, String)] {
+    public func deviceCodeFields(scope: String = "asset_create offline") -> [(String, String)] {
         [("client_id", Self.clientID), ("client_secret", secret), ("scope", scope)]
     }
 
-    func requestDeviceCode(scope: String = "asset_create offline", qrPairing: Bool = true) async throws -> DeviceCode {
+    public func requestDeviceCode(scope: String = "asset_create offline", qrPairing: Bool = true) async throws -> DeviceCode {
         let headers = Self.defaultHeaders + (qrPairing ? [("x-client-platypus-enabled", "true")] : [])
         let response = try await postForm("/v2/auth/device/code", deviceCodeFields(scope: scope), headers: headers)
         guard response.status == 200, let deviceCode = response.string("device_code"), let userCode = response.string("user_code"),
@@ -27,26 +27,26 @@ extension FakeHarness {
         return DeviceCode(deviceCode: deviceCode, userCode: userCode, interval: interval, expiresIn: expiresIn)
     }
 
-    func poll(_ code: DeviceCode, clientID: String = clientID, secret: String? = nil) async throws -> TestResponse {
+    public func poll(_ code: DeviceCode, clientID: String = clientID, secret: String? = nil) async throws -> TestResponse {
         var fields = [("client_id", clientID), ("device_code", code.deviceCode),
                       ("grant_type", "urn:ietf:params:oauth:grant-type:device_code")]
         fields.append(("client_secret", secret ?? self.secret))
         return try await postForm("/v2/auth/token", fields)
     }
 
-    func refresh(_ refreshToken: String, clientID: String = clientID, timeoutSeconds: Int64 = 10) async throws -> TestResponse {
+    public func refresh(_ refreshToken: String, clientID: String = clientID, timeoutSeconds: Int64 = 10) async throws -> TestResponse {
         try await postForm("/v2/auth/token", [
             ("client_id", clientID), ("client_secret", secret),
             ("grant_type", "refresh_token"), ("refresh_token", refreshToken),
         ], timeout: .seconds(timeoutSeconds))
     }
 
-    func revoke(_ token: String) async throws -> TestResponse {
+    public func revoke(_ token: String) async throws -> TestResponse {
         try await postForm("/v2/auth/revoke", [("client_id", Self.clientID), ("client_secret", secret), ("token", token)])
     }
 
     /// A whole pairing: code, approval by the control API, one poll after the interval.
-    func pair(scope: String = "asset_create offline") async throws -> TokenPair {
+    public func pair(scope: String = "asset_create offline") async throws -> TokenPair {
         let code = try await requestDeviceCode(scope: scope)
         try await control("approve", #"{"user_code": "\#(code.userCode)"}"#)
         clock.advance(by: Double(code.interval))

@@ -1,0 +1,24 @@
+/// A configuration the daemon refuses to run with. Every case names the file
+/// (and line, where there is one) so the fix is obvious; the daemon exits 78
+/// (EX_CONFIG) on any of them, which the unit lists in RestartPreventExitStatus=.
+public enum ConfigError: Error, Equatable, CustomStringConvertible {
+    /// A line of a config file is wrong.
+    case invalid(file: String, line: Int, message: String)
+    /// A config file cannot be read at all.
+    case unreadable(path: String, reason: String)
+    /// Something required is missing (e.g. no client secret anywhere).
+    case missing(String)
+    /// The client secret file cannot be used (unreadable, empty, or readable by others).
+    case secret(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let file, let line, let message): "\(file):\(line): \(message)"
+        case .unreadable(let path, let reason): "\(path): cannot read the configuration: \(reason)"
+        case .missing(let message): message
+        case .secret(let path, let reason): "\(path): \(reason)"
+        }
+    }
+
+    public static let exitCode: Int32 = 78
+}

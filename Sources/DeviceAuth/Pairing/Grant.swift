@@ -1,0 +1,40 @@
+import Crypto
+import FoundationEssentials
+
+/// The tokens of one authorization. Never printed: its description shows
+/// fingerprints only, so a stray `\(grant)` cannot leak a token into a log.
+public struct Grant: Equatable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    public var accessToken: String
+    /// Absent when the scope lacked `offline`: the device must pair again when the access token dies.
+    public var refreshToken: String?
+    public var accessExpiresAt: Date
+    public var obtainedAt: Date
+    public var scope: String
+
+    public init(accessToken: String, refreshToken: String?, accessExpiresAt: Date, obtainedAt: Date, scope: String) {
+        self.accessToken = accessToken
+        self.refreshToken = refreshToken
+        self.accessExpiresAt = accessExpiresAt
+        self.obtainedAt = obtainedAt
+        self.scope = scope
+    }
+
+    public var lifetime: Double { max(0, accessExpiresAt.timeIntervalSince(obtainedAt)) }
+
+    public var description: String {
+        "Grant(access \(Fingerprint.of(accessToken)), refresh \(refreshToken.map(Fingerprint.of) ?? "none"), expires \(accessExpiresAt))"
+    }
+    public var debugDescription: String { description }
+}
+
+/// A short, stable, one-way name for a secret, fit for logs: the first 12 hex
+/// digits of its SHA-256.
+public enum Fingerprint {
+    public static func of(_ secret: String) -> String {
+        let digest = SHA256.hash(data: Array(secret.utf8))
+        return digest.prefix(6).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}

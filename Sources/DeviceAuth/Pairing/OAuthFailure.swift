@@ -1,0 +1,37 @@
+/// Why a call to the provider did not give us what we asked for, sorted by
+/// what the state machine must do about it.
+public enum OAuthFailure: Error, Equatable, Sendable, CustomStringConvertible {
+    /// HTTP 400 with an OAuth `error` code (`authorization_pending`, `invalid_grant`, …).
+    case oauth(String)
+    /// HTTP 401: the authorization (or the access token) is not accepted.
+    case notAuthorized
+    /// HTTP 429, with how long the provider asks us to wait, if it said.
+    case rateLimited(retryAfterSeconds: Double?)
+    /// Any other unexpected HTTP status (5xx, 404, …).
+    case httpStatus(Int)
+    /// No answer: connection refused or dropped, timeout, DNS, TLS.
+    case network(String)
+    /// An answer we cannot use: not JSON, too large, fields missing.
+    case malformed(String)
+
+    /// Worth retrying with the same credentials after a pause.
+    public var isTransient: Bool {
+        switch self {
+        case .rateLimited, .network, .malformed: true
+        case .httpStatus(let status): status >= 500 || status == 408
+        case .oauth, .notAuthorized: false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .oauth(let code): code
+        case .notAuthorized: "HTTP 401 Not Authorized"
+        case .rateLimited(let seconds?): "rate limited (HTTP 429), asked to wait \(Int(seconds.rounded(.up))) s"
+        case .rateLimited(nil): "rate limited (HTTP 429)"
+        case .httpStatus(let status): "HTTP \(status)"
+        case .network(let reason): "network error: \(reason)"
+        case .malformed(let reason): "unusable response: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// What the transition function asks the engine to do, in order.
+public enum PairingEffect: Equatable, Sendable {
+    case requestDeviceCode
+    case poll(DeviceCodeSession)
+    case refresh(Grant)
+    case revoke(Grant)
+    case fetchDeviceInfo(Grant)
+    case sendHeartbeat(Grant)
+    /// Commit tokens to the store (fsync) before anything else uses them.
+    case persist(Grant)
+    case wipeStore
+    case schedule(PairingTimer, afterSeconds: Double)
+    case cancel(PairingTimer)
+    case log(PairingLog)
+}
+
+/// A log line the machine wants written. `kind` marks the events an operator
+/// searches the journal for (each has a MESSAGE_ID).
+public struct PairingLog: Equatable, Sendable {
+    public enum Level: Sendable { case info, notice, warning, error }
+    public enum Kind: String, Sendable {
+        case paired, refreshed, authorizationLost, codeRenewed
+
+        /// journald MESSAGE_ID: stable 128-bit ids, `journalctl MESSAGE_ID=…` finds them.
+        public var messageID: String {
+            switch self {
+            case .paired: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e60"
+            case .refreshed: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e61"
+            case .authorizationLost: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e62"
+            case .codeRenewed: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e63"
+            }
+        }
+    }
+
+    public var level: Level
+    public var message: String
+    public var kind: Kind?
+
+    public init(_ level: Level, _ message: String, kind: Kind? = nil) {
+        self.level = level
+        self.message = message
+        self.kind = kind
+    }
+}

@@ -1,0 +1,25 @@
+/// Everything that can happen to the state machine. The engine turns timers,
+/// HTTP answers and commands into these; the transition function decides.
+public enum PairingEvent: Equatable, Sendable {
+    /// The daemon started; `stored` is what the token store held.
+    case started(stored: Grant?)
+    case pairRequested
+    case cancelRequested
+    case unpairRequested
+    case deviceCodeIssued(DeviceCodeSession)
+    case deviceCodeFailed(OAuthFailure)
+    /// A poll for `deviceCode` came back.
+    case pollAnswered(deviceCode: String, Result<Grant, OAuthFailure>)
+    /// A refresh that presented `refreshToken` came back.
+    case refreshAnswered(refreshToken: String?, Result<Grant, OAuthFailure>)
+    case deviceInfoAnswered(accessToken: String, Result<DeviceInfo, OAuthFailure>)
+    case heartbeatAnswered(accessToken: String, OAuthFailure?)
+    case timerFired(PairingTimer)
+    /// Committing tokens to the store failed (full disk, I/O error).
+    case persistFailed(String)
+}
+
+/// The engine's timers; scheduling one again replaces it.
+public enum PairingTimer: String, Hashable, Sendable, CaseIterable {
+    case requestCode, poll, codeExpiry, refresh, heartbeat, persistRetry
+}

@@ -1,0 +1,33 @@
+import FoundationEssentials
+
+/// The knobs of the state machine, from `[Pairing]` and `[Refresh]`.
+public struct PairingPolicy: Equatable, Sendable {
+    public var autoPair = true
+    public var refreshFraction = 0.75
+    public var refreshJitter = 0.05
+    public var heartbeatSeconds = 120.0
+    public var baseRetrySeconds = 1.0
+    public var maxRetrySeconds = 300.0
+    /// After `invalid_client` on a refresh, wait this long: the secret must be fixed first.
+    public var configurationRetrySeconds = 3600.0
+
+    public init() {}
+
+    /// Seconds until the refresh of `grant`: `refreshFraction` of its lifetime,
+    /// minus up to `refreshJitter` of it (never after expiry, never negative).
+    public func refreshDelay(for grant: Grant, now: Date, random: Double) -> Double {
+        let lifetime = grant.lifetime
+        let due = grant.obtainedAt.addingTimeInterval(lifetime * (refreshFraction - refreshJitter * random))
+        return max(0, due.timeIntervalSince(now))
+    }
+
+    /// Exponential backoff with full jitter in its upper half: 1, 2, 4 … up to
+    /// `maxRetrySeconds`, times 0.5…1. A 429's own wait is honoured when longer.
+    public func retryDelay(failures: Int, random: Double, failure: OAuthFailure? = nil) -> Double {
+        let doublings = min(max(failures - 1, 0), 20)
+        let ceiling = min(maxRetrySeconds, baseRetrySeconds * Double(1 << doublings))
+        var delay = ceiling * (0.5 + 0.5 * random)
+        if case .rateLimited(let wait?)? = failure { delay = max(delay, min(wait, maxRetrySeconds)) }
+        return delay
+    }
+}

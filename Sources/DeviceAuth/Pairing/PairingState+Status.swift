@@ -1,0 +1,26 @@
+import FoundationEssentials
+
+/// The one-line STATUS= text: the state's name, a colon, what a person needs to know.
+extension PairingState {
+    public func statusLine(projectFallback: String = "unknown project") -> String {
+        switch self {
+        case .unpaired(let reason):
+            return "unpaired: \(reason.explanation)"
+        case .polling(let polling):
+            guard let session = polling.session else {
+                return "polling: requesting a pairing code" + (polling.lastProblem.map { " (\($0))" } ?? "")
+            }
+            var line = "polling: enter code \(session.userCode)"
+            if let uri = session.verificationURI { line += " at \(uri)" }
+            line += " (expires \(TimeText.clock(session.expiresAt)))"
+            if let problem = polling.lastProblem { line += "; \(problem)" }
+            return line
+        case .authorized(let authorized):
+            return "authorized: project \(authorized.projectName ?? projectFallback), token valid until \(TimeText.clock(authorized.grant.accessExpiresAt))"
+        case .refreshing(let authorized, _):
+            var line = "refreshing: project \(authorized.projectName ?? projectFallback), token valid until \(TimeText.clock(authorized.grant.accessExpiresAt))"
+            if let problem = authorized.lastProblem { line += "; \(problem)" }
+            return line
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// Where the device stands: `unpaired → polling → authorized → refreshing → authorized …`.
+public enum PairingState: Equatable, Sendable {
+    case unpaired(UnpairedReason)
+    case polling(Polling)
+    case authorized(Authorized)
+    /// Exactly one refresh is in flight or waiting to be retried.
+    case refreshing(Authorized, failures: Int)
+
+    /// While pairing: the code we poll with (nil while one is being requested).
+    public struct Polling: Equatable, Sendable {
+        public var session: DeviceCodeSession?
+        /// Consecutive network or server errors, for the backoff.
+        public var failures = 0
+        /// Codes requested in this pairing, so a renewal can be told from the first.
+        public var codesIssued = 0
+        /// Why we are waiting, when it is not the normal rhythm (shown in STATUS).
+        public var lastProblem: String?
+    }
+
+    public struct Authorized: Equatable, Sendable {
+        public var grant: Grant
+        public var projectName: String?
+        public var lastProblem: String?
+    }
+
+    /// The state's name, as STATUS= and the control socket spell it.
+    public var name: String {
+        switch self {
+        case .unpaired: "unpaired"
+        case .polling: "polling"
+        case .authorized: "authorized"
+        case .refreshing: "refreshing"
+        }
+    }
+
+    /// The tokens currently held, if any (refreshing still holds the old pair).
+    public var grant: Grant? {
+        switch self {
+        case .authorized(let authorized), .refreshing(let authorized, _): authorized.grant
+        case .unpaired, .polling: nil
+        }
+    }
+}
+
+/// Why the device is not paired, for STATUS and `deviceauthctl status`.
+public enum UnpairedReason: Equatable, Sendable {
+    case neverPaired
+    case pairingCancelled
+    case unpairRequested
+    case denied
+    /// The provider no longer accepts the authorization (revoked, rotated elsewhere, expired).
+    case authorizationLost(String)
+    /// The provider refused our client credentials or request: a configuration problem.
+    case configurationRejected(String)
+
+    public var explanation: String {
+        switch self {
+        case .neverPaired: "not paired"
+        case .pairingCancelled: "pairing cancelled"
+        case .unpairRequested: "unpaired on request"
+        case .denied: "the pairing was denied on the activation page"
+        case .authorizationLost(let why): "the authorization was lost (\(why))"
+        case .configurationRejected(let why): "the provider rejected our configuration: \(why)"
+        }
+    }
+}
