@@ -1,0 +1,42 @@
+/// One HTTP request to a provider. Bodies are small forms; URLs never carry secrets.
+public struct HTTPCall: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: [UInt8]?
+
+    public init(method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// What came back, read whole.
+public struct HTTPAnswer: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+}
+
+/// Sends HTTP requests for the OAuth grants.
+///
+/// Contract for implementers: answer every request, within a bounded time,
+/// with an `HTTPAnswer` (any status) or an `OAuthFailure`: `.network` when no
+/// answer arrived (refused, reset, timed out), `.malformed` when the answer
+/// was larger than the implementation's cap. Never crash or hang on what a
+/// server sends.
+public protocol HTTPTransport: Sendable {
+    func perform(_ call: HTTPCall) async throws(OAuthFailure) -> HTTPAnswer
+}

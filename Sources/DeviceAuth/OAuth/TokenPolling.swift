@@ -1,0 +1,19 @@
+import FoundationEssentials
+
+/// RFC 8628 §3.4: one poll of the token endpoint with the device code.
+enum TokenPolling {
+    static let grantType = "urn:ietf:params:oauth:grant-type:device_code"
+
+    static func poll(
+        _ transport: any HTTPTransport, profile: ProviderProfile, credentials: ClientCredentials,
+        session: DeviceCodeSession, scope: String, now: Date
+    ) async throws(OAuthFailure) -> Grant {
+        let body = FormEncoding.encode([
+            ("client_id", credentials.clientID), ("client_secret", credentials.clientSecret),
+            ("device_code", session.deviceCode), ("grant_type", grantType),
+        ])
+        let headers = profile.commonHeaders + [("content-type", "application/x-www-form-urlencoded")]
+        let answer = try await transport.perform(HTTPCall(method: "POST", url: profile.url(profile.tokenPath), headers: headers, body: body))
+        return try OAuthAnswer.decode(TokenResponse.self, from: answer).grant(requestedAt: now, requestedScope: scope)
+    }
+}

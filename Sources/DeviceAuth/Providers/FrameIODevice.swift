@@ -1,0 +1,28 @@
+/// Frame.io's device API after pairing: `GET /v2/devices/me`, `POST /v2/devices/heartbeat`.
+enum FrameIODevice {
+    struct Me: Decodable {
+        struct Project: Decodable { let name: String? }
+        let name: String?
+        let project: Project?
+    }
+
+    static func me(_ transport: any HTTPTransport, profile: ProviderProfile, path: String, grant: Grant) async throws(OAuthFailure) -> DeviceInfo {
+        let answer = try await transport.perform(HTTPCall(method: "GET", url: profile.url(path), headers: bearer(profile, grant)))
+        let me = try OAuthAnswer.decode(Me.self, from: answer)
+        return DeviceInfo(deviceName: me.name.map(printable), projectName: me.project?.name.map(printable))
+    }
+
+    static func heartbeat(_ transport: any HTTPTransport, profile: ProviderProfile, path: String, grant: Grant) async throws(OAuthFailure) {
+        let answer = try await transport.perform(HTTPCall(method: "POST", url: profile.url(path), headers: bearer(profile, grant)))
+        try OAuthAnswer.check(answer)
+    }
+
+    static func bearer(_ profile: ProviderProfile, _ grant: Grant) -> [(String, String)] {
+        profile.commonHeaders + [("authorization", "Bearer \(grant.accessToken)")]
+    }
+
+    /// Names go into STATUS= lines and the journal: one line, bounded.
+    static func printable(_ name: String) -> String {
+        String(name.prefix(120).map { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true ? " " : $0 })
+    }
+}
