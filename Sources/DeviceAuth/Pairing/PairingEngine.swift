@@ -1,0 +1,242 @@
+import FoundationEssentials
+import Logging
+import ServiceLifecycle
+
+/// Runs the state machine: feeds it events (timers, HTTP answers, commands)
+/// one at a time from its own loop and carries out the effects it asks for.
+/// A swift-service-lifecycle `Service`: `run()` returns on graceful shutdown.
+public actor PairingEngine: Service {
+    let machine: PairingMachine
+    let client: any ProviderClient
+    let store: any GrantStore
+    let observer: any PairingObserver
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let random: @Sendable () -> Double
+    let watchdogInterval: Duration?
+    /// How long shutdown waits for a refresh in flight, so a rotated pair that
+    /// is on its way back is committed rather than lost.
+    let shutdownGrace: Duration
+
+    public private(set) var state: PairingState = .unpaired(.neverPaired)
+    private var lastStatus = ""
+
+    enum Input: Sendable {
+        case event(PairingEvent)
+        case timer(PairingTimer, generation: Int)
+        case watchdog
+    }
+    private let inputs: AsyncStream<Input>
+    private let continuation: AsyncStream<Input>.Continuation
+    private var timers: [PairingTimer: Task<Void, Never>] = [:]
+    private var timerGenerations: [PairingTimer: Int] = [:]
+    private var refreshTask: Task<PairingEvent, Never>?
+    private var started = false
+
+    public init(
+        policy: PairingPolicy, client: any ProviderClient, store: any GrantStore, observer: any PairingObserver,
+        logger: Logger, watchdogInterval: Duration? = nil, shutdownGrace: Duration = .milliseconds(1500),
+        now: @escaping @Sendable () -> Date = { Date() },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.machine = PairingMachine(policy: policy)
+        self.client = client
+        self.store = store
+        self.observer = observer
+        self.logger = logger
+        self.watchdogInterval = watchdogInterval
+        self.shutdownGrace = shutdownGrace
+        self.now = now
+        self.random = random
+        (inputs, continuation) = AsyncStream.makeStream(of: Input.self)
+    }
+
+    // MARK: - Commands (from the control socket)
+
+    public func pair() { continuation.yield(.event(.pairRequested)) }
+    public func cancelPairing() { continuation.yield(.event(.cancelRequested)) }
+    public func unpair() { continuation.yield(.event(.unpairRequested)) }
+
+    // MARK: - The loop
+
+    public func run() async throws {
+        precondition(!started, "a PairingEngine runs once")
+        started = true
+        let stored: Grant?
+        do {
+            stored = try store.load()
+        } catch {
+            // A store we cannot read must not keep the camera from pairing: start clean.
+            logger.error("\(error); starting clean, the device must pair again", metadata: ["state": "unpaired"])
+            try? store.wipe()
+            stored = nil
+        }
+        handle(.started(stored: stored))
+        publishStatus(force: true)
+
+        let watchdog = watchdogInterval.map { interval in
+            Task { [continuation] in
+                while !Task.isCancelled {
+                    continuation.yield(.watchdog)
+                    try? await Task.sleep(for: interval)
+                }
+            }
+        }
+        await withGracefulShutdownHandler {
+            for await input in inputs { receive(input) }
+        } onGracefulShutdown: { [continuation] in
+            continuation.finish()
+        }
+        watchdog?.cancel()
+        for timer in timers.values { timer.cancel() }
+        await finishRefreshInFlight()
+    }
+
+    private func receive(_ input: Input) {
+        switch input {
+        case .event(let event):
+            handle(event)
+        case .timer(let timer, let generation):
+            // A timer cancelled or replaced after it fired is stale: drop it.
+            guard timerGenerations[timer] == generation else { return }
+            timers[timer] = nil
+            handle(.timerFired(timer))
+        case .watchdog:
+            observer.engineAlive()
+        }
+    }
+
+    /// One step of the machine, then its effects, in order.
+    func handle(_ event: PairingEvent) {
+        if case .refreshAnswered = event { refreshTask = nil }
+        let step = machine.transition(state, event, now: now(), random: random())
+        state = step.state
+        for effect in step.effects { execute(effect) }
+        publishStatus()
+    }
+
+    private func publishStatus(force: Bool = false) {
+        let status = state.statusLine()
+        guard force || status != lastStatus else { return }
+        lastStatus = status
+        observer.pairingStateChanged(state, status: status)
+    }
+
+    /// On shutdown, a refresh in flight is waited for (briefly): its answer holds
+    /// the only valid refresh token, and losing it would cost the pairing.
+    private func finishRefreshInFlight() async {
+        guard let task = refreshTask else { return }
+        let grace = shutdownGrace
+        let event = await withTaskGroup(of: PairingEvent?.self) { group in
+            group.addTask { await task.value }
+            group.addTask { try? await Task.sleep(for: grace); return nil }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        if let event {
+            handle(event)
+        } else {
+            logger.warning("stopping with a refresh still unanswered; if the provider rotated the tokens, the device will pair again",
+                           metadata: ["state": "\(state.name)"])
+        }
+    }
+
+    // MARK: - Effects
+
+    private func execute(_ effect: PairingEffect) {
+        switch effect {
+        case .requestDeviceCode:
+            spawn { client, now in
+                do throws(OAuthFailure) { return .deviceCodeIssued(try await client.requestDeviceCode(now: now)) } catch { return .deviceCodeFailed(error) }
+            }
+        case .poll(let session):
+            spawn { client, now in
+                do throws(OAuthFailure) { return .pollAnswered(deviceCode: session.deviceCode, .success(try await client.poll(session, now: now))) } catch {
+                    return .pollAnswered(deviceCode: session.deviceCode, .failure(error))
+                }
+            }
+        case .refresh(let grant):
+            guard refreshTask == nil else {
+                logger.error("a second refresh was asked for while one is in flight; ignored", metadata: ["state": "\(state.name)"])
+                return
+            }
+            refreshTask = spawn { client, now in
+                do throws(OAuthFailure) { return .refreshAnswered(refreshToken: grant.refreshToken, .success(try await client.refresh(grant, now: now))) } catch {
+                    return .refreshAnswered(refreshToken: grant.refreshToken, .failure(error))
+                }
+            }
+        case .revoke(let grant):
+            Task { [client, logger] in
+                do {
+                    try await client.revoke(grant)
+                    logger.info("authorization revoked at the provider (access \(Fingerprint.of(grant.accessToken)))")
+                } catch {
+                    logger.warning("could not revoke the authorization at the provider: \(error)")
+                }
+            }
+        case .fetchDeviceInfo(let grant):
+            spawnOptional { client in
+                do throws(OAuthFailure) {
+                    guard let info = try await client.deviceInfo(grant) else { return nil }
+                    return .deviceInfoAnswered(accessToken: grant.accessToken, .success(info))
+                } catch {
+                    return .deviceInfoAnswered(accessToken: grant.accessToken, .failure(error))
+                }
+            }
+        case .sendHeartbeat(let grant):
+            spawnOptional { client in
+                do throws(OAuthFailure) { try await client.heartbeat(grant); return .heartbeatAnswered(accessToken: grant.accessToken, nil) } catch {
+                    return .heartbeatAnswered(accessToken: grant.accessToken, error)
+                }
+            }
+        case .persist(let grant):
+            do {
+                try store.save(grant)
+            } catch {
+                continuation.yield(.event(.persistFailed(error.description)))
+            }
+        case .wipeStore:
+            do { try store.wipe() } catch { logger.error("\(error)", metadata: ["state": "\(state.name)"]) }
+        case .schedule(let timer, let seconds):
+            let generation = (timerGenerations[timer] ?? 0) + 1
+            timerGenerations[timer] = generation
+            timers[timer]?.cancel()
+            timers[timer] = Task { [continuation] in
+                try? await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up))), clock: .continuous)
+                if !Task.isCancelled { continuation.yield(.timer(timer, generation: generation)) }
+            }
+        case .cancel(let timer):
+            timerGenerations[timer] = (timerGenerations[timer] ?? 0) + 1
+            timers[timer]?.cancel()
+            timers[timer] = nil
+        case .log(let entry):
+            var metadata: Logger.Metadata = ["state": "\(state.name)"]
+            if let kind = entry.kind { metadata["message_id"] = "\(kind.messageID)" }
+            let level: Logger.Level = switch entry.level {
+            case .info: .info
+            case .notice: .notice
+            case .warning: .warning
+            case .error: .error
+            }
+            logger.log(level: level, "\(entry.message)", metadata: metadata)
+        }
+    }
+
+    /// Runs one provider call off the loop and feeds its answer back in.
+    @discardableResult
+    private func spawn(_ call: @escaping @Sendable (any ProviderClient, Date) async -> PairingEvent) -> Task<PairingEvent, Never> {
+        let startedAt = now()
+        return Task { [client, continuation] in
+            let event = await call(client, startedAt)
+            continuation.yield(.event(event))
+            return event
+        }
+    }
+
+    private func spawnOptional(_ call: @escaping @Sendable (any ProviderClient) async -> PairingEvent?) {
+        Task { [client, continuation] in
+            if let event = await call(client) { continuation.yield(.event(event)) }
+        }
+    }
+}

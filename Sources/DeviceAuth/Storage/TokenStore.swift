@@ -1,0 +1,160 @@
+import FoundationEssentials
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `GrantStore` on SQLite: `<StateDirectory>/tokens.sqlite3`, WAL with
+/// `synchronous=FULL` (a committed refresh survives a power cut), schema
+/// versions with migrations, an integrity check at open, tokens sealed with
+/// AES-GCM under a key kept outside the database.
+public final class TokenStore: GrantStore, Sendable {
+    public static let fileName = "tokens.sqlite3"
+
+    /// Schema migrations; entry N takes the database from version N to N+1.
+    static let migrations = [
+        """
+        CREATE TABLE grants (
+            slot INTEGER PRIMARY KEY CHECK (slot = 1),  -- one authorization per daemon
+            client_id TEXT NOT NULL,
+            sealed BLOB NOT NULL,                       -- AES-GCM(tokens), authenticated with client_id
+            access_fingerprint TEXT NOT NULL,           -- for support: matches the journal's fingerprints
+            saved_at INTEGER NOT NULL,
+            generation INTEGER NOT NULL                 -- counts rotations
+        );
+        """,
+    ]
+
+    private let database: SQLiteDatabase
+    /// One statement or transaction at a time, from whichever thread calls.
+    private let lock = Mutex(())
+    private let sealer: TokenSealer
+    private let clientID: String
+    public let path: String
+    /// What was wrong with the file found at open, if it had to be set aside.
+    public let recovery: String?
+
+    public init(directory: String, sealer: TokenSealer, clientID: String) throws(StoreError) {
+        do { try SystemFiles.makeDirectory(directory, mode: 0o700) } catch {
+            throw StoreError("cannot create the state directory \(error)")
+        }
+        let path = directory + "/" + Self.fileName
+        self.path = path
+        self.sealer = sealer
+        self.clientID = clientID
+        var recovery: String?
+        let database: SQLiteDatabase
+        do {
+            database = try Self.openChecked(path)
+        } catch let error where error.isCorruption || error.code == -1 {
+            // A corrupt store must not crash-loop the daemon: set it aside for
+            // a post-mortem, start clean, pair again.
+            let aside = path + ".corrupt-\(Int(Date().timeIntervalSince1970))"
+            for suffix in ["", "-wal", "-shm"] { _ = rename(path + suffix, aside + suffix) }
+            recovery = "\(path) was unreadable (\(error.message)); moved it to \(aside) and started with an empty store"
+            do { database = try Self.openChecked(path) } catch { throw StoreError("cannot create \(path): \(error)") }
+        } catch {
+            throw StoreError("cannot open \(path): \(error)")
+        }
+        self.recovery = recovery
+        self.database = database
+    }
+
+    /// Opens, checks integrity, sets the durability pragmas and migrates.
+    /// A check that does not say "ok" is reported as code -1 (treated as corruption).
+    static func openChecked(_ path: String) throws(SQLiteError) -> SQLiteDatabase {
+        let database = try SQLiteDatabase(path: path)
+        let check = try database.query("PRAGMA integrity_check")
+        guard check.first?.first == .text("ok") else {
+            database.close()
+            throw SQLiteError(code: -1, message: "integrity check failed")
+        }
+        try database.query("PRAGMA journal_mode=WAL")
+        try database.execute("PRAGMA synchronous=FULL")
+        try migrate(database)
+        return database
+    }
+
+    static func migrate(_ database: SQLiteDatabase) throws(SQLiteError) {
+        guard case .integer(let version)? = try database.query("PRAGMA user_version").first?.first else {
+            throw SQLiteError(code: -1, message: "no user_version")
+        }
+        guard version <= migrations.count else {
+            throw SQLiteError(code: 1, message: "schema version \(version) is newer than this deviceauthd knows (\(migrations.count)); was it downgraded?")
+        }
+        for step in Int(version)..<migrations.count {
+            try database.transaction { () throws(SQLiteError) in
+                try database.execute(migrations[step])
+                try database.execute("PRAGMA user_version = \(step + 1)")
+            }
+        }
+    }
+
+    /// The sealed payload.
+    struct Stored: Codable {
+        var accessToken: String
+        var refreshToken: String?
+        var accessExpiresAt: Double
+        var obtainedAt: Double
+        var scope: String
+    }
+
+    public func load() throws(StoreError) -> Grant? {
+        let row: [SQLiteDatabase.Value]?
+        do {
+            row = try locked { database throws(SQLiteError) in
+                try database.query("SELECT client_id, sealed FROM grants WHERE slot = 1").first
+            }
+        } catch { throw StoreError("cannot read \(path): \(error)") }
+        guard let row, case .text(let storedClientID) = row[0], case .blob(let sealed) = row[1] else { return nil }
+        guard storedClientID == clientID else {
+            throw StoreError("the stored tokens belong to client id \(storedClientID), not \(clientID)")
+        }
+        do {
+            let plaintext = try sealer.open(sealed, context: Self.context(clientID))
+            let stored = try JSONDecoder().decode(Stored.self, from: Data(plaintext))
+            return Grant(accessToken: stored.accessToken, refreshToken: stored.refreshToken,
+                         accessExpiresAt: Date(timeIntervalSince1970: stored.accessExpiresAt),
+                         obtainedAt: Date(timeIntervalSince1970: stored.obtainedAt), scope: stored.scope)
+        } catch {
+            throw StoreError("the stored tokens cannot be opened with this token key (was the key replaced?)")
+        }
+    }
+
+    public func save(_ grant: Grant) throws(StoreError) {
+        let stored = Stored(accessToken: grant.accessToken, refreshToken: grant.refreshToken,
+                            accessExpiresAt: grant.accessExpiresAt.timeIntervalSince1970,
+                            obtainedAt: grant.obtainedAt.timeIntervalSince1970, scope: grant.scope)
+        let sealed: [UInt8]
+        do { sealed = try sealer.seal(Array(try JSONEncoder().encode(stored)), context: Self.context(clientID)) } catch {
+            throw StoreError("cannot seal the tokens: \(error)")
+        }
+        let values: [SQLiteDatabase.Value] = [.text(clientID), .blob(sealed), .text(Fingerprint.of(grant.accessToken)),
+                                              .integer(Int64(Date().timeIntervalSince1970))]
+        do {
+            _ = try locked { database throws(SQLiteError) in
+                try database.query("""
+                    INSERT INTO grants (slot, client_id, sealed, access_fingerprint, saved_at, generation)
+                    VALUES (1, ?, ?, ?, ?, 0)
+                    ON CONFLICT (slot) DO UPDATE SET client_id = excluded.client_id, sealed = excluded.sealed,
+                        access_fingerprint = excluded.access_fingerprint, saved_at = excluded.saved_at,
+                        generation = generation + 1
+                    """, values)
+            }
+        } catch {
+            throw StoreError(error.isDiskFull ? "cannot save the tokens to \(path): the disk is full" : "cannot save the tokens to \(path): \(error)")
+        }
+    }
+
+    public func wipe() throws(StoreError) {
+        do {
+            _ = try locked { database throws(SQLiteError) in try database.query("DELETE FROM grants") }
+        } catch { throw StoreError("cannot wipe the tokens in \(path): \(error)") }
+    }
+
+    private func locked<T>(_ body: (SQLiteDatabase) throws(SQLiteError) -> T) throws(SQLiteError) -> T {
+        try lock.withLock { _ throws(SQLiteError) in try body(database) }
+    }
+
+    static func context(_ clientID: String) -> String { "deviceauthd grant v1|\(clientID)" }
+}

@@ -1,0 +1,69 @@
+import AsyncHTTPClient
+import DeviceAuth
+import Logging
+import ServiceLifecycle
+import Systemd
+
+/// Wires the store, the provider client and the engine together and runs
+/// them in one ServiceGroup that owns SIGTERM/SIGINT.
+struct DaemonRunner {
+    let setup: DaemonSetup
+    let logger: Logger
+
+    struct StartupError: Error, CustomStringConvertible {
+        let description: String
+        let exitCode: Int32
+    }
+
+    func run() async throws {
+        let store = try openStore()
+        let httpClient = AsyncHTTPTransport.makeClient()
+        let notifier = SystemdNotifier()
+        let client = OAuthProviderClient(
+            transport: AsyncHTTPTransport(client: httpClient), profile: setup.profile, credentials: setup.credentials,
+            scope: setup.configuration.scope, qrPairing: setup.configuration.qrPairing)
+        let engine = PairingEngine(
+            policy: setup.policy, client: client, store: store, observer: SystemdObserver(notifier: notifier),
+            logger: logger, watchdogInterval: SystemdNotifier.watchdogInterval())
+        logger.info("starting: client id \(setup.credentials.clientID), provider \(setup.configuration.baseURL), state in \(setup.stateDirectory), secret from \(setup.secretSource)")
+
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: engine),
+                .init(service: StoppingNotice(notifier: notifier), successTerminationBehavior: .ignore),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try? await httpClient.shutdown()
+        logger.info("stopped")
+    }
+
+    private func openStore() throws -> TokenStore {
+        do {
+            let key = try TokenKey.load(stateDirectory: setup.stateDirectory, credentialsDirectory: setup.credentialsDirectory)
+            let store = try TokenStore(directory: setup.stateDirectory, sealer: TokenSealer(keyMaterial: key.material),
+                                       clientID: setup.credentials.clientID)
+            if let recovery = store.recovery { logger.error("\(recovery)") }
+            return store
+        } catch let error as StoreError {
+            // Make the state directory usable (StateDirectory= in the unit does it) and restart.
+            throw StartupError(description: "token store: \(error)", exitCode: 73)
+        }
+    }
+}
+
+/// Tells systemd STOPPING=1 the moment shutdown begins (not after it ends).
+struct StoppingNotice: Service {
+    let notifier: SystemdNotifier
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        notifier.stopping(status: "stopping")
+    }
+}

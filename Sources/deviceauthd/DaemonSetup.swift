@@ -1,0 +1,54 @@
+import DeviceAuth
+import Systemd
+
+/// Everything the daemon needs, resolved from the config file and the
+/// environment systemd gives us, before any network or store is touched.
+struct DaemonSetup: Sendable {
+    let configuration: DaemonConfiguration
+    let credentials: ClientCredentials
+    let secretSource: String
+    let stateDirectory: String
+    let credentialsDirectory: String?
+
+    static func resolve(configPath: String) throws(ConfigError) -> DaemonSetup {
+        let configuration = try DaemonConfiguration.load(path: configPath)
+        let credentialsDirectory = SystemFiles.environment("CREDENTIALS_DIRECTORY")
+        let (secret, source) = try ClientSecret.load(configuredFile: configuration.clientSecretFile,
+                                                     credentialsDirectory: credentialsDirectory)
+        let clientID: String
+        if let configured = configuration.clientID {
+            clientID = configured
+        } else {
+            do { clientID = try MachineID.applicationSpecific() } catch { throw .missing(error.description) }
+        }
+        return DaemonSetup(
+            configuration: configuration,
+            credentials: ClientCredentials(clientID: clientID, clientSecret: secret),
+            secretSource: source,
+            stateDirectory: stateDirectory(configuration),
+            credentialsDirectory: credentialsDirectory)
+    }
+
+    /// StateDirectory=, else the first of systemd's `$STATE_DIRECTORY`, else /var/lib/deviceauth.
+    static func stateDirectory(_ configuration: DaemonConfiguration) -> String {
+        if let configured = configuration.stateDirectory { return configured }
+        if let fromSystemd = SystemFiles.environment("STATE_DIRECTORY")?.split(separator: ":").first { return String(fromSystemd) }
+        return "/var/lib/deviceauth"
+    }
+
+    var policy: PairingPolicy {
+        var policy = PairingPolicy()
+        policy.autoPair = configuration.autoPair
+        policy.refreshFraction = configuration.refreshFraction
+        policy.refreshJitter = configuration.refreshJitter
+        policy.heartbeatSeconds = configuration.heartbeatSeconds
+        policy.maxRetrySeconds = configuration.maxRetrySeconds
+        return policy
+    }
+
+    var profile: ProviderProfile {
+        switch configuration.providerType {
+        case .frameioC2C: .frameioC2C(baseURL: configuration.baseURL)
+        }
+    }
+}
