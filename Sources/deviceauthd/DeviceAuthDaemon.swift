@@ -2,6 +2,9 @@ import ArgumentParser
 import DeviceAuth
 import Logging
 import Systemd
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `deviceauthd`: pairs this device with a cloud account and keeps its access
 /// token valid. Runs under systemd (Type=notify); see deviceauthd.service.
@@ -29,6 +32,8 @@ struct DeviceAuthDaemon: AsyncParsableCommand {
         LoggingSystem.bootstrap { label -> any LogHandler in
             toJournal ? JournalLogHandler(label: label) : LineLogHandler(label: label)
         }
+        // Whatever we create (store, key, WAL files) is ours alone.
+        umask(0o077)
         let logger = Logger(label: "deviceauthd")
         let setup: DaemonSetup
         do {

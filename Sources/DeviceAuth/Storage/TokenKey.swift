@@ -20,6 +20,9 @@ public enum TokenKey {
                 return (material, path)
             }
         }
+        do { try SystemFiles.makeDirectory(stateDirectory, mode: 0o700) } catch {
+            throw StoreError("cannot create the state directory \(error)")
+        }
         let path = stateDirectory + "/" + fileName
         if SystemFiles.exists(path) {
             let material: [UInt8]

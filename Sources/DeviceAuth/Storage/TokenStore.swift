@@ -64,6 +64,8 @@ public final class TokenStore: GrantStore, Sendable {
     /// A check that does not say "ok" is reported as code -1 (treated as corruption).
     static func openChecked(_ path: String) throws(SQLiteError) -> SQLiteDatabase {
         let database = try SQLiteDatabase(path: path)
+        // Sealed or not, the tokens are nobody else's business.
+        chmod(path, 0o600)
         let check = try database.query("PRAGMA integrity_check")
         guard check.first?.first == .text("ok") else {
             database.close()
