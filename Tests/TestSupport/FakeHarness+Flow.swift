@@ -7,6 +7,13 @@ extension FakeHarness {
         public let userCode: String
         public let interval: Int
         public let expiresIn: Int
+
+        public init(deviceCode: String, userCode: String, interval: Int, expiresIn: Int) {
+            self.deviceCode = deviceCode
+            self.userCode = userCode
+            self.interval = interval
+            self.expiresIn = expiresIn
+        }
     }
 
     public struct TokenPair {

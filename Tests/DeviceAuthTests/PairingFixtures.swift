@@ -1,0 +1,86 @@
+@testable import DeviceAuth
+import Foundation
+
+/// Sample states, events and values for the transition-function tests.
+enum Fixtures {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func grant(obtainedAt: Date = now, lifetime: Double = 28_800, refresh: String? = "RT-1", access: String = "AT-1") -> Grant {
+        Grant(accessToken: access, refreshToken: refresh, accessExpiresAt: obtainedAt.addingTimeInterval(lifetime),
+              obtainedAt: obtainedAt, scope: "asset_create offline")
+    }
+
+    static let session = DeviceCodeSession(
+        deviceCode: "DC-1", userCode: "123456", verificationURI: "https://example.test/device",
+        verificationURIComplete: "https://example.test/device?code=123456",
+        issuedAt: now, expiresAt: now.addingTimeInterval(120), interval: 5)
+
+    static let unpaired = PairingState.unpaired(.neverPaired)
+    static let requesting = PairingState.polling(.init(session: nil, failures: 0, codesIssued: 0))
+    static let polling = PairingState.polling(.init(session: session, failures: 0, codesIssued: 1))
+    static let authorized = PairingState.authorized(.init(grant: grant(), projectName: "Testbed"))
+    static let refreshing = PairingState.refreshing(.init(grant: grant(), projectName: "Testbed"), failures: 0)
+
+    static let allStates: [(String, PairingState)] = [
+        ("unpaired", unpaired), ("requesting", requesting), ("polling", polling),
+        ("authorized", authorized), ("refreshing", refreshing),
+    ]
+
+    static let newGrant = grant(access: "AT-2").with(refresh: "RT-2")
+
+    /// One sample of every event, named for the expectation table.
+    static let allEvents: [(String, PairingEvent)] = [
+        ("started(nil)", .started(stored: nil)),
+        ("started(grant)", .started(stored: grant())),
+        ("pair", .pairRequested),
+        ("cancel", .cancelRequested),
+        ("unpair", .unpairRequested),
+        ("codeIssued", .deviceCodeIssued(session)),
+        ("codeFailed(network)", .deviceCodeFailed(.network("refused"))),
+        ("codeFailed(invalid_client)", .deviceCodeFailed(.oauth("invalid_client"))),
+        ("poll(granted)", .pollAnswered(deviceCode: "DC-1", .success(newGrant))),
+        ("poll(pending)", .pollAnswered(deviceCode: "DC-1", .failure(.oauth("authorization_pending")))),
+        ("poll(slow_down)", .pollAnswered(deviceCode: "DC-1", .failure(.oauth("slow_down")))),
+        ("poll(expired_token)", .pollAnswered(deviceCode: "DC-1", .failure(.oauth("expired_token")))),
+        ("poll(access_denied)", .pollAnswered(deviceCode: "DC-1", .failure(.oauth("access_denied")))),
+        ("poll(invalid_client)", .pollAnswered(deviceCode: "DC-1", .failure(.oauth("invalid_client")))),
+        ("poll(invalid_grant)", .pollAnswered(deviceCode: "DC-1", .failure(.oauth("invalid_grant")))),
+        ("poll(503)", .pollAnswered(deviceCode: "DC-1", .failure(.httpStatus(503)))),
+        ("poll(stale code)", .pollAnswered(deviceCode: "DC-0", .success(newGrant))),
+        ("refresh(ok)", .refreshAnswered(refreshToken: "RT-1", .success(newGrant))),
+        ("refresh(network)", .refreshAnswered(refreshToken: "RT-1", .failure(.network("reset")))),
+        ("refresh(429)", .refreshAnswered(refreshToken: "RT-1", .failure(.rateLimited(retryAfterSeconds: 60)))),
+        ("refresh(401)", .refreshAnswered(refreshToken: "RT-1", .failure(.notAuthorized))),
+        ("refresh(invalid_grant)", .refreshAnswered(refreshToken: "RT-1", .failure(.oauth("invalid_grant")))),
+        ("refresh(invalid_request)", .refreshAnswered(refreshToken: "RT-1", .failure(.oauth("invalid_request")))),
+        ("refresh(invalid_client)", .refreshAnswered(refreshToken: "RT-1", .failure(.oauth("invalid_client")))),
+        ("refresh(stale)", .refreshAnswered(refreshToken: "RT-0", .success(newGrant))),
+        ("info(ok)", .deviceInfoAnswered(accessToken: "AT-1", .success(.init(deviceName: "Cam", projectName: "Other")))),
+        ("info(401)", .deviceInfoAnswered(accessToken: "AT-1", .failure(.notAuthorized))),
+        ("heartbeat(ok)", .heartbeatAnswered(accessToken: "AT-1", nil)),
+        ("heartbeat(401)", .heartbeatAnswered(accessToken: "AT-1", .notAuthorized)),
+        ("timer(requestCode)", .timerFired(.requestCode)),
+        ("timer(poll)", .timerFired(.poll)),
+        ("timer(codeExpiry)", .timerFired(.codeExpiry)),
+        ("timer(refresh)", .timerFired(.refresh)),
+        ("timer(heartbeat)", .timerFired(.heartbeat)),
+        ("timer(persistRetry)", .timerFired(.persistRetry)),
+        ("persistFailed", .persistFailed("disk full")),
+    ]
+}
+
+extension Grant {
+    func with(refresh: String?) -> Grant {
+        var copy = self
+        copy.refreshToken = refresh
+        return copy
+    }
+}
+
+extension PairingMachine.Step {
+    var requests: [PairingEffect] { effects.filter { if case .log = $0 { false } else { true } } }
+    var logs: [PairingLog] { effects.compactMap { if case .log(let log) = $0 { log } else { nil } } }
+    func schedules(_ timer: PairingTimer) -> Double? {
+        effects.lazy.compactMap { if case .schedule(timer, let seconds) = $0 { seconds } else { nil } }.last
+    }
+}

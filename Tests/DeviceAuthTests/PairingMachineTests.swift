@@ -1,0 +1,152 @@
+@testable import DeviceAuth
+import Foundation
+import Testing
+
+/// The rules of providers.md §1 and DESIGN.md, one at a time.
+@Suite("Pairing machine rules")
+struct PairingMachineTests {
+    let machine = PairingMachine(policy: PairingPolicy())
+    func step(_ state: PairingState, _ event: PairingEvent, at offset: Double = 0, random: Double = 0.5) -> PairingMachine.Step {
+        machine.transition(state, event, now: Fixtures.now.addingTimeInterval(offset), random: random)
+    }
+
+    @Test("A new code is polled after its interval and renewed when it expires")
+    func codeIssued() {
+        let result = step(Fixtures.requesting, .deviceCodeIssued(Fixtures.session))
+        #expect(result.schedules(.poll) == 5)
+        #expect(result.schedules(.codeExpiry) == 120)
+        #expect(result.state.statusLine().contains("enter code 123456 at https://example.test/device (expires "))
+    }
+
+    @Test("slow_down adds 5 s to the interval, for good, each time")
+    func slowDown() {
+        let first = step(Fixtures.polling, .pollAnswered(deviceCode: "DC-1", .failure(.oauth("slow_down"))))
+        #expect(first.schedules(.poll) == 10)
+        let second = step(first.state, .pollAnswered(deviceCode: "DC-1", .failure(.oauth("slow_down"))))
+        #expect(second.schedules(.poll) == 15)
+        let pending = step(second.state, .pollAnswered(deviceCode: "DC-1", .failure(.oauth("authorization_pending"))))
+        #expect(pending.schedules(.poll) == 15)
+    }
+
+    @Test("A renewed code is logged as code renewed")
+    func codeRenewal() {
+        let expired = step(Fixtures.polling, .timerFired(.codeExpiry))
+        #expect(expired.effects.contains(.requestDeviceCode))
+        #expect(expired.effects.contains(.cancel(.poll)))
+        var second = Fixtures.session
+        second.deviceCode = "DC-2"
+        let renewed = step(expired.state, .deviceCodeIssued(second))
+        #expect(renewed.logs.contains { $0.kind == .codeRenewed })
+    }
+
+    @Test("Network errors while polling back off, but never poll faster than the interval")
+    func pollBackoff() {
+        var state = Fixtures.polling
+        var delays: [Double] = []
+        for _ in 0..<6 {
+            let result = step(state, .pollAnswered(deviceCode: "DC-1", .failure(.network("reset"))), random: 1)
+            delays.append(result.schedules(.poll) ?? -1)
+            state = result.state
+        }
+        #expect(delays == [5, 5, 5, 8, 16, 32])
+        #expect(state.statusLine().contains("network error: reset"))
+    }
+
+    @Test("Backoff doubles with jitter in its upper half, capped, and honours a 429's wait")
+    func backoff() {
+        let policy = PairingPolicy()
+        #expect(policy.retryDelay(failures: 1, random: 0) == 0.5)
+        #expect(policy.retryDelay(failures: 1, random: 1) == 1)
+        #expect(policy.retryDelay(failures: 4, random: 1) == 8)
+        #expect(policy.retryDelay(failures: 30, random: 1) == 300)
+        #expect(policy.retryDelay(failures: 1, random: 0, failure: .rateLimited(retryAfterSeconds: 60)) == 60)
+        #expect(policy.retryDelay(failures: 1, random: 0, failure: .rateLimited(retryAfterSeconds: 86_400)) == 300)
+    }
+
+    @Test("invalid_client stops pairing with a message that says what to fix, and no retry")
+    func invalidClient() {
+        let result = step(Fixtures.requesting, .deviceCodeFailed(.oauth("invalid_client")))
+        #expect(result.state.statusLine().contains("ClientSecretFile="))
+        #expect(!result.effects.contains { if case .schedule = $0 { true } else { false } })
+        #expect(result.logs.contains { $0.level == .error })
+    }
+
+    @Test("Refresh is planned at the configured fraction of the lifetime, less jitter")
+    func refreshTiming() {
+        var policy = PairingPolicy()
+        policy.refreshFraction = 0.75
+        policy.refreshJitter = 0.05
+        let grant = Fixtures.grant(lifetime: 1000)
+        #expect(policy.refreshDelay(for: grant, now: Fixtures.now, random: 0) == 750)
+        #expect(policy.refreshDelay(for: grant, now: Fixtures.now, random: 1) == 700)
+        #expect(policy.refreshDelay(for: grant, now: Fixtures.now.addingTimeInterval(900), random: 0) == 0)
+    }
+
+    @Test("A successful refresh is committed before anything else happens")
+    func refreshPersistsFirst() {
+        let result = step(Fixtures.refreshing, .refreshAnswered(refreshToken: "RT-1", .success(Fixtures.newGrant)))
+        #expect(result.requests.first == .persist(Fixtures.newGrant))
+        #expect(result.logs.contains { $0.kind == .refreshed })
+        #expect(result.state.grant == Fixtures.newGrant)
+    }
+
+    @Test("A transient refresh failure keeps the old tokens; a lost authorization wipes them and pairs again")
+    func refreshFailures() {
+        let transient = step(Fixtures.refreshing, .refreshAnswered(refreshToken: "RT-1", .failure(.httpStatus(503))))
+        #expect(transient.state.grant == Fixtures.grant())
+        #expect(!transient.effects.contains(.wipeStore))
+        let lost = step(Fixtures.refreshing, .refreshAnswered(refreshToken: "RT-1", .failure(.oauth("invalid_request"))))
+        #expect(lost.effects.contains(.wipeStore))
+        #expect(lost.effects.contains(.requestDeviceCode))
+        #expect(lost.logs.contains { $0.kind == .authorizationLost && $0.message.contains("already used") })
+    }
+
+    @Test("Without AutoPair a lost authorization waits, unpaired")
+    func noAutoPair() {
+        var policy = PairingPolicy()
+        policy.autoPair = false
+        let machine = PairingMachine(policy: policy)
+        let lost = machine.transition(Fixtures.refreshing, .refreshAnswered(refreshToken: "RT-1", .failure(.notAuthorized)), now: Fixtures.now, random: 0)
+        #expect(lost.state == .unpaired(.authorizationLost("the provider answered 401 to the refresh: the authorization was revoked")))
+        #expect(!lost.effects.contains(.requestDeviceCode))
+        let start = machine.transition(Fixtures.unpaired, .started(stored: nil), now: Fixtures.now, random: 0)
+        #expect(start.state == Fixtures.unpaired)
+    }
+
+    @Test("Stored tokens: valid → authorized at once; expired → refresh; expired without refresh token → pair")
+    func startup() {
+        let valid = step(Fixtures.unpaired, .started(stored: Fixtures.grant()))
+        #expect(valid.state.name == "authorized")
+        #expect(!valid.effects.contains(.requestDeviceCode))
+        let expired = step(Fixtures.unpaired, .started(stored: Fixtures.grant(lifetime: 10)), at: 20)
+        #expect(expired.state.name == "refreshing")
+        #expect(expired.effects.contains(.refresh(Fixtures.grant(lifetime: 10))))
+        let dead = step(Fixtures.unpaired, .started(stored: Fixtures.grant(lifetime: 10, refresh: nil)), at: 20)
+        #expect(dead.state.name == "polling")
+        #expect(dead.effects.contains(.wipeStore))
+    }
+
+    @Test("Authorized STATUS names the project and the expiry")
+    func authorizedStatus() {
+        let line = Fixtures.authorized.statusLine()
+        #expect(line.hasPrefix("authorized: project Testbed, token valid until "))
+    }
+
+    @Test("No log line or status carries a token or a device code")
+    func noSecretsInText() {
+        var texts: [String] = []
+        for (_, state) in Fixtures.allStates {
+            texts.append(state.statusLine())
+            for (_, event) in Fixtures.allEvents {
+                let result = step(state, event)
+                texts.append(result.state.statusLine())
+                texts += result.logs.map(\.message)
+            }
+        }
+        for secret in ["AT-1", "AT-2", "RT-1", "RT-2", "DC-1"] {
+            #expect(!texts.contains { $0.contains(secret) }, "\(secret) leaked")
+        }
+        #expect(!"\(Fixtures.grant())".contains("AT-1"))
+        #expect(!"\(Fixtures.session)".contains("DC-1"))
+    }
+}
