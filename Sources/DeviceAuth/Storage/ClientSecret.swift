@@ -23,7 +23,7 @@ public enum ClientSecret {
                 }
             }
             let text = try SystemFiles.readText(path, limit: 4096)
-            let secret = text.trimmingWhitespace().filter { $0 != "\n" }
+            let secret = text.filter { !$0.isNewline }.trimmingWhitespace()
             guard !secret.isEmpty else { throw ConfigError.secret(path: path, reason: "is empty") }
             return secret
         } catch let error as ConfigError {
