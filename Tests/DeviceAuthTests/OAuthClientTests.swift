@@ -1,0 +1,124 @@
+@testable import DeviceAuth
+import AsyncHTTPClient
+import FakeProvider
+import Foundation
+import TestSupport
+import Testing
+
+/// The provider client against the fake provider over real loopback HTTP:
+/// every answer sorted into what the state machine must do.
+@Suite("OAuth client against the fake provider")
+struct OAuthClientTests {
+    func client(_ fake: FakeHarness, secret: String? = nil, qrPairing: Bool = true, scope: String = "asset_create offline") -> OAuthProviderClient {
+        OAuthProviderClient(
+            transport: AsyncHTTPTransport(client: .shared, timeout: .seconds(5), maxBodyBytes: 64 * 1024),
+            profile: .frameioC2C(baseURL: fake.baseURL),
+            credentials: ClientCredentials(clientID: "oauth-test-camera", clientSecret: secret ?? fake.secret),
+            scope: scope, qrPairing: qrPairing)
+    }
+
+    func pairedGrant(_ fake: FakeHarness, _ client: OAuthProviderClient) async throws -> Grant {
+        let session = try await client.requestDeviceCode(now: Date())
+        try await fake.control("approve", #"{"user_code": "\#(session.userCode)"}"#)
+        fake.clock.advance(by: session.interval)
+        return try await client.poll(session, now: Date())
+    }
+
+    @Test("Device code with and without QR pairing")
+    func deviceCode() async throws {
+        try await withFakeProvider { fake in
+            let now = Date()
+            let session = try await client(fake).requestDeviceCode(now: now)
+            #expect(session.userCode.count == 6)
+            #expect(session.interval == 5)
+            #expect(session.expiresAt == now.addingTimeInterval(120))
+            #expect(session.verificationURIComplete == "\(fake.baseURL)/device?code=\(session.userCode)")
+            let plain = try await client(fake, qrPairing: false).requestDeviceCode(now: now)
+            #expect(plain.verificationURI == nil)
+            #expect(try await fake.stats().requestsWithoutClientVersion == 0)
+        }
+    }
+
+    @Test("Polling answers become OAuth failures; approval becomes a grant")
+    func polling() async throws {
+        try await withFakeProvider { fake in
+            let client = client(fake)
+            let session = try await client.requestDeviceCode(now: Date())
+            fake.clock.advance(by: 5)
+            await #expect(throws: OAuthFailure.oauth("authorization_pending")) { try await client.poll(session, now: Date()) }
+            await #expect(throws: OAuthFailure.oauth("slow_down")) { try await client.poll(session, now: Date()) }
+            try await fake.control("approve", #"{"all": true}"#)
+            fake.clock.advance(by: 10)
+            let now = Date()
+            let grant = try await client.poll(session, now: now)
+            #expect(grant.accessToken.hasPrefix("FAKEAT_"))
+            #expect(grant.refreshToken?.hasPrefix("FAKERT_") == true)
+            #expect(grant.accessExpiresAt == now.addingTimeInterval(28_800))
+        }
+    }
+
+    @Test("A wrong secret is invalid_client")
+    func invalidClient() async throws {
+        try await withFakeProvider { fake in
+            await #expect(throws: OAuthFailure.oauth("invalid_client")) { try await client(fake, secret: "wrong").requestDeviceCode(now: Date()) }
+        }
+    }
+
+    @Test("Refresh rotates; the old token again is invalid_request; revoked is 401")
+    func refresh() async throws {
+        try await withFakeProvider { fake in
+            let client = client(fake)
+            let first = try await pairedGrant(fake, client)
+            let second = try await client.refresh(first, now: Date())
+            #expect(second.refreshToken != first.refreshToken)
+            await #expect(throws: OAuthFailure.oauth("invalid_request")) { try await client.refresh(first, now: Date()) }
+            #expect(try await client.deviceInfo(second)?.projectName == "Testbed")
+            try await client.heartbeat(second)
+            try await client.revoke(second)
+            await #expect(throws: OAuthFailure.notAuthorized) { try await client.refresh(second, now: Date()) }
+            await #expect(throws: OAuthFailure.notAuthorized) { try await client.heartbeat(second) }
+        }
+    }
+
+    @Test("Each fault mode of the token endpoint is a transient failure, never a crash or a hang", arguments: [
+        (#"{"endpoint": "token", "mode": "status", "status": 503}"#, OAuthFailure.httpStatus(503)),
+        (#"{"endpoint": "token", "mode": "status", "status": 429}"#, OAuthFailure.rateLimited(retryAfterSeconds: 60)),
+        (#"{"endpoint": "token", "mode": "garbage"}"#, OAuthFailure.malformed("not JSON (29 bytes)")),
+        (#"{"endpoint": "token", "mode": "huge"}"#, OAuthFailure.malformed("answer larger than 64 KiB")),
+    ])
+    func faults(_ fault: String, _ expected: OAuthFailure) async throws {
+        try await withFakeProvider { fake in
+            let client = client(fake)
+            let grant = try await pairedGrant(fake, client)
+            try await fake.control("faults", fault)
+            await #expect(throws: expected) { try await client.refresh(grant, now: Date()) }
+            #expect(expected.isTransient)
+            // Nothing rotated: the same token works.
+            _ = try await client.refresh(grant, now: Date())
+        }
+    }
+
+    @Test("A dropped connection is a network failure")
+    func drop() async throws {
+        try await withFakeProvider { fake in
+            let client = client(fake)
+            let grant = try await pairedGrant(fake, client)
+            try await fake.control("faults", #"{"endpoint": "token", "mode": "drop"}"#)
+            await #expect { try await client.refresh(grant, now: Date()) } throws: { error in
+                guard case .network = error as? OAuthFailure else { return false }
+                return true
+            }
+        }
+    }
+
+    @Test("An unreachable provider is a network failure")
+    func unreachable() async throws {
+        let client = OAuthProviderClient(
+            transport: AsyncHTTPTransport(client: .shared, timeout: .seconds(5)), profile: .frameioC2C(baseURL: "http://127.0.0.1:9"),
+            credentials: ClientCredentials(clientID: "x", clientSecret: "y"), scope: "offline", qrPairing: false)
+        await #expect { try await client.requestDeviceCode(now: Date()) } throws: { error in
+            guard case .network = error as? OAuthFailure else { return false }
+            return true
+        }
+    }
+}
