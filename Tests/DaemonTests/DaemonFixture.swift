@@ -1,0 +1,97 @@
+import FakeProvider
+import Foundation
+import TestSupport
+
+/// One deviceauthd under test: its config, secret and state in a private
+/// directory, a real notify socket, the real binary as a subprocess.
+final class DaemonFixture: @unchecked Sendable {
+    static let secretMarkers = ["FAKEAT_", "FAKERT_", "FAKEDC_"]
+
+    let directory: String
+    let configPath: String
+    let notify: NotifySocket
+    let fake: FakeHarness
+    private(set) var daemon: Subprocess?
+    /// Output of every run so far, for the no-secrets scan.
+    private(set) var outputs: [String] = []
+
+    init(fake: FakeHarness, extraConfig: String = "") throws {
+        self.fake = fake
+        directory = "/tmp/da-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let secretPath = directory + "/client_secret"
+        try fake.secret.write(toFile: secretPath, atomically: true, encoding: .utf8)
+        chmod(secretPath, 0o600)
+        configPath = directory + "/deviceauthd.conf"
+        try """
+            [Provider]
+            BaseURL=\(fake.baseURL)
+            ClientID=e2e-camera
+            ClientSecretFile=\(secretPath)
+            [Storage]
+            StateDirectory=\(directory)/state
+            [Refresh]
+            HeartbeatSec=1
+            MaxRetrySec=2
+            \(extraConfig)
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        notify = try NotifySocket(directory: directory)
+    }
+
+    func start(watchdogMicroseconds: Int? = nil) throws {
+        var environment = ["NOTIFY_SOCKET": notify.path]
+        environment["JOURNAL_STREAM"] = ""
+        if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
+        daemon = try Subprocess("deviceauthd", ["--config", configPath], environment: environment)
+    }
+
+    /// SIGTERM and wait; answers the exit status (nil if it had to be killed) and how long it took.
+    func stop() async -> (status: Int32?, seconds: Double) {
+        guard let daemon else { return (nil, 0) }
+        let started = ContinuousClock.now
+        daemon.signal(SIGTERM)
+        let status = await daemon.waitForExit(seconds: 10)
+        let elapsed = ContinuousClock.now - started
+        outputs.append(daemon.output)
+        self.daemon = nil
+        return (status, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    var output: String { outputs.joined() + (daemon?.output ?? "") }
+
+    /// Waits for "polling: enter code NNNNNN" and answers the code.
+    func waitForUserCode(seconds: Double = 20, after skip: Int = 0) async -> String? {
+        guard let status = await notify.waitStatus("polling: enter code ", seconds: seconds, after: skip) else { return nil }
+        return String(status.dropFirst("STATUS=polling: enter code ".count).prefix(6))
+    }
+
+    /// Polls the fake's stats until `condition` holds (bounded).
+    func waitForStats(seconds: Double, _ condition: (FakeProviderStats) -> Bool) async throws -> FakeProviderStats {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        var stats = try await fake.stats()
+        while !condition(stats) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            stats = try await fake.stats()
+        }
+        return stats
+    }
+
+    /// Start, get a code, approve it, reach authorized.
+    func pair() async throws -> String? {
+        try start()
+        guard let code = await waitForUserCode() else { return nil }
+        try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
+        return await notify.waitStatus("authorized: project Testbed", seconds: 20)
+    }
+
+    /// Nothing the daemon printed or sent to systemd may hold a token, device code or the secret.
+    var leakedSecrets: [String] {
+        let text = output + notify.messages.joined(separator: "\n")
+        return (Self.secretMarkers + [fake.secret]).filter { text.contains($0) }
+    }
+
+    deinit {
+        if let daemon { daemon.signal(SIGKILL) }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}

@@ -1,0 +1,111 @@
+import FakeProvider
+import Foundation
+import TestSupport
+import Testing
+
+/// The real deviceauthd binary against the fake provider over loopback, with
+/// a real notify socket. Serialized: each test runs a daemon in real time.
+@Suite("deviceauthd end to end", .serialized)
+struct DaemonLifecycleTests {
+    static func fast(_ configuration: inout FakeProviderConfiguration) {
+        configuration.pollingInterval = 1
+    }
+
+    @Test("READY, a STATUS with the code, approve → authorized, refresh, watchdog, SIGTERM, restart without a new code")
+    func wholeLife() async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            try daemon.start(watchdogMicroseconds: 400_000)
+            #expect(await daemon.notify.wait(seconds: 20) { $0 == "READY=1" } != nil)
+            let code = try #require(await daemon.waitForUserCode())
+            #expect(code.count == 6 && code.allSatisfy(\.isNumber))
+            let polling = try #require(await daemon.notify.waitStatus("polling: enter code \(code) at \(fake.baseURL)/device (expires ", seconds: 5))
+            #expect(polling.hasSuffix(")"))
+
+            try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
+            let authorized = try #require(await daemon.notify.waitStatus("authorized: project Testbed, token valid until ", seconds: 20))
+            _ = authorized
+
+            // The access token dies at the provider: the next heartbeat gets 401 and the daemon refreshes.
+            try await fake.control("expire-access")
+            let refreshed = try await daemon.waitForStats(seconds: 20) { $0.refreshes >= 1 }
+            #expect(refreshed.refreshes >= 1)
+            #expect(refreshed.refreshReuse == 0)
+            #expect(refreshed.deviceCodes == 1)
+            #expect(refreshed.devicesMe >= 2)
+            #expect(refreshed.requestsWithoutClientVersion == 0)
+            #expect(daemon.notify.assignments.filter { $0 == "WATCHDOG=1" }.count >= 2)
+
+            let stop = await daemon.stop()
+            #expect(stop.status == 0)
+            #expect(stop.seconds < 2, "took \(stop.seconds) s to stop")
+            #expect(daemon.notify.assignments.contains("STOPPING=1"))
+
+            // Restart: authorized at once from the store, no new device code.
+            let before = daemon.notify.assignments.count
+            try daemon.start()
+            #expect(await daemon.notify.waitStatus("authorized: ", seconds: 20, after: before) != nil)
+            #expect(!daemon.notify.assignments.dropFirst(before).contains { $0.hasPrefix("STATUS=polling") })
+            #expect(try await fake.stats().deviceCodes == 1)
+            #expect(await daemon.stop().status == 0)
+
+            #expect(daemon.output.contains("paired (access "))
+            #expect(daemon.leakedSecrets.isEmpty, "leaked: \(daemon.leakedSecrets)")
+        }
+    }
+
+    @Test("SIGINT stops it cleanly too, while pairing")
+    func sigint() async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            try daemon.start()
+            _ = try #require(await daemon.waitForUserCode())
+            daemon.daemon?.signal(SIGINT)
+            #expect(await daemon.daemon?.waitForExit(seconds: 10) == 0)
+        }
+    }
+
+    @Test("A code that expires is replaced by a new one, logged as renewed")
+    func codeRenewal() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.deviceCodeLifetime = 2 }) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            try daemon.start()
+            let first = try #require(await daemon.waitForUserCode())
+            let stats = try await daemon.waitForStats(seconds: 15) { $0.deviceCodes >= 2 }
+            #expect(stats.deviceCodes >= 2)
+            let count = daemon.notify.assignments.count
+            let second = try #require(await daemon.waitForUserCode(after: max(0, count - 3)))
+            _ = (first, second)
+            #expect(await daemon.stop().status == 0)
+            #expect(daemon.output.contains("code renewed: enter code"))
+            #expect(stats.slowDowns == 0)
+        }
+    }
+
+    @Test("A denied pairing ends unpaired, and says why")
+    func denied() async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            try daemon.start()
+            let code = try #require(await daemon.waitForUserCode())
+            try await fake.control("deny", #"{"user_code": "\#(code)"}"#)
+            #expect(await daemon.notify.waitStatus("unpaired: the pairing was denied", seconds: 20) != nil)
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    @Test("A wrong client_secret stops pairing with a clear message and no retry loop")
+    func wrongSecret() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.clientSecret = "the-real-one" }) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            try "not-the-real-one".write(toFile: daemon.directory + "/client_secret", atomically: false, encoding: .utf8)
+            try daemon.start()
+            #expect(await daemon.notify.waitStatus("unpaired: the provider rejected our configuration: invalid_client", seconds: 20) != nil)
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await fake.stats().deviceCodes == 0)
+            #expect(try await fake.stats().rejectedRequests == 1)
+            #expect(await daemon.stop().status == 0)
+            #expect(!daemon.output.contains("not-the-real-one"))
+        }
+    }
+}
