@@ -92,7 +92,10 @@ public struct PairingMachine: Sendable {
         polling.lastProblem = nil
         polling.codesIssued += 1
         step.state = .polling(polling)
-        let where_ = session.verificationURI.map { " at \($0)" } ?? ""
+        // The complete URL holds only the user code (meant to be read): the demo and
+        // support engineers draw the QR code from this line.
+        let where_ = (session.verificationURI.map { " at \($0)" } ?? "")
+            + (session.verificationURIComplete.map { " (QR code: \($0))" } ?? "")
         step.effects += [
             .log(.init(.notice, polling.codesIssued > 1 ? "code renewed: enter code \(session.userCode)\(where_)"
                                                         : "enter code \(session.userCode)\(where_)",
