@@ -12,13 +12,23 @@ public final class Subprocess: @unchecked Sendable {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
+    /// Runs any program to completion (bounded), answering its status and combined output.
+    public static func run(_ executable: String, _ arguments: [String], seconds: Double = 30) throws -> (status: Int32?, output: String) {
+        let program = try Subprocess(executable, arguments)
+        let deadline = Date().addingTimeInterval(seconds)
+        while program.process.isRunning && Date() < deadline { usleep(20_000) }
+        if program.process.isRunning { kill(program.process.processIdentifier, SIGKILL); program.process.waitUntilExit(); return (nil, program.output) }
+        return (program.process.terminationStatus, program.output)
+    }
+
+    /// - Parameter product: a product of this package, or an absolute path to any program.
     public init(_ product: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("deviceauth-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         outputURL = directory.appendingPathComponent("output.log")
         _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
         let output = try FileHandle(forWritingTo: outputURL)
-        process.executableURL = Self.productsDirectory.appendingPathComponent(product)
+        process.executableURL = product.hasPrefix("/") ? URL(fileURLWithPath: product) : Self.productsDirectory.appendingPathComponent(product)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = output
