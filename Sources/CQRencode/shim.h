@@ -1,2 +1,0 @@
-// libqrencode (Debian: libqrencode-dev).
-#include <qrencode.h>
