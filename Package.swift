@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "deviceauthd", targets: ["deviceauthd"]),
+        .executable(name: "deviceauthctl", targets: ["deviceauthctl"]),
         .library(name: "FakeProvider", targets: ["FakeProvider"]),
         .executable(name: "deviceauth-fake-provider", targets: ["deviceauth-fake-provider"]),
     ],
@@ -28,6 +29,7 @@ let package = Package(
         // System libraries, from Debian's -dev packages (Scripts/setup installs them).
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         // The engine: pairing state machine, OAuth grants, token store, config.
         // No UI, socket or systemd: the executables wire those in.
@@ -48,10 +50,30 @@ let package = Package(
             name: "Systemd",
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]
         ),
+        // libqrencode wrapper: terminal, PNG and SVG renderings of the pairing URL.
+        .target(name: "QRCode", dependencies: ["CQRencode"]),
+        // The local control socket: protocol, server, client, peer credentials.
+        .target(
+            name: "Control",
+            dependencies: [
+                "DeviceAuth",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "deviceauthctl",
+            dependencies: [
+                "Control", "QRCode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "deviceauthd",
             dependencies: [
-                "DeviceAuth", "Systemd",
+                "DeviceAuth", "Systemd", "Control", "QRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,7 +126,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["TestSupport", "FakeProvider", "deviceauthd"]
+            dependencies: ["TestSupport", "FakeProvider", "deviceauthd", "deviceauthctl", "Control"]
+        ),
+        .testTarget(
+            name: "QRCodeTests",
+            dependencies: ["QRCode", "TestSupport"]
         ),
     ]
 )

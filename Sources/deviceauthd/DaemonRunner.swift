@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Control
 import DeviceAuth
 import Logging
 import ServiceLifecycle
@@ -22,14 +23,24 @@ struct DaemonRunner {
         let client = OAuthProviderClient(
             transport: AsyncHTTPTransport(client: httpClient), profile: setup.profile, credentials: setup.credentials,
             scope: setup.configuration.scope, qrPairing: setup.configuration.qrPairing)
+        var observers: [any PairingObserver] = [SystemdObserver(notifier: notifier)]
+        if setup.configuration.qrPairing { observers.append(PairingQRFiles(directory: setup.runtimeDirectory, logger: logger)) }
         let engine = PairingEngine(
-            policy: setup.policy, client: client, store: store, observer: SystemdObserver(notifier: notifier),
+            policy: setup.policy, client: client, store: store, observer: Observers(observers),
             logger: logger, watchdogInterval: SystemdNotifier.watchdogInterval())
-        logger.info("starting: client id \(setup.credentials.clientID), provider \(setup.configuration.baseURL), state in \(setup.stateDirectory), secret from \(setup.secretSource)")
+        let control: BoundControlServer
+        do {
+            control = try await ControlServer(path: setup.controlSocket, backend: engine, authorizer: setup.authorizer, logger: logger).bind()
+        } catch {
+            try? await httpClient.shutdown()
+            throw StartupError(description: "cannot open the control socket \(setup.controlSocket): \(error)", exitCode: 73)
+        }
+        logger.info("starting: client id \(setup.credentials.clientID), provider \(setup.configuration.baseURL), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource)")
 
         let group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: engine),
+                .init(service: control),
                 .init(service: StoppingNotice(notifier: notifier), successTerminationBehavior: .ignore),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],

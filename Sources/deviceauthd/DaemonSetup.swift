@@ -1,5 +1,9 @@
+import Control
 import DeviceAuth
 import Systemd
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Everything the daemon needs, resolved from the config file and the
 /// environment systemd gives us, before any network or store is touched.
@@ -9,6 +13,10 @@ struct DaemonSetup: Sendable {
     let secretSource: String
     let stateDirectory: String
     let credentialsDirectory: String?
+    /// Where pairing.png and pairing.svg go: $RUNTIME_DIRECTORY, else /run/deviceauth.
+    let runtimeDirectory: String
+    let controlSocket: String
+    let authorizer: PeerAuthorizer
 
     static func resolve(configPath: String) throws(ConfigError) -> DaemonSetup {
         let configuration = try DaemonConfiguration.load(path: configPath)
@@ -21,12 +29,20 @@ struct DaemonSetup: Sendable {
         } else {
             do { clientID = try MachineID.applicationSpecific() } catch { throw .missing(error.description) }
         }
+        let runtimeDirectory = SystemFiles.environment("RUNTIME_DIRECTORY")?.split(separator: ":").first.map(String.init) ?? "/run/deviceauth"
+        let authorizer: PeerAuthorizer
+        do { authorizer = try PeerAuthorizer.resolve(tokenReaders: configuration.tokenReaders, daemonUID: getuid()) } catch {
+            throw .missing("\(configPath): \(error)")
+        }
         return DaemonSetup(
             configuration: configuration,
             credentials: ClientCredentials(clientID: clientID, clientSecret: secret),
             secretSource: source,
             stateDirectory: stateDirectory(configuration),
-            credentialsDirectory: credentialsDirectory)
+            credentialsDirectory: credentialsDirectory,
+            runtimeDirectory: runtimeDirectory,
+            controlSocket: configuration.controlSocket ?? runtimeDirectory + "/control.sock",
+            authorizer: authorizer)
     }
 
     /// StateDirectory=, else the first of systemd's `$STATE_DIRECTORY`, else /var/lib/deviceauth.

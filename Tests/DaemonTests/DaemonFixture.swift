@@ -9,6 +9,9 @@ final class DaemonFixture: @unchecked Sendable {
 
     let directory: String
     let configPath: String
+    /// The daemon's $RUNTIME_DIRECTORY: control.sock, pairing.png, pairing.svg.
+    var runtimeDirectory: String { directory + "/run" }
+    var socketPath: String { runtimeDirectory + "/control.sock" }
     let notify: NotifySocket
     let fake: FakeHarness
     private(set) var daemon: Subprocess?
@@ -19,6 +22,8 @@ final class DaemonFixture: @unchecked Sendable {
         self.fake = fake
         directory = "/tmp/da-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Other uids (the role tests) must reach the socket inside.
+        chmod(directory, 0o755)
         let secretPath = directory + "/client_secret"
         try fake.secret.write(toFile: secretPath, atomically: true, encoding: .utf8)
         chmod(secretPath, 0o600)
@@ -39,7 +44,7 @@ final class DaemonFixture: @unchecked Sendable {
     }
 
     func start(watchdogMicroseconds: Int? = nil) throws {
-        var environment = ["NOTIFY_SOCKET": notify.path]
+        var environment = ["NOTIFY_SOCKET": notify.path, "RUNTIME_DIRECTORY": runtimeDirectory]
         environment["JOURNAL_STREAM"] = ""
         if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
         daemon = try Subprocess("deviceauthd", ["--config", configPath], environment: environment)

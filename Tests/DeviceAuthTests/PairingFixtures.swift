@@ -35,6 +35,7 @@ enum Fixtures {
         ("pair", .pairRequested),
         ("cancel", .cancelRequested),
         ("unpair", .unpairRequested),
+        ("refreshRequested", .refreshRequested),
         ("codeIssued", .deviceCodeIssued(session)),
         ("codeFailed(network)", .deviceCodeFailed(.network("refused"))),
         ("codeFailed(invalid_client)", .deviceCodeFailed(.oauth("invalid_client"))),

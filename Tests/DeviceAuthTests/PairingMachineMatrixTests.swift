@@ -46,6 +46,8 @@ struct PairingMachineMatrixTests {
         "polling timer(codeExpiry)": to("polling", requestsCode),
         "authorized unpair": to("unpaired", { if case .revoke = $0 { true } else { false } }),
         "authorized info(ok)": to("authorized"),
+        "authorized refreshRequested": to("refreshing", refreshes),
+        "refreshing refreshRequested": to("refreshing", refreshes),
         "authorized info(401)": to("refreshing", refreshes),
         "authorized heartbeat(401)": to("refreshing", refreshes),
         "authorized timer(refresh)": to("refreshing", refreshes),

@@ -32,6 +32,12 @@ public actor PairingEngine: Service {
     private var timerGenerations: [PairingTimer: Int] = [:]
     private var refreshTask: Task<PairingEvent, Never>?
     private var started = false
+    /// The stored tokens have been read and `.started` handled.
+    private var loaded = false
+    /// `token(minValidSeconds:)` callers waiting for the refresh they share.
+    private var tokenWaiters: [CheckedContinuation<Grant, any Error>] = []
+    private var watchers: [Int: AsyncStream<PairingSnapshot>.Continuation] = [:]
+    private var nextWatcher = 0
 
     public init(
         policy: PairingPolicy, client: any ProviderClient, store: any GrantStore, observer: any PairingObserver,
@@ -53,9 +59,65 @@ public actor PairingEngine: Service {
 
     // MARK: - Commands (from the control socket)
 
-    public func pair() { continuation.yield(.event(.pairRequested)) }
-    public func cancelPairing() { continuation.yield(.event(.cancelRequested)) }
-    public func unpair() { continuation.yield(.event(.unpairRequested)) }
+    /// Commands take effect before they return (a status read right after shows
+    /// them); until the stored tokens are loaded they queue behind that.
+    public func pair() { command(.pairRequested) }
+    public func cancelPairing() { command(.cancelRequested) }
+    public func unpair() { command(.unpairRequested) }
+
+    private func command(_ event: PairingEvent) {
+        if loaded { handle(event) } else { continuation.yield(.event(event)) }
+    }
+
+    public var snapshot: PairingSnapshot { PairingSnapshot(state) }
+
+    /// Every change of the snapshot from now on (the current one first), until the stream is dropped.
+    public func updates() -> AsyncStream<PairingSnapshot> {
+        let (stream, continuation) = AsyncStream.makeStream(of: PairingSnapshot.self, bufferingPolicy: .bufferingNewest(16))
+        let id = nextWatcher
+        nextWatcher += 1
+        watchers[id] = continuation
+        continuation.yield(snapshot)
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.removeWatcher(id) }
+        }
+        return stream
+    }
+
+    private func removeWatcher(_ id: Int) { watchers[id] = nil }
+
+    /// The current access token, valid for at least `minValidSeconds` more: when
+    /// it would expire sooner, a refresh happens first, and callers asking at
+    /// the same time share that one refresh (refresh tokens are single use).
+    public func token(minValidSeconds: Double = 0) async throws -> Grant {
+        let needed = max(0, minValidSeconds)
+        switch state {
+        case .authorized(let authorized), .refreshing(let authorized, _):
+            if authorized.grant.accessExpiresAt.timeIntervalSince(now()) > needed { return authorized.grant }
+        case .unpaired, .polling:
+            throw TokenUnavailable.notAuthorized(state: state.name)
+        }
+        return try await withCheckedThrowingContinuation { waiter in
+            tokenWaiters.append(waiter)
+            if tokenWaiters.count == 1 { handle(.refreshRequested) }
+        }
+    }
+
+    /// After each step: answer token waiters once the outcome is known.
+    private func settleTokenWaiters(after event: PairingEvent) {
+        guard !tokenWaiters.isEmpty else { return }
+        let result: Result<Grant, TokenUnavailable>
+        switch state {
+        case .authorized(let authorized): result = .success(authorized.grant)
+        case .unpaired, .polling: result = .failure(.notAuthorized(state: state.name))
+        case .refreshing(let authorized, let failures):
+            guard case .refreshAnswered = event, failures > 0 else { return }
+            result = .failure(.refreshFailed(authorized.lastProblem ?? "unknown error"))
+        }
+        let waiters = tokenWaiters
+        tokenWaiters = []
+        for waiter in waiters { waiter.resume(with: result.mapError { $0 as any Error }) }
+    }
 
     // MARK: - The loop
 
@@ -72,6 +134,7 @@ public actor PairingEngine: Service {
             stored = nil
         }
         handle(.started(stored: stored))
+        loaded = true
         publishStatus(force: true)
 
         let watchdog = watchdogInterval.map { interval in
@@ -90,6 +153,9 @@ public actor PairingEngine: Service {
         watchdog?.cancel()
         for timer in timers.values { timer.cancel() }
         await finishRefreshInFlight()
+        for watcher in watchers.values { watcher.finish() }
+        for waiter in tokenWaiters { waiter.resume(throwing: TokenUnavailable.refreshFailed("the daemon is stopping")) }
+        tokenWaiters = []
     }
 
     private func receive(_ input: Input) {
@@ -113,6 +179,7 @@ public actor PairingEngine: Service {
         state = step.state
         for effect in step.effects { execute(effect) }
         publishStatus()
+        settleTokenWaiters(after: event)
     }
 
     private func publishStatus(force: Bool = false) {
@@ -120,6 +187,8 @@ public actor PairingEngine: Service {
         guard force || status != lastStatus else { return }
         lastStatus = status
         observer.pairingStateChanged(state, status: status)
+        let snapshot = PairingSnapshot(state)
+        for watcher in watchers.values { watcher.yield(snapshot) }
     }
 
     /// On shutdown, a refresh in flight is waited for (briefly): its answer holds
@@ -157,10 +226,8 @@ public actor PairingEngine: Service {
                 }
             }
         case .refresh(let grant):
-            guard refreshTask == nil else {
-                logger.error("a second refresh was asked for while one is in flight; ignored", metadata: ["state": "\(state.name)"])
-                return
-            }
+            // Exactly one refresh at a time: a second request joins the one in flight.
+            guard refreshTask == nil else { return }
             refreshTask = spawn { client, now in
                 do throws(OAuthFailure) { return .refreshAnswered(refreshToken: grant.refreshToken, .success(try await client.refresh(grant, now: now))) } catch {
                     return .refreshAnswered(refreshToken: grant.refreshToken, .failure(error))

@@ -6,6 +6,8 @@ public enum PairingEvent: Equatable, Sendable {
     case pairRequested
     case cancelRequested
     case unpairRequested
+    /// Someone needs a fresher token than the one held (control socket `token` with `min_valid_seconds`).
+    case refreshRequested
     case deviceCodeIssued(DeviceCodeSession)
     case deviceCodeFailed(OAuthFailure)
     /// A poll for `deviceCode` came back.

@@ -24,6 +24,13 @@ public struct PairingMachine: Sendable {
                 step.effects += Self.cancelPairingTimers + [.log(.init(.notice, "pairing cancelled"))]
             }
         case .unpairRequested: unpair(&step)
+        case .refreshRequested:
+            switch state {
+            case .authorized: startRefresh(&step, because: "a fresher token was asked for")
+            // Retry now rather than at the backoff timer; the engine joins a refresh already in flight.
+            case .refreshing(let authorized, _): step.effects += [.cancel(.refresh), .refresh(authorized.grant)]
+            default: break
+            }
         case .deviceCodeIssued(let session): codeIssued(&step, session, now: now)
         case .deviceCodeFailed(let failure): codeFailed(&step, failure, random: random)
         case .pollAnswered(let deviceCode, let result): pollAnswered(&step, deviceCode, result, now: now, random: random)

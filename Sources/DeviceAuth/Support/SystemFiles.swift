@@ -113,6 +113,8 @@ public enum SystemFiles {
         let parent = parentDirectory(path)
         if parent != path && parent != "." && !exists(parent) { try makeDirectory(parent, mode: 0o755) }
         if mkdir(path, mode) != 0 && errno != EEXIST { throw FileError(path, errno: errno) }
+        // The daemon runs with umask 077; a directory others must enter (the runtime one) says so itself.
+        chmod(path, mode)
     }
 
     /// The names in a directory (no "." or ".."), sorted; empty when it does not exist.

@@ -1,0 +1,151 @@
+import DeviceAuth
+import FoundationEssentials
+
+/// The control socket's wire format: one JSON object per line each way.
+/// Documented in docs/control-protocol.md; keep the two in step.
+public struct ControlRequest: Codable, Sendable {
+    /// Echoed in the reply, so a client may pipeline requests.
+    public var id: Int?
+    public var method: String
+    /// `token`: refresh first when the token would expire within this many seconds.
+    public var minValidSeconds: Double?
+
+    public init(id: Int? = nil, method: String, minValidSeconds: Double? = nil) {
+        self.id = id
+        self.method = method
+        self.minValidSeconds = minValidSeconds
+    }
+
+    enum CodingKeys: String, CodingKey { case id, method, minValidSeconds = "min_valid_seconds" }
+}
+
+/// The methods, and who may call them.
+public enum ControlMethod: String, CaseIterable, Sendable {
+    case status, watch, pair, cancel, unpair, token
+
+    public var requiredRole: PeerRole {
+        switch self {
+        case .status, .watch: .observer
+        case .token: .tokenReader
+        case .pair, .cancel, .unpair: .administrator
+        }
+    }
+}
+
+/// What a caller may do, from its credentials (SO_PEERCRED).
+public enum PeerRole: Int, Comparable, Sendable, CustomStringConvertible {
+    /// Anyone who can open the socket: status and watch.
+    case observer
+    /// Listed in TokenReaders=: also token.
+    case tokenReader
+    /// root and the daemon's own user: everything.
+    case administrator
+
+    public static func < (a: PeerRole, b: PeerRole) -> Bool { a.rawValue < b.rawValue }
+
+    public var description: String {
+        switch self {
+        case .observer: "observer"
+        case .tokenReader: "token reader"
+        case .administrator: "administrator"
+        }
+    }
+}
+
+/// The status object of `status`, `watch`, `pair`, `cancel` and `unpair`.
+public struct ControlStatus: Codable, Equatable, Sendable {
+    public var state: String
+    public var status: String
+    public var userCode: String?
+    public var verificationURI: String?
+    public var verificationURIComplete: String?
+    public var codeExpiresAt: Int?
+    public var project: String?
+    public var tokenExpiresAt: Int?
+    public var problem: String?
+
+    enum CodingKeys: String, CodingKey {
+        case state, status, project, problem
+        case userCode = "user_code", verificationURI = "verification_uri"
+        case verificationURIComplete = "verification_uri_complete"
+        case codeExpiresAt = "code_expires_at", tokenExpiresAt = "token_expires_at"
+    }
+
+    public init(_ snapshot: PairingSnapshot) {
+        state = snapshot.state
+        status = snapshot.status
+        userCode = snapshot.userCode
+        verificationURI = snapshot.verificationURI
+        verificationURIComplete = snapshot.verificationURIComplete
+        codeExpiresAt = snapshot.codeExpiresAt.map { Int($0.timeIntervalSince1970) }
+        project = snapshot.project
+        tokenExpiresAt = snapshot.tokenExpiresAt.map { Int($0.timeIntervalSince1970) }
+        problem = snapshot.problem
+    }
+
+    /// The URL to draw as a QR code.
+    public var qrURL: String? { verificationURIComplete ?? verificationURI }
+}
+
+/// The result of `token`.
+public struct ControlToken: Codable, Equatable, Sendable {
+    public var accessToken: String
+    public var tokenType: String
+    public var expiresAt: Int
+    public var expiresIn: Int
+
+    enum CodingKeys: String, CodingKey {
+        case accessToken = "access_token", tokenType = "token_type", expiresAt = "expires_at", expiresIn = "expires_in"
+    }
+}
+
+/// A refused or failed request.
+public struct ControlError: Codable, Equatable, Sendable, Error, CustomStringConvertible {
+    public var code: String
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code.rawValue
+        self.message = message
+    }
+
+    public enum Code: String, Sendable {
+        case badRequest = "bad_request"
+        case requestTooLarge = "request_too_large"
+        case unknownMethod = "unknown_method"
+        case permissionDenied = "permission_denied"
+        case notAuthorized = "not_authorized"
+        case refreshFailed = "refresh_failed"
+        case shuttingDown = "shutting_down"
+    }
+
+    public var description: String { "\(code): \(message)" }
+}
+
+/// One line the server sends. `event` is "status" for the lines of a `watch` after its first reply.
+public struct ControlReply: Codable, Sendable {
+    public var id: Int?
+    public var ok: Bool
+    public var event: String?
+    public var status: ControlStatus?
+    public var token: ControlToken?
+    public var error: ControlError?
+
+    public init(id: Int?, ok: Bool, event: String? = nil, status: ControlStatus? = nil, token: ControlToken? = nil, error: ControlError? = nil) {
+        self.id = id
+        self.ok = ok
+        self.event = event
+        self.status = status
+        self.token = token
+        self.error = error
+    }
+}
+
+enum ControlJSON {
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Our own types always encode; the fallback keeps the line protocol intact if one ever did not.
+        return Array((try? encoder.encode(value)) ?? Data(#"{"ok":false}"#.utf8)) + [UInt8(ascii: "\n")]
+    }
+}

@@ -1,0 +1,80 @@
+import DeviceAuth
+import FoundationEssentials
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The control socket: newline-delimited JSON over a Unix stream socket
+/// (docs/control-protocol.md). Who may do what comes from the peer's
+/// credentials, never from anything the peer says.
+public struct ControlServer: Service {
+    public static let maxRequestBytes = 4096
+
+    let path: String
+    let backend: any ControlBackend
+    let authorizer: PeerAuthorizer
+    let logger: Logger
+
+    public init(path: String, backend: any ControlBackend, authorizer: PeerAuthorizer, logger: Logger) {
+        self.path = path
+        self.backend = backend
+        self.authorizer = authorizer
+        self.logger = logger
+    }
+
+    /// Binds the socket now (so start-up fails early and READY=1 means it is there).
+    public func bind() async throws -> BoundControlServer {
+        do { try SystemFiles.makeDirectory(SystemFiles.parentDirectory(path), mode: 0o755) } catch {
+            throw ControlStartError("cannot create the directory of the control socket: \(error)")
+        }
+        let maxRequestBytes = Self.maxRequestBytes
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 128)
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: maxRequestBytes)))
+                    return try NIOAsyncChannel<ControlFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        // Anyone may connect and read the status; roles decide the rest.
+        chmod(path, 0o666)
+        return BoundControlServer(server: server, configuration: self)
+    }
+
+    public func run() async throws {
+        try await bind().run()
+    }
+
+    struct ControlStartError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+}
+
+/// A control server whose socket exists; `run()` serves until graceful shutdown.
+public struct BoundControlServer: Service, @unchecked Sendable {
+    let server: NIOAsyncChannel<NIOAsyncChannel<ControlFrame, ByteBuffer>, Never>
+    let configuration: ControlServer
+
+    public func run() async throws {
+        let path = configuration.path
+        defer { unlink(path) }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingDiscardingTaskGroup { group in
+                    try await server.executeThenClose { connections in
+                        for try await connection in connections {
+                            group.addTask { await ControlConnection(configuration: configuration, connection: connection).serve() }
+                        }
+                    }
+                }
+            }
+        } catch is CancellationError {
+            // Graceful shutdown: the socket closes, watchers are let go.
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import FoundationEssentials
+
+/// What the outside world may know about the pairing at one moment: no
+/// token, no device code. The control socket and the QR files are drawn from it.
+public struct PairingSnapshot: Equatable, Sendable {
+    public var state: String
+    public var status: String
+    public var userCode: String?
+    public var verificationURI: String?
+    public var verificationURIComplete: String?
+    public var codeExpiresAt: Date?
+    public var project: String?
+    public var tokenExpiresAt: Date?
+    public var problem: String?
+
+    public init(_ state: PairingState) {
+        self.state = state.name
+        self.status = state.statusLine()
+        switch state {
+        case .unpaired(let reason):
+            problem = reason == .neverPaired ? nil : reason.explanation
+        case .polling(let polling):
+            userCode = polling.session?.userCode
+            verificationURI = polling.session?.verificationURI
+            verificationURIComplete = polling.session?.verificationURIComplete
+            codeExpiresAt = polling.session?.expiresAt
+            problem = polling.lastProblem
+        case .authorized(let authorized), .refreshing(let authorized, _):
+            project = authorized.projectName
+            tokenExpiresAt = authorized.grant.accessExpiresAt
+            problem = authorized.lastProblem
+        }
+    }
+
+    /// The URL to draw as a QR code: the complete one (with the code in it), else the plain one.
+    public var qrURL: String? { verificationURIComplete ?? verificationURI }
+}
+
+/// Why `token` could not hand out a token.
+public enum TokenUnavailable: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Not paired (unpaired or still polling).
+    case notAuthorized(state: String)
+    /// The refresh needed to satisfy `min_valid_seconds` failed; the pairing is kept.
+    case refreshFailed(String)
+
+    public var description: String {
+        switch self {
+        case .notAuthorized(let state): "the device is not paired (state \(state))"
+        case .refreshFailed(let why): "the token could not be refreshed: \(why)"
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Control
+import FoundationEssentials
+import QRCode
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Human text by default, one JSON object per line with --json.
+struct Output {
+    let options: GlobalOptions
+    init(_ options: GlobalOptions) { self.options = options }
+
+    /// Throws the documented exit status for an error reply.
+    func check(_ reply: ControlReply) throws {
+        guard !reply.ok else { return }
+        let error = reply.error ?? ControlError(.badRequest, "the daemon refused without saying why")
+        if options.json { Self.printJSON(reply) }
+        let code: Int32 = switch error.code {
+        case ControlError.Code.permissionDenied.rawValue: 77
+        default: 1
+        }
+        throw Self.fail(error.message, code: code, quiet: options.json)
+    }
+
+    func show(_ reply: ControlReply, text: (ControlStatus) -> String) throws {
+        try check(reply)
+        if options.json { Self.printJSON(reply) } else if let status = reply.status { print(text(status)) }
+    }
+
+    static func printJSON(_ reply: ControlReply) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if let data = try? encoder.encode(reply) { print(String(decoding: data, as: UTF8.self)) }
+    }
+
+    static func describe(_ status: ControlStatus) -> String {
+        var lines = ["State:   \(status.state)", "Status:  \(status.status)"]
+        if let code = status.userCode { lines.append("Code:    \(code)") }
+        if let url = status.qrURL { lines.append("URL:     \(url)") }
+        if let project = status.project { lines.append("Project: \(project)") }
+        if let expires = status.tokenExpiresAt {
+            let left = expires - Int(Date().timeIntervalSince1970)
+            lines.append("Token:   valid for \(left / 3600)h\(String(format2: (left % 3600) / 60))m more")
+        }
+        if let problem = status.problem { lines.append("Problem: \(problem)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The code, the URL and (when there is one) a QR code of it, drawn for this terminal.
+    static func showPairing(_ status: ControlStatus, qr: Bool) {
+        print("")
+        print("To pair this device, open \(status.verificationURI ?? "the provider's activation page") and enter \(status.userCode ?? "?")")
+        if let complete = status.verificationURIComplete { print("or open \(complete)") }
+        if qr, let url = status.qrURL, let code = try? QRCode(url) {
+            print("")
+            print(code.terminalText(colors: isatty(STDOUT_FILENO) == 1, indent: "  "), terminator: "")
+        }
+        print("Waiting for approval… (Ctrl-C stops following; pairing goes on)")
+    }
+
+    static func fail(_ message: String, code: Int32, quiet: Bool = false) -> ExitCode {
+        if !quiet {
+            var line = Array("deviceauthctl: \(message)\n".utf8)
+            _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        }
+        return ExitCode(code)
+    }
+}
+
+extension String {
+    init(format2 value: Int) { self = value < 10 ? "0\(value)" : "\(value)" }
+}

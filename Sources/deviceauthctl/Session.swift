@@ -1,0 +1,30 @@
+import ArgumentParser
+import Control
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A connection to the daemon, with the CLI's error handling.
+struct Session {
+    let client: ControlClient
+
+    init(_ options: GlobalOptions) throws {
+        do { client = try ControlClient(path: options.socket) } catch {
+            throw Output.fail("\(error)", code: 69)
+        }
+    }
+
+    func call(_ request: ControlRequest, timeout: Double? = 60) throws -> ControlReply {
+        do { return try client.call(request, timeout: timeout) } catch { throw Output.fail("\(error)", code: 69) }
+    }
+
+    func receive(timeout: Double?) throws -> ControlReply {
+        do { return try client.receive(timeout: timeout) } catch { throw Output.fail("\(error)", code: 69) }
+    }
+
+    static func now() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,203 @@
+import Control
+import FakeProvider
+import Foundation
+import TestSupport
+import Testing
+
+/// The control socket over a real Unix socket, against the real daemon.
+@Suite("Control socket and deviceauthctl", .serialized)
+struct ControlSocketTests {
+    @Test("status, pair (with QR files), watch, token, token with min_valid_seconds, cancel, unpair")
+    func methods() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.accessTokenLifetime = 600 }) { fake in
+            let daemon = try DaemonFixture(fake: fake, extraConfig: "[Pairing]\nAutoPair=no\n")
+            try daemon.start()
+            #expect(await daemon.notify.wait(seconds: 20) { $0 == "READY=1" } != nil)
+            let first = try await daemon.call(.init(id: 7, method: "status"))
+            #expect(first.id == 7 && first.ok)
+            #expect(first.status?.state == "unpaired")
+            #expect(try await daemon.call(.init(method: "token")).error?.code == "not_authorized")
+
+            // pair: polling at once, with a code, a URL and the QR files.
+            let paired = try await daemon.call(.init(method: "pair"))
+            #expect(paired.status?.state == "polling")
+            var status = try #require(paired.status)
+            for _ in 0..<100 where status.userCode == nil {
+                try await Task.sleep(for: .milliseconds(50))
+                status = try #require(try await daemon.call(.init(method: "status")).status)
+            }
+            let code = try #require(status.userCode)
+            let complete = try #require(status.verificationURIComplete)
+            #expect(complete == "\(fake.baseURL)/device?code=\(code)")
+            let png = daemon.runtimeDirectory + "/pairing.png"
+            #expect(try Subprocess.run("/usr/bin/zbarimg", ["--nodbus", "--quiet", "--raw", png]).output.trimmingCharacters(in: .newlines) == complete)
+            let attributes = try FileManager.default.attributesOfItem(atPath: png)
+            #expect(attributes[.posixPermissions] as? Int == 0o644)
+            #expect(FileManager.default.fileExists(atPath: daemon.runtimeDirectory + "/pairing.svg"))
+
+            // watch: the current status, then the change to authorized after approval.
+            let path = daemon.socketPath
+            let watcher = Task {
+                try await blocking { () throws -> [ControlReply] in
+                    let client = try ControlClient(path: path)
+                    try client.send(.init(method: "watch"))
+                    var replies: [ControlReply] = []
+                    while replies.last?.status?.state != "authorized" { replies.append(try client.receive(timeout: 20)) }
+                    return replies
+                }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
+            let replies = try await watcher.value
+            #expect(replies.first?.event == nil && replies.first?.status?.state == "polling")
+            #expect(replies.last?.event == "status")
+            #expect(!FileManager.default.fileExists(atPath: png), "pairing.png must go once paired")
+
+            // token: the live access token.
+            let token = try #require(try await daemon.call(.init(method: "token")).token)
+            #expect(token.tokenType == "bearer")
+            #expect(try await fake.get("/v2/devices/me", bearer: token.accessToken).status == 200)
+            #expect(try await fake.stats().refreshes == 0)
+            // min_valid_seconds beyond what is left: a refresh first.
+            let fresh = try #require(try await daemon.call(.init(method: "token", minValidSeconds: 10_000)).token)
+            #expect(fresh.accessToken != token.accessToken)
+            #expect(try await fake.stats().refreshes == 1)
+
+            // unpair: revoked at the provider, wiped, unpaired; no token any more.
+            let unpaired = try await daemon.call(.init(method: "unpair"))
+            #expect(unpaired.status?.state == "unpaired")
+            #expect(try await daemon.waitForStats(seconds: 10) { $0.revocations == 1 }.revocations == 1)
+            #expect(try await fake.get("/v2/devices/me", bearer: fresh.accessToken).status == 401)
+            #expect(try await daemon.call(.init(method: "token")).error?.code == "not_authorized")
+
+            // cancel: pairing stops.
+            _ = try await daemon.call(.init(method: "pair"))
+            #expect(try await daemon.call(.init(method: "cancel")).status?.state == "unpaired")
+            #expect(await daemon.stop().status == 0)
+            #expect(daemon.leakedSecrets.isEmpty)
+        }
+    }
+
+    @Test("Roles from SO_PEERCRED: root does all, TokenReaders read tokens, anyone else reads status only")
+    func roles() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake, extraConfig: "[Control]\nTokenReaders=4301 @4302\n")
+            _ = try #require(try await daemon.pair())
+            // Anyone: status yes; token, pair, unpair no (77) with a clear message.
+            let stranger: UInt32 = 4300
+            let status = try await daemon.ctl(["status", "--json"], uid: stranger)
+            #expect(status.status == 0)
+            #expect(status.output.contains(#""state":"authorized""#))
+            let refusedToken = try await daemon.ctl(["token"], uid: stranger)
+            #expect(refusedToken.status == 77)
+            #expect(refusedToken.output.contains("token needs the token reader role; uid 4300 is an observer"))
+            #expect(try await daemon.ctl(["unpair"], uid: stranger).status == 77)
+            #expect(try await daemon.ctl(["pair"], uid: stranger).status == 77)
+            // A listed user, and a member of a listed group (supplementary, as systemd's SupplementaryGroups= gives).
+            let byUser = try await daemon.ctl(["token"], uid: 4301)
+            #expect(byUser.status == 0)
+            #expect(byUser.output.hasPrefix("FAKEAT_"))
+            #expect(try await daemon.ctl(["token"], uid: 4303, groups: [4302]).status == 0)
+            #expect(try await daemon.ctl(["token"], uid: 4304, gid: 4302).status == 0)
+            // Readers may not administer.
+            #expect(try await daemon.ctl(["unpair"], uid: 4301).status == 77)
+            // Root may.
+            #expect(try await daemon.ctl(["status"]).status == 0)
+            #expect(await daemon.stop().status == 0)
+            #expect(daemon.output.contains("control: refused token to pid"))
+            #expect(daemon.output.contains("uid 4300"))
+        }
+    }
+
+    @Test("32 callers asking for a fresher token at once share one refresh")
+    func concurrentTokens() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.accessTokenLifetime = 600 }) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            _ = try #require(try await daemon.pair())
+            try await Task.sleep(for: .seconds(4))
+            // The held token has under 597 s left; a new one has about 600.
+            let outputs = try await withThrowingTaskGroup(of: (Int32?, String).self) { group in
+                for _ in 0..<32 { group.addTask { try await daemon.ctl(["token", "--min-valid", "597"]) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outputs.allSatisfy { $0.0 == 0 }, "\(outputs.filter { $0.0 != 0 })")
+            #expect(Set(outputs.map(\.1)).count == 1, "every caller got the same new token")
+            let stats = try await fake.stats()
+            #expect(stats.refreshes == 1)
+            #expect(stats.refreshReuse == 0)
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    @Test("Garbage, oversized and unknown requests get errors; a watcher that hangs up costs nothing; others are still served")
+    func robustness() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake, extraConfig: "[Pairing]\nAutoPair=no\n")
+            try daemon.start()
+            #expect(await daemon.notify.wait(seconds: 20) { $0 == "READY=1" } != nil)
+            let path = daemon.socketPath
+            let replies = try await blocking { () throws -> [ControlReply] in
+                let client = try ControlClient(path: path)
+                var replies: [ControlReply] = []
+                for raw in ["this is not json", String(repeating: "x", count: 100_000), #"{"method": "reboot"}"#, #"{"id": 3}"#, #"{"method": "status"}"#] {
+                    try client.sendRaw(raw + "\n")
+                    replies.append(try client.receive(timeout: 10))
+                }
+                return replies
+            }
+            #expect(replies.map { $0.error?.code } == ["bad_request", "request_too_large", "unknown_method", "bad_request", nil])
+            #expect(replies.last?.status?.state == "unpaired")
+
+            // Watchers that vanish mid-stream, many times over.
+            for _ in 0..<20 {
+                try await blocking {
+                    let client = try ControlClient(path: path)
+                    try client.send(.init(method: "watch"))
+                    _ = try client.receive(timeout: 10)
+                }  // the client is closed here, mid-stream
+            }
+            _ = try await daemon.call(.init(method: "pair"))  // a change for the dead watchers to miss
+            #expect(try await daemon.call(.init(method: "status")).ok)
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    @Test("deviceauthctl: no daemon is one line naming the socket, exit 69; wait --until with and without a timeout")
+    func ctlBasics() async throws {
+        let missing = try Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path,
+                                         ["status", "--socket", "/nonexistent/control.sock"])
+        #expect(missing.status == 69)
+        #expect(missing.output.split(separator: "\n").count == 1)
+        #expect(missing.output.contains("/nonexistent/control.sock"))
+
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            try daemon.start()
+            let code = try #require(await daemon.waitForUserCode())
+            let early = try await daemon.ctl(["wait", "--until", "authorized", "--timeout", "0.5"])
+            #expect(early.status == 2)
+            let status = try await daemon.ctl(["status"])
+            #expect(status.output.contains("Code:    \(code)"))
+            try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
+            let reached = try await daemon.ctl(["wait", "--until", "authorized", "--timeout", "20", "--json"])
+            #expect(reached.status == 0)
+            #expect(reached.output.contains(#""state":"authorized""#))
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    @Test("deviceauthctl pair shows the code, the URL and a QR code, and follows until paired")
+    func ctlPair() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.autoApproveAfter = 2 }) { fake in
+            let daemon = try DaemonFixture(fake: fake, extraConfig: "[Pairing]\nAutoPair=no\n")
+            try daemon.start()
+            #expect(await daemon.notify.wait(seconds: 20) { $0 == "READY=1" } != nil)
+            let result = try await daemon.ctl(["pair"])
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("To pair this device, open \(fake.baseURL)/device and enter "))
+            #expect(result.output.contains("▀") || result.output.contains("▄"))
+            #expect(result.output.contains("Paired: project Testbed."))
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+}
