@@ -20,6 +20,9 @@ struct DeviceAuthCtl: ParsableCommand {
         subcommands: [Status.self, Pair.self, Cancel.self, Unpair.self, Token.self, Wait.self],
         defaultSubcommand: Status.self
     )
+
+    // Declared here too, so `deviceauthctl --socket PATH --json status` works as well as after the subcommand.
+    @OptionGroup var options: GlobalOptions
 }
 
 /// Options every subcommand takes.

@@ -40,8 +40,9 @@ struct Output {
         if let url = status.qrURL { lines.append("URL:     \(url)") }
         if let project = status.project { lines.append("Project: \(project)") }
         if let expires = status.tokenExpiresAt {
-            let left = expires - Int(Date().timeIntervalSince1970)
-            lines.append("Token:   valid for \(left / 3600)h\(String(format2: (left % 3600) / 60))m more")
+            let left = max(0, expires - Int(Date().timeIntervalSince1970))
+            let span = left >= 3600 ? "\(left / 3600)h\(String(format2: (left % 3600) / 60))m" : left >= 60 ? "\(left / 60) min" : "\(left) s"
+            lines.append("Token:   valid for \(span) more")
         }
         if let problem = status.problem { lines.append("Problem: \(problem)") }
         return lines.joined(separator: "\n")
