@@ -200,4 +200,40 @@ struct ControlSocketTests {
             #expect(await daemon.stop().status == 0)
         }
     }
+
+    @Test("deviceauthctl pair follows code renewals until someone approves")
+    func ctlPairFollowsRenewals() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.deviceCodeLifetime = 2 }) { fake in
+            let daemon = try DaemonFixture(fake: fake, extraConfig: "[Pairing]\nAutoPair=no\n")
+            try daemon.start()
+            #expect(await daemon.notify.wait(seconds: 20) { $0 == "READY=1" } != nil)
+            let pairing = Task { try await daemon.ctl(["pair", "--no-qr"], seconds: 60) }
+            _ = try await daemon.waitForStats(seconds: 20) { $0.deviceCodes >= 2 }
+            try await Task.sleep(for: .milliseconds(300))
+            try await fake.control("approve", #"{"all": true}"#)
+            let result = try await pairing.value
+            #expect(result.status == 0, "\(result.output)")
+            let shown = result.output.components(separatedBy: "To pair this device").count - 1
+            #expect(shown >= 2, "each new code is shown: \(result.output)")
+            #expect(result.output.contains("Paired: project Testbed."))
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    @Test("With QRPairing=no: no verification URL asked for, no QR files, the code alone")
+    func withoutQRPairing() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake, extraConfig: "[Provider]\nQRPairing=no\n")
+            try daemon.start()
+            let code = try #require(await daemon.waitForUserCode())
+            let status = try #require(try await daemon.call(.init(method: "status")).status)
+            #expect(status.userCode == code)
+            #expect(status.verificationURI == nil && status.verificationURIComplete == nil)
+            #expect(!FileManager.default.fileExists(atPath: daemon.runtimeDirectory + "/pairing.png"))
+            let shown = try await daemon.ctl(["status"])
+            #expect(shown.output.contains("Code:    \(code)"))
+            #expect(!shown.output.contains("URL:"))
+            #expect(await daemon.stop().status == 0)
+        }
+    }
 }
