@@ -67,4 +67,43 @@ struct DaemonFaultTests {
             #expect(daemon.output.contains("authorization lost"))
         }
     }
+
+    @Test("Faults of the device code endpoint are retried with backoff until a code arrives", arguments: [
+        #"{"endpoint": "device_code", "mode": "status", "status": 503, "count": 2}"#,
+        #"{"endpoint": "device_code", "mode": "status", "status": 429}"#,
+        #"{"endpoint": "device_code", "mode": "drop", "count": 2}"#,
+        #"{"endpoint": "device_code", "mode": "garbage"}"#,
+        #"{"endpoint": "device_code", "mode": "huge"}"#,
+    ])
+    func deviceCodeFaults(_ fault: String) async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            try await fake.control("faults", fault)
+            try daemon.start()
+            #expect(await daemon.waitForUserCode(seconds: 30) != nil)
+            let stats = try await fake.stats()
+            #expect(stats.deviceCodes == 1)
+            #expect(stats.faultsInjected >= 1)
+            #expect(daemon.notify.assignments.contains { $0.hasPrefix("STATUS=polling: requesting a pairing code (") })
+            #expect(await daemon.stop().status == 0)
+            #expect(daemon.output.contains("cannot get a pairing code: "))
+        }
+    }
+
+    @Test("Faults while polling are retried; the code is still honoured")
+    func pollFaults() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            try daemon.start()
+            let code = try #require(await daemon.waitForUserCode())
+            try await fake.control("faults", #"{"endpoint": "token", "mode": "status", "status": 502, "count": 2}"#)
+            try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
+            #expect(await daemon.notify.waitStatus("authorized: project Testbed", seconds: 30) != nil)
+            let stats = try await fake.stats()
+            #expect(stats.deviceCodes == 1)
+            #expect(stats.slowDowns == 0)
+            #expect(await daemon.stop().status == 0)
+            #expect(daemon.output.contains("poll failed: HTTP 502"))
+        }
+    }
 }
