@@ -10,10 +10,11 @@ public protocol ControlBackend: Sendable {
     func updates() async -> AsyncStream<PairingSnapshot>
     func pair() async
     func cancelPairing() async
-    func unpair() async
+    func unpair() async -> RevokeOutcome
     func token(minValidSeconds: Double) async throws -> Grant
 }
 
 extension PairingEngine: ControlBackend {
     public func snapshot() async -> PairingSnapshot { snapshot }
+    public func unpair() async -> RevokeOutcome { await unpair(revokeWait: .seconds(10)) }
 }

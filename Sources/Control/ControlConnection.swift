@@ -68,8 +68,11 @@ struct ControlConnection: @unchecked Sendable {
             await backend.cancelPairing()
             return ControlReply(id: request.id, ok: true, status: ControlStatus(await backend.snapshot()))
         case .unpair:
-            await backend.unpair()
-            return ControlReply(id: request.id, ok: true, status: ControlStatus(await backend.snapshot()))
+            let outcome = await backend.unpair()
+            var reply = ControlReply(id: request.id, ok: true, status: ControlStatus(await backend.snapshot()))
+            reply.message = outcome.description
+            reply.revoked = outcome == .revoked
+            return reply
         case .token:
             do {
                 let grant = try await backend.token(minValidSeconds: request.minValidSeconds ?? 0)

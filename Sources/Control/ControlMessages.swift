@@ -130,6 +130,9 @@ public struct ControlReply: Codable, Sendable {
     public var status: ControlStatus?
     public var token: ControlToken?
     public var error: ControlError?
+    /// `unpair`: whether the provider confirmed the revocation, and in words.
+    public var revoked: Bool?
+    public var message: String?
 
     public init(id: Int?, ok: Bool, event: String? = nil, status: ControlStatus? = nil, token: ControlToken? = nil, error: ControlError? = nil) {
         self.id = id

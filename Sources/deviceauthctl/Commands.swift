@@ -81,7 +81,7 @@ struct Unpair: ParsableCommand {
 
     func run() throws {
         let reply = try Session(options).call(.init(method: "unpair"))
-        try Output(options).show(reply) { _ in "Unpaired." }
+        try Output(options).show(reply) { _ in "Unpaired: " + (reply.message ?? "the tokens are wiped") + "." }
     }
 }
 

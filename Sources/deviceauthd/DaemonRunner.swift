@@ -62,7 +62,7 @@ struct DaemonRunner {
                                        clientID: setup.credentials.clientID)
             if let recovery = store.recovery { logger.error("\(recovery)") }
             return store
-        } catch let error as StoreError {
+        } catch {
             // Make the state directory usable (StateDirectory= in the unit does it) and restart.
             throw StartupError(description: "token store: \(error)", exitCode: 73)
         }

@@ -38,7 +38,7 @@ struct DeviceAuthDaemon: AsyncParsableCommand {
         let setup: DaemonSetup
         do {
             setup = try DaemonSetup.resolve(configPath: config)
-        } catch let error as ConfigError {
+        } catch {
             logger.critical("configuration error: \(error)")
             throw ExitCode(ConfigError.exitCode)
         }

@@ -31,6 +31,7 @@ public actor PairingEngine: Service {
     private var timers: [PairingTimer: Task<Void, Never>] = [:]
     private var timerGenerations: [PairingTimer: Int] = [:]
     private var refreshTask: Task<PairingEvent, Never>?
+    private var revokeTask: Task<RevokeOutcome, Never>?
     private var started = false
     /// The stored tokens have been read and `.started` handled.
     private var loaded = false
@@ -63,7 +64,23 @@ public actor PairingEngine: Service {
     /// them); until the stored tokens are loaded they queue behind that.
     public func pair() { command(.pairRequested) }
     public func cancelPairing() { command(.cancelRequested) }
-    public func unpair() { command(.unpairRequested) }
+    /// Unpairs, then waits (at most `revokeWait`) to tell whether the provider heard of it.
+    @discardableResult
+    public func unpair(revokeWait: Duration = .seconds(10)) async -> RevokeOutcome {
+        revokeTask = nil
+        command(.unpairRequested)
+        guard let task = revokeTask else { return .nothingToRevoke }
+        return await withTaskGroup(of: RevokeOutcome.self) { group in
+            group.addTask { await task.value }
+            group.addTask {
+                try? await Task.sleep(for: revokeWait)
+                return .notRevoked("the provider did not answer in time; the revocation goes on in the background")
+            }
+            let first = await group.next() ?? .nothingToRevoke
+            group.cancelAll()
+            return first
+        }
+    }
 
     private func command(_ event: PairingEvent) {
         if loaded { handle(event) } else { continuation.yield(.event(event)) }
@@ -234,12 +251,14 @@ public actor PairingEngine: Service {
                 }
             }
         case .revoke(let grant):
-            Task { [client, logger] in
+            revokeTask = Task { [client, logger] in
                 do {
                     try await client.revoke(grant)
                     logger.info("authorization revoked at the provider (access \(Fingerprint.of(grant.accessToken)))")
+                    return .revoked
                 } catch {
                     logger.warning("could not revoke the authorization at the provider: \(error)")
+                    return .notRevoked("\(error)")
                 }
             }
         case .fetchDeviceInfo(let grant):

@@ -50,3 +50,20 @@ public enum TokenUnavailable: Error, Equatable, Sendable, CustomStringConvertibl
         }
     }
 }
+
+/// What became of the revocation that an unpair asks for.
+public enum RevokeOutcome: Equatable, Sendable, CustomStringConvertible {
+    case revoked
+    /// The tokens are wiped here, but the provider may still honour them.
+    case notRevoked(String)
+    /// There was no authorization to revoke.
+    case nothingToRevoke
+
+    public var description: String {
+        switch self {
+        case .revoked: "the authorization was revoked at the provider"
+        case .notRevoked(let why): "the tokens are wiped here, but the provider could not be told (\(why)); remove the device in the provider's web app"
+        case .nothingToRevoke: "there was no authorization to revoke"
+        }
+    }
+}
