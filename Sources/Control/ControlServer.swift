@@ -16,10 +16,10 @@ public struct ControlServer: Service {
 
     let path: String
     let backend: any ControlBackend
-    let authorizer: PeerAuthorizer
+    let authorizer: SharedAuthorizer
     let logger: Logger
 
-    public init(path: String, backend: any ControlBackend, authorizer: PeerAuthorizer, logger: Logger) {
+    public init(path: String, backend: any ControlBackend, authorizer: SharedAuthorizer, logger: Logger) {
         self.path = path
         self.backend = backend
         self.authorizer = authorizer

@@ -1,4 +1,5 @@
 import DeviceAuth
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -96,3 +97,13 @@ public struct PeerAuthorizer: Sendable {
     }
 }
 
+
+/// The authorizer the control server consults, replaceable on reload (SIGHUP).
+public final class SharedAuthorizer: Sendable {
+    private let current: Mutex<PeerAuthorizer>
+
+    public init(_ authorizer: PeerAuthorizer) { current = Mutex(authorizer) }
+
+    public func role(of peer: PeerCredentials) -> PeerRole { current.withLock { $0.role(of: peer) } }
+    public func replace(with authorizer: PeerAuthorizer) { current.withLock { $0 = authorizer } }
+}

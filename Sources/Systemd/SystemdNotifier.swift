@@ -1,4 +1,7 @@
 import CSystemd
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// sd_notify(3): tells the service manager we are ready, what we are doing,
 /// that we are alive and that we are stopping. Without `$NOTIFY_SOCKET` (not
@@ -10,7 +13,12 @@ public struct SystemdNotifier: Sendable {
     public func status(_ status: String) { send("STATUS=\(Self.oneLine(status))") }
     public func watchdog() { send("WATCHDOG=1") }
     public func stopping(status: String) { send("STOPPING=1\nSTATUS=\(Self.oneLine(status))") }
-    public func reloading() { send("RELOADING=1") }
+    /// RELOADING=1 with the CLOCK_MONOTONIC time that systemd 253+ asks of Type=notify-reload services.
+    public func reloading() {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        send("RELOADING=1\nMONOTONIC_USEC=\(UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000)")
+    }
 
     func send(_ message: String) {
         _ = sd_notify(0, message)

@@ -9,6 +9,7 @@ import Systemd
 /// them in one ServiceGroup that owns SIGTERM/SIGINT.
 struct DaemonRunner {
     let setup: DaemonSetup
+    let configPath: String
     let logger: Logger
 
     struct StartupError: Error, CustomStringConvertible {
@@ -28,9 +29,10 @@ struct DaemonRunner {
         let engine = PairingEngine(
             policy: setup.policy, client: client, store: store, observer: Observers(observers),
             logger: logger, watchdogInterval: SystemdNotifier.watchdogInterval())
+        let authorizer = SharedAuthorizer(setup.authorizer)
         let control: BoundControlServer
         do {
-            control = try await ControlServer(path: setup.controlSocket, backend: engine, authorizer: setup.authorizer, logger: logger).bind()
+            control = try await ControlServer(path: setup.controlSocket, backend: engine, authorizer: authorizer, logger: logger).bind()
         } catch {
             try? await httpClient.shutdown()
             throw StartupError(description: "cannot open the control socket \(setup.controlSocket): \(error)", exitCode: 73)
@@ -42,6 +44,9 @@ struct DaemonRunner {
                 .init(service: engine),
                 .init(service: control),
                 .init(service: StoppingNotice(notifier: notifier), successTerminationBehavior: .ignore),
+                .init(service: ConfigReloader(configPath: configPath, running: setup.configuration, engine: engine,
+                                              authorizer: authorizer, notifier: notifier, logger: logger),
+                      successTerminationBehavior: .ignore),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))

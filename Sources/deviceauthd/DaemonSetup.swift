@@ -30,10 +30,7 @@ struct DaemonSetup: Sendable {
             do { clientID = try MachineID.applicationSpecific() } catch { throw .missing(error.description) }
         }
         let runtimeDirectory = SystemFiles.environment("RUNTIME_DIRECTORY")?.split(separator: ":").first.map(String.init) ?? "/run/deviceauth"
-        let authorizer: PeerAuthorizer
-        do { authorizer = try PeerAuthorizer.resolve(tokenReaders: configuration.tokenReaders, daemonUID: getuid()) } catch {
-            throw .missing("\(configPath): \(error)")
-        }
+        let authorizer = try resolveAuthorizer(configuration, configPath: configPath)
         return DaemonSetup(
             configuration: configuration,
             credentials: ClientCredentials(clientID: clientID, clientSecret: secret),
@@ -45,6 +42,12 @@ struct DaemonSetup: Sendable {
             authorizer: authorizer)
     }
 
+    static func resolveAuthorizer(_ configuration: DaemonConfiguration, configPath: String) throws(ConfigError) -> PeerAuthorizer {
+        do { return try PeerAuthorizer.resolve(tokenReaders: configuration.tokenReaders, daemonUID: getuid()) } catch {
+            throw .missing("\(configPath): \(error)")
+        }
+    }
+
     /// StateDirectory=, else the first of systemd's `$STATE_DIRECTORY`, else /var/lib/deviceauth.
     static func stateDirectory(_ configuration: DaemonConfiguration) -> String {
         if let configured = configuration.stateDirectory { return configured }
@@ -52,7 +55,9 @@ struct DaemonSetup: Sendable {
         return "/var/lib/deviceauth"
     }
 
-    var policy: PairingPolicy {
+    var policy: PairingPolicy { Self.policy(configuration) }
+
+    static func policy(_ configuration: DaemonConfiguration) -> PairingPolicy {
         var policy = PairingPolicy()
         policy.autoPair = configuration.autoPair
         policy.refreshFraction = configuration.refreshFraction

@@ -47,7 +47,7 @@ struct DeviceAuthDaemon: AsyncParsableCommand {
             return
         }
         do {
-            try await DaemonRunner(setup: setup, logger: logger).run()
+            try await DaemonRunner(setup: setup, configPath: config, logger: logger).run()
         } catch let error as DaemonRunner.StartupError {
             logger.critical("\(error)")
             throw ExitCode(error.exitCode)

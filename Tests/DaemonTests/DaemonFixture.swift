@@ -28,6 +28,13 @@ final class DaemonFixture: @unchecked Sendable {
         try fake.secret.write(toFile: secretPath, atomically: true, encoding: .utf8)
         chmod(secretPath, 0o600)
         configPath = directory + "/deviceauthd.conf"
+        notify = try NotifySocket(directory: directory)
+        try writeConfig(extraConfig)
+    }
+
+    /// (Re)writes the config: the fixture's base plus `extraConfig`.
+    func writeConfig(_ extraConfig: String) throws {
+        let secretPath = directory + "/client_secret"
         try """
             [Provider]
             BaseURL=\(fake.baseURL)
@@ -40,7 +47,6 @@ final class DaemonFixture: @unchecked Sendable {
             MaxRetrySec=2
             \(extraConfig)
             """.write(toFile: configPath, atomically: true, encoding: .utf8)
-        notify = try NotifySocket(directory: directory)
     }
 
     func start(watchdogMicroseconds: Int? = nil) throws {

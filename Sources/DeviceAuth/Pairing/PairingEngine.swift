@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// one at a time from its own loop and carries out the effects it asks for.
 /// A swift-service-lifecycle `Service`: `run()` returns on graceful shutdown.
 public actor PairingEngine: Service {
-    let machine: PairingMachine
+    private(set) var machine: PairingMachine
     let client: any ProviderClient
     let store: any GrantStore
     let observer: any PairingObserver
@@ -87,6 +87,10 @@ public actor PairingEngine: Service {
     }
 
     public var snapshot: PairingSnapshot { PairingSnapshot(state) }
+
+    /// A reloaded configuration's policy: it applies from the next step on
+    /// (timers already set keep their times).
+    public func update(policy: PairingPolicy) { machine.policy = policy }
 
     /// Every change of the snapshot from now on (the current one first), until the stream is dropped.
     public func updates() -> AsyncStream<PairingSnapshot> {
