@@ -49,12 +49,25 @@ final class DaemonFixture: @unchecked Sendable {
             """.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    func start(watchdogMicroseconds: Int? = nil) throws {
+    /// - Parameter stateTmpfsKiB: run in a private mount namespace with the state
+    ///   directory on a tmpfs of this size (root only), to fill the disk at will.
+    func start(watchdogMicroseconds: Int? = nil, stateTmpfsKiB: Int? = nil) throws {
         var environment = ["NOTIFY_SOCKET": notify.path, "RUNTIME_DIRECTORY": runtimeDirectory]
         environment["JOURNAL_STREAM"] = ""
         if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
-        daemon = try Subprocess("deviceauthd", ["--config", configPath], environment: environment)
+        if let size = stateTmpfsKiB {
+            let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
+            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+            // unshare and sh exec: the daemon keeps the subprocess's pid.
+            daemon = try Subprocess("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c",
+                "mount -t tmpfs -o size=\(size)k,mode=0700 tmpfs '\(stateDirectory)' && exec '\(binary)' --config '\(configPath)'"],
+                environment: environment)
+        } else {
+            daemon = try Subprocess("deviceauthd", ["--config", configPath], environment: environment)
+        }
     }
+
+    var stateDirectory: String { directory + "/state" }
 
     /// SIGTERM and wait; answers the exit status (nil if it had to be killed) and how long it took.
     func stop() async -> (status: Int32?, seconds: Double) {

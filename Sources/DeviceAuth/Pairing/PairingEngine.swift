@@ -32,6 +32,8 @@ public actor PairingEngine: Service {
     private var timerGenerations: [PairingTimer: Int] = [:]
     private var refreshTask: Task<PairingEvent, Never>?
     private var revokeTask: Task<RevokeOutcome, Never>?
+    /// The last save failed (full disk…): say so when one succeeds again.
+    private var persistFailing = false
     private var started = false
     /// The stored tokens have been read and `.started` handled.
     private var loaded = false
@@ -283,7 +285,12 @@ public actor PairingEngine: Service {
         case .persist(let grant):
             do {
                 try store.save(grant)
+                if persistFailing {
+                    persistFailing = false
+                    logger.notice("the tokens are saved again", metadata: ["state": "\(state.name)"])
+                }
             } catch {
+                persistFailing = true
                 continuation.yield(.event(.persistFailed(error.description)))
             }
         case .wipeStore:

@@ -40,8 +40,10 @@ public struct PairingMachine: Sendable {
         case .timerFired(let timer): timerFired(&step, timer, now: now)
         case .persistFailed(let reason):
             if step.state.grant != nil {
-                step.effects += [.log(.init(.error, "cannot save the tokens (\(reason)); keeping them in memory and retrying in 30 s")),
-                                 .schedule(.persistRetry, afterSeconds: 30)]
+                // Keep using the tokens (they are the only valid ones) and keep trying to save them.
+                let delay = min(30, policy.maxRetrySeconds)
+                step.effects += [.log(.init(.error, "\(reason); keeping the tokens in memory and retrying in \(Int(delay)) s")),
+                                 .schedule(.persistRetry, afterSeconds: delay)]
             }
         }
         return step
