@@ -1,3 +1,4 @@
+import Control
 import FakeProvider
 import Foundation
 import TestSupport
@@ -106,6 +107,28 @@ struct DaemonLifecycleTests {
             #expect(try await fake.stats().rejectedRequests == 1)
             #expect(await daemon.stop().status == 0)
             #expect(!daemon.output.contains("not-the-real-one"))
+        }
+    }
+
+    @Test("A changed ClientID= revokes the old authorization under the old id and pairs anew")
+    func changedClientID() async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            _ = try #require(try await daemon.pair())
+            let old = try #require(try await daemon.call(.init(method: "token")).token)
+            #expect(await daemon.stop().status == 0)
+
+            let config = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
+            try config.replacingOccurrences(of: "ClientID=e2e-camera", with: "ClientID=e2e-camera-replaced")
+                .write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+            try daemon.start()
+            let stats = try await daemon.waitForStats(seconds: 20) { $0.revocations >= 1 && $0.deviceCodes >= 2 }
+            #expect(stats.revocations == 1)
+            #expect(stats.deviceCodes == 2)
+            #expect(try await fake.get("/v2/devices/me", bearer: old.accessToken).status == 401)
+            #expect(await daemon.stop().status == 0)
+            #expect(daemon.output.contains("the stored tokens belong to client id e2e-camera, not e2e-camera-replaced"))
+            #expect(daemon.output.contains("revoked the authorization of the former client id e2e-camera"))
         }
     }
 }

@@ -155,6 +155,17 @@ public actor PairingEngine: Service {
             logger.error("\(error); starting clean, the device must pair again", metadata: ["state": "unpaired"])
             try? store.wipe()
             stored = nil
+            if let (grant, formerClientID) = error.foreign {
+                // The device's client id changed: its old authorization must not outlive it.
+                Task { [client, logger] in
+                    do {
+                        try await client.revoke(grant, clientID: formerClientID)
+                        logger.info("revoked the authorization of the former client id \(formerClientID)")
+                    } catch {
+                        logger.warning("could not revoke the authorization of the former client id \(formerClientID): \(error)")
+                    }
+                }
+            }
         }
         handle(.started(stored: stored))
         loaded = true
@@ -259,7 +270,7 @@ public actor PairingEngine: Service {
         case .revoke(let grant):
             revokeTask = Task { [client, logger] in
                 do {
-                    try await client.revoke(grant)
+                    try await client.revoke(grant, clientID: nil)
                     logger.info("authorization revoked at the provider (access \(Fingerprint.of(grant.accessToken)))")
                     return .revoked
                 } catch {

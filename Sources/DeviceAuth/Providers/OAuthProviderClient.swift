@@ -9,7 +9,8 @@ public protocol ProviderClient: Sendable {
     func requestDeviceCode(now: Date) async throws(OAuthFailure) -> DeviceCodeSession
     func poll(_ session: DeviceCodeSession, now: Date) async throws(OAuthFailure) -> Grant
     func refresh(_ grant: Grant, now: Date) async throws(OAuthFailure) -> Grant
-    func revoke(_ grant: Grant) async throws(OAuthFailure)
+    /// Revokes `grant`; `clientID`, when given, is the (former) client id it was issued to.
+    func revoke(_ grant: Grant, clientID: String?) async throws(OAuthFailure)
     /// nil when the provider has no such API.
     func deviceInfo(_ grant: Grant) async throws(OAuthFailure) -> DeviceInfo?
     func heartbeat(_ grant: Grant) async throws(OAuthFailure)
@@ -43,7 +44,9 @@ public struct OAuthProviderClient: ProviderClient {
         try await RefreshGrant.refresh(transport, profile: profile, credentials: credentials, grant: grant, now: now)
     }
 
-    public func revoke(_ grant: Grant) async throws(OAuthFailure) {
+    public func revoke(_ grant: Grant, clientID: String? = nil) async throws(OAuthFailure) {
+        var credentials = self.credentials
+        if let clientID { credentials.clientID = clientID }
         try await Revocation.revoke(transport, profile: profile, credentials: credentials, grant: grant)
     }
 

@@ -13,5 +13,12 @@ public protocol GrantStore: Sendable {
 /// A store that failed, in words that say what to do.
 public struct StoreError: Error, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// Set when the stored tokens are readable but belong to another client id
+    /// (the device's id changed): they must be revoked under that id, not used.
+    public var foreign: (grant: Grant, clientID: String)?
+
+    public init(_ description: String, foreign: (grant: Grant, clientID: String)? = nil) {
+        self.description = description
+        self.foreign = foreign
+    }
 }

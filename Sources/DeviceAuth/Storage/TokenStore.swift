@@ -110,8 +110,13 @@ public final class TokenStore: GrantStore, Sendable {
         } catch { throw StoreError("cannot read \(path): \(error)") }
         guard let row, case .text(let storedClientID) = row[0], case .blob(let sealed) = row[1] else { return nil }
         guard storedClientID == clientID else {
-            throw StoreError("the stored tokens belong to client id \(storedClientID), not \(clientID)")
+            throw StoreError("the stored tokens belong to client id \(storedClientID), not \(clientID)",
+                             foreign: (try? open(sealed, clientID: storedClientID)).map { ($0, storedClientID) })
         }
+        return try open(sealed, clientID: clientID)
+    }
+
+    private func open(_ sealed: [UInt8], clientID: String) throws(StoreError) -> Grant {
         do {
             let plaintext = try sealer.open(sealed, context: Self.context(clientID))
             let stored = try JSONDecoder().decode(Stored.self, from: Data(plaintext))
