@@ -52,11 +52,13 @@ let package = Package(
         ),
         // libqrencode wrapper: terminal, PNG and SVG renderings of the pairing URL.
         .target(name: "QRCode", dependencies: ["CQRencode"]),
-        // The local control socket: protocol, server, client, peer credentials.
+        // The control socket's wire format and a client: all deviceauthctl links.
+        .target(name: "ControlProtocol"),
+        // The control socket's server side: roles from peer credentials, the engine behind it.
         .target(
             name: "Control",
             dependencies: [
-                "DeviceAuth",
+                "ControlProtocol", "DeviceAuth",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -66,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "deviceauthctl",
             dependencies: [
-                "Control", "QRCode",
+                "ControlProtocol", "QRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -127,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["TestSupport", "FakeProvider", "deviceauthd", "deviceauthctl", "Control"]
+            dependencies: ["TestSupport", "FakeProvider", "deviceauthd", "deviceauthctl", "ControlProtocol"]
         ),
         .testTarget(
             name: "QRCodeTests",

@@ -1,3 +1,4 @@
+import ControlProtocol
 import DeviceAuth
 
 /// What the control socket drives: the engine, seen from outside.

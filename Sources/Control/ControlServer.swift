@@ -1,3 +1,4 @@
+import ControlProtocol
 import DeviceAuth
 import FoundationEssentials
 import Logging

@@ -1,3 +1,4 @@
+import ControlProtocol
 import NIOCore
 
 /// One frame of the control protocol: a line, or the news that a line was too long.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Control
+import ControlProtocol
 #if canImport(Glibc)
 import Glibc
 #endif

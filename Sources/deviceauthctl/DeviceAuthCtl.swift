@@ -1,5 +1,5 @@
 import ArgumentParser
-import Control
+import ControlProtocol
 
 /// `deviceauthctl`: talk to deviceauthd over its control socket.
 @main

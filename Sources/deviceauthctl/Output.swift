@@ -1,5 +1,5 @@
 import ArgumentParser
-import Control
+import ControlProtocol
 import FoundationEssentials
 import QRCode
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import Control
+import ControlProtocol
 import FakeProvider
 import Foundation
 import TestSupport

@@ -1,8 +1,9 @@
-import DeviceAuth
 import FoundationEssentials
 
 /// The control socket's wire format: one JSON object per line each way.
 /// Documented in docs/control-protocol.md; keep the two in step.
+/// This module holds only the format and a client, so deviceauthctl links
+/// nothing of the daemon (no SQLite, TLS or HTTP client).
 public struct ControlRequest: Codable, Sendable {
     /// Echoed in the reply, so a client may pipeline requests.
     public var id: Int?
@@ -17,39 +18,6 @@ public struct ControlRequest: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey { case id, method, minValidSeconds = "min_valid_seconds" }
-}
-
-/// The methods, and who may call them.
-public enum ControlMethod: String, CaseIterable, Sendable {
-    case status, watch, pair, cancel, unpair, token
-
-    public var requiredRole: PeerRole {
-        switch self {
-        case .status, .watch: .observer
-        case .token: .tokenReader
-        case .pair, .cancel, .unpair: .administrator
-        }
-    }
-}
-
-/// What a caller may do, from its credentials (SO_PEERCRED).
-public enum PeerRole: Int, Comparable, Sendable, CustomStringConvertible {
-    /// Anyone who can open the socket: status and watch.
-    case observer
-    /// Listed in TokenReaders=: also token.
-    case tokenReader
-    /// root and the daemon's own user: everything.
-    case administrator
-
-    public static func < (a: PeerRole, b: PeerRole) -> Bool { a.rawValue < b.rawValue }
-
-    public var description: String {
-        switch self {
-        case .observer: "observer"
-        case .tokenReader: "token reader"
-        case .administrator: "administrator"
-        }
-    }
 }
 
 /// The status object of `status`, `watch`, `pair`, `cancel` and `unpair`.
@@ -71,16 +39,18 @@ public struct ControlStatus: Codable, Equatable, Sendable {
         case codeExpiresAt = "code_expires_at", tokenExpiresAt = "token_expires_at"
     }
 
-    public init(_ snapshot: PairingSnapshot) {
-        state = snapshot.state
-        status = snapshot.status
-        userCode = snapshot.userCode
-        verificationURI = snapshot.verificationURI
-        verificationURIComplete = snapshot.verificationURIComplete
-        codeExpiresAt = snapshot.codeExpiresAt.map { Int($0.timeIntervalSince1970) }
-        project = snapshot.project
-        tokenExpiresAt = snapshot.tokenExpiresAt.map { Int($0.timeIntervalSince1970) }
-        problem = snapshot.problem
+    public init(state: String, status: String, userCode: String? = nil, verificationURI: String? = nil,
+                verificationURIComplete: String? = nil, codeExpiresAt: Int? = nil, project: String? = nil,
+                tokenExpiresAt: Int? = nil, problem: String? = nil) {
+        self.state = state
+        self.status = status
+        self.userCode = userCode
+        self.verificationURI = verificationURI
+        self.verificationURIComplete = verificationURIComplete
+        self.codeExpiresAt = codeExpiresAt
+        self.project = project
+        self.tokenExpiresAt = tokenExpiresAt
+        self.problem = problem
     }
 
     /// The URL to draw as a QR code.
@@ -96,6 +66,13 @@ public struct ControlToken: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token", tokenType = "token_type", expiresAt = "expires_at", expiresIn = "expires_in"
+    }
+
+    public init(accessToken: String, tokenType: String, expiresAt: Int, expiresIn: Int) {
+        self.accessToken = accessToken
+        self.tokenType = tokenType
+        self.expiresAt = expiresAt
+        self.expiresIn = expiresIn
     }
 }
 
@@ -144,8 +121,8 @@ public struct ControlReply: Codable, Sendable {
     }
 }
 
-enum ControlJSON {
-    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+public enum ControlJSON {
+    public static func encode<T: Encodable>(_ value: T) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Our own types always encode; the fallback keeps the line protocol intact if one ever did not.

@@ -1,0 +1,12 @@
+import ControlProtocol
+import DeviceAuth
+
+/// The wire form of the engine's snapshot.
+extension ControlStatus {
+    public init(_ snapshot: PairingSnapshot) {
+        self.init(state: snapshot.state, status: snapshot.status, userCode: snapshot.userCode,
+                  verificationURI: snapshot.verificationURI, verificationURIComplete: snapshot.verificationURIComplete,
+                  codeExpiresAt: snapshot.codeExpiresAt.map { Int($0.timeIntervalSince1970) }, project: snapshot.project,
+                  tokenExpiresAt: snapshot.tokenExpiresAt.map { Int($0.timeIntervalSince1970) }, problem: snapshot.problem)
+    }
+}
