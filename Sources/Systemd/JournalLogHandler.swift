@@ -39,18 +39,18 @@ public struct JournalLogHandler: LogHandler {
         Self.send(fields)
     }
 
-    /// sd_journal_sendv with one iovec per field; no C varargs needed.
+    /// sd_journal_sendv with one iovec per field; no C varargs needed. The fields
+    /// live in one buffer so every iovec points into memory valid for the call.
     static func send(_ fields: [String]) {
-        var buffers = fields.map { Array($0.utf8) }
-        var vectors: [iovec] = []
-        vectors.reserveCapacity(buffers.count)
-        for index in buffers.indices {
-            buffers[index].withUnsafeMutableBytes { bytes in
-                vectors.append(iovec(iov_base: bytes.baseAddress, iov_len: bytes.count))
-            }
+        var storage: [UInt8] = []
+        var spans: [(offset: Int, length: Int)] = []
+        for field in fields {
+            spans.append((storage.count, field.utf8.count))
+            storage.append(contentsOf: field.utf8)
         }
-        // The buffers outlive the call: they are only read during sd_journal_sendv.
-        withExtendedLifetime(buffers) {
+        storage.withUnsafeMutableBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let vectors = spans.map { iovec(iov_base: base + $0.offset, iov_len: $0.length) }
             _ = vectors.withUnsafeBufferPointer { sd_journal_sendv($0.baseAddress, Int32($0.count)) }
         }
     }

@@ -121,7 +121,9 @@ struct ControlSocketTests {
             let daemon = try DaemonFixture(fake: fake)
             _ = try #require(try await daemon.pair())
             try await Task.sleep(for: .seconds(4))
-            // The held token has under 597 s left; a new one has about 600.
+            // The held token has under 597 s left; a new one has about 600. The provider
+            // answers the refresh slowly, so every caller arrives while it is in flight.
+            try await fake.control("faults", #"{"endpoint": "token", "mode": "delay", "delay_ms": 1500}"#)
             let outputs = try await withThrowingTaskGroup(of: (Int32?, String).self) { group in
                 for _ in 0..<32 { group.addTask { try await daemon.ctl(["token", "--min-valid", "597"]) } }
                 return try await group.reduce(into: []) { $0.append($1) }

@@ -29,7 +29,8 @@ struct DaemonLifecycleTests {
 
             // The access token dies at the provider: the next heartbeat gets 401 and the daemon refreshes.
             try await fake.control("expire-access")
-            let refreshed = try await daemon.waitForStats(seconds: 20) { $0.refreshes >= 1 }
+            // devices/me follows each new token: wait for both.
+            let refreshed = try await daemon.waitForStats(seconds: 20) { $0.refreshes >= 1 && $0.devicesMe >= 2 }
             #expect(refreshed.refreshes >= 1)
             #expect(refreshed.refreshReuse == 0)
             #expect(refreshed.deviceCodes == 1)
