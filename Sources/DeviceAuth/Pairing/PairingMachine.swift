@@ -51,7 +51,7 @@ public struct PairingMachine: Sendable {
 
     // MARK: - Starting, pairing, unpairing
 
-    private func start(_ step: inout Step, stored: Grant?, now: Date, random: Double) {
+    func start(_ step: inout Step, stored: Grant?, now: Date, random: Double) {
         guard case .unpaired = step.state else { return }
         guard let grant = stored else {
             if policy.autoPair { beginPairing(&step) }
@@ -69,12 +69,12 @@ public struct PairingMachine: Sendable {
         }
     }
 
-    private func beginPairing(_ step: inout Step) {
+    func beginPairing(_ step: inout Step) {
         step.state = .polling(.init())
         step.effects += [.log(.init(.info, "pairing started")), .requestDeviceCode]
     }
 
-    private func unpair(_ step: inout Step) {
+    func unpair(_ step: inout Step) {
         let grant = step.state.grant
         step.state = .unpaired(.unpairRequested)
         step.effects += PairingTimer.allCases.map { .cancel($0) }
@@ -83,198 +83,18 @@ public struct PairingMachine: Sendable {
     }
 
     /// The provider no longer honours our tokens: forget them and, if configured, pair again.
-    private func loseAuthorization(_ step: inout Step, why: String) {
+    func loseAuthorization(_ step: inout Step, why: String) {
         step.state = .unpaired(.authorizationLost(why))
         step.effects += PairingTimer.allCases.map { .cancel($0) }
         step.effects += [.wipeStore, .log(.init(.warning, "authorization lost: \(why)", kind: .authorizationLost))]
         if policy.autoPair { beginPairing(&step) }
     }
 
-    private static let cancelPairingTimers: [PairingEffect] = [.cancel(.requestCode), .cancel(.poll), .cancel(.codeExpiry)]
-
-    // MARK: - Polling
-
-    private func codeIssued(_ step: inout Step, _ session: DeviceCodeSession, now: Date) {
-        guard case .polling(var polling) = step.state, polling.session == nil else { return }
-        polling.session = session
-        polling.failures = 0
-        polling.lastProblem = nil
-        polling.codesIssued += 1
-        step.state = .polling(polling)
-        // The complete URL holds only the user code (meant to be read): the demo and
-        // support engineers draw the QR code from this line.
-        let where_ = (session.verificationURI.map { " at \($0)" } ?? "")
-            + (session.verificationURIComplete.map { " (QR code: \($0))" } ?? "")
-        step.effects += [
-            .log(.init(.notice, polling.codesIssued > 1 ? "code renewed: enter code \(session.userCode)\(where_)"
-                                                        : "enter code \(session.userCode)\(where_)",
-                       kind: polling.codesIssued > 1 ? .codeRenewed : nil)),
-            .schedule(.poll, afterSeconds: session.interval),
-            .schedule(.codeExpiry, afterSeconds: max(0, session.expiresAt.timeIntervalSince(now))),
-        ]
-    }
-
-    private func codeFailed(_ step: inout Step, _ failure: OAuthFailure, random: Double) {
-        guard case .polling(var polling) = step.state, polling.session == nil else { return }
-        if failure.isTransient {
-            polling.failures += 1
-            let delay = policy.retryDelay(failures: polling.failures, random: random, failure: failure)
-            polling.lastProblem = "\(failure), retrying in \(Int(delay.rounded(.up))) s"
-            step.state = .polling(polling)
-            step.effects += [.log(.init(.warning, "cannot get a pairing code: \(polling.lastProblem!)")),
-                             .schedule(.requestCode, afterSeconds: delay)]
-        } else {
-            rejectConfiguration(&step, failure)
-        }
-    }
-
-    /// invalid_client and the like: retrying cannot help until someone fixes the config.
-    private func rejectConfiguration(_ step: inout Step, _ failure: OAuthFailure) {
-        let why = failure == .oauth("invalid_client")
-            ? "invalid_client: the client_secret or client_id is wrong; fix ClientSecretFile= and restart"
-            : "\(failure); check the [Provider] section and restart"
-        step.state = .unpaired(.configurationRejected(why))
-        step.effects += Self.cancelPairingTimers + [.log(.init(.error, "pairing stopped: \(why)"))]
-    }
-
-    private func pollAnswered(_ step: inout Step, _ deviceCode: String, _ result: Result<Grant, OAuthFailure>, now: Date, random: Double) {
-        guard case .polling(var polling) = step.state, let session = polling.session, session.deviceCode == deviceCode else { return }
-        switch result {
-        case .success(let grant):
-            step.state = .authorized(.init(grant: grant))
-            step.effects += Self.cancelPairingTimers + [.persist(grant),
-                .log(.init(.notice, "paired (access \(Fingerprint.of(grant.accessToken)), valid until \(TimeText.clock(grant.accessExpiresAt)))", kind: .paired))]
-                + afterNewTokens(grant, now: now, random: random)
-        case .failure(.oauth("authorization_pending")):
-            polling.failures = 0
-            polling.lastProblem = nil
-            step.state = .polling(polling)
-            step.effects.append(.schedule(.poll, afterSeconds: session.interval))
-        case .failure(.oauth("slow_down")):
-            // RFC 8628 §3.5: add 5 seconds, for this code, for good.
-            polling.session?.interval += 5
-            step.state = .polling(polling)
-            step.effects += [.log(.init(.info, "provider asked to slow down; polling every \(Int(session.interval + 5)) s")),
-                             .schedule(.poll, afterSeconds: session.interval + 5)]
-        case .failure(.oauth("expired_token")):
-            renewCode(&step, polling, why: "the code expired")
-        case .failure(.oauth("access_denied")):
-            step.state = .unpaired(.denied)
-            step.effects += Self.cancelPairingTimers + [.log(.init(.warning, "pairing denied on the activation page"))]
-        case .failure(.oauth("invalid_client")):
-            rejectConfiguration(&step, .oauth("invalid_client"))
-        case .failure(let failure) where failure.isTransient:
-            polling.failures += 1
-            let delay = max(session.interval, policy.retryDelay(failures: polling.failures, random: random, failure: failure))
-            polling.lastProblem = "\(failure), polling again in \(Int(delay.rounded(.up))) s"
-            step.state = .polling(polling)
-            step.effects += [.log(.init(.warning, "poll failed: \(polling.lastProblem!)")), .schedule(.poll, afterSeconds: delay)]
-        case .failure(let failure):
-            // invalid_grant, invalid_request, a 401…: this code is unusable. A new one,
-            // after a backoff so a confused server cannot make us spin.
-            polling.failures += 1
-            polling.session = nil
-            let delay = policy.retryDelay(failures: polling.failures, random: random)
-            polling.lastProblem = "the provider refused the code (\(failure)), new code in \(Int(delay.rounded(.up))) s"
-            step.state = .polling(polling)
-            step.effects += [.cancel(.poll), .cancel(.codeExpiry), .log(.init(.warning, polling.lastProblem!)),
-                             .schedule(.requestCode, afterSeconds: delay)]
-        }
-    }
-
-    private func renewCode(_ step: inout Step, _ polling: PairingState.Polling, why: String) {
-        var polling = polling
-        polling.session = nil
-        polling.lastProblem = nil
-        step.state = .polling(polling)
-        step.effects += [.cancel(.poll), .cancel(.codeExpiry), .log(.init(.info, "\(why); requesting a new one")), .requestDeviceCode]
-    }
-
-    // MARK: - Authorized and refreshing
-
-    /// What follows every new pair of tokens: plan the refresh, ask which project we
-    /// belong to, and keep the device online.
-    private func afterNewTokens(_ grant: Grant, now: Date, random: Double) -> [PairingEffect] {
-        var effects: [PairingEffect] = [.fetchDeviceInfo(grant), .schedule(.heartbeat, afterSeconds: policy.heartbeatSeconds)]
-        if grant.refreshToken != nil {
-            effects.append(.schedule(.refresh, afterSeconds: policy.refreshDelay(for: grant, now: now, random: random)))
-        } else {
-            // Nothing to refresh with: when the access token dies, so does the authorization.
-            effects.append(.schedule(.refresh, afterSeconds: max(0, grant.accessExpiresAt.timeIntervalSince(now))))
-        }
-        return effects
-    }
-
-    private func refreshAnswered(_ step: inout Step, _ presented: String?, _ result: Result<Grant, OAuthFailure>, now: Date, random: Double) {
-        guard case .refreshing(var authorized, let failures) = step.state, authorized.grant.refreshToken == presented else { return }
-        switch result {
-        case .success(let grant):
-            authorized.grant = grant
-            authorized.lastProblem = nil
-            step.state = .authorized(authorized)
-            step.effects += [.persist(grant),
-                .log(.init(.info, "tokens refreshed (access \(Fingerprint.of(grant.accessToken)), valid until \(TimeText.clock(grant.accessExpiresAt)))", kind: .refreshed))]
-                + afterNewTokens(grant, now: now, random: random)
-        case .failure(.oauth("invalid_client")):
-            // Our secret is wrong, not the user's authorization: keep the tokens, shout, retry rarely.
-            authorized.lastProblem = "the provider rejected the client_secret (invalid_client); fix ClientSecretFile="
-            step.state = .refreshing(authorized, failures: failures + 1)
-            step.effects += [.log(.init(.error, "refresh refused: \(authorized.lastProblem!)")),
-                             .schedule(.refresh, afterSeconds: policy.configurationRetrySeconds)]
-        case .failure(let failure) where failure.isTransient:
-            // A network fault is not a lost authorization: keep the old tokens and retry.
-            let delay = policy.retryDelay(failures: failures + 1, random: random, failure: failure)
-            authorized.lastProblem = "\(failure), retrying in \(Int(delay.rounded(.up))) s"
-            step.state = .refreshing(authorized, failures: failures + 1)
-            step.effects += [.log(.init(.warning, "refresh failed: \(authorized.lastProblem!)")), .schedule(.refresh, afterSeconds: delay)]
-        case .failure(let failure):
-            let why: String = switch failure {
-            case .notAuthorized: "the provider answered 401 to the refresh: the authorization was revoked"
-            case .oauth("invalid_request"): "the provider refused the refresh token as already used (invalid_request); an earlier refresh answer was lost"
-            case .oauth("invalid_grant"): "the refresh token is no longer valid (invalid_grant)"
-            default: "the refresh was refused (\(failure))"
-            }
-            loseAuthorization(&step, why: why)
-        }
-    }
-
-    private func deviceInfoAnswered(_ step: inout Step, _ token: String, _ result: Result<DeviceInfo, OAuthFailure>) {
-        guard var authorized = Self.authorized(step.state), authorized.grant.accessToken == token else { return }
-        switch result {
-        case .success(let info):
-            guard authorized.projectName != info.projectName else { return }
-            authorized.projectName = info.projectName
-            step.state = Self.replacing(step.state, with: authorized)
-            step.effects.append(.log(.init(.info, "device \(info.deviceName ?? "?") is in project \(info.projectName ?? "?")")))
-        case .failure(.notAuthorized):
-            startRefresh(&step, because: "the provider refused the access token")
-        case .failure(let failure):
-            step.effects.append(.log(.init(.warning, "cannot read the device's project: \(failure)")))
-        }
-    }
-
-    private func heartbeatAnswered(_ step: inout Step, _ token: String, _ failure: OAuthFailure?) {
-        guard let failure, let authorized = Self.authorized(step.state), authorized.grant.accessToken == token else { return }
-        if failure == .notAuthorized {
-            startRefresh(&step, because: "the heartbeat was refused (401)")
-        } else {
-            step.effects.append(.log(.init(.warning, "heartbeat failed: \(failure)")))
-        }
-    }
-
-    private func startRefresh(_ step: inout Step, because why: String) {
-        guard case .authorized(let authorized) = step.state else { return }
-        guard authorized.grant.refreshToken != nil else {
-            loseAuthorization(&step, why: "\(why) and there is no refresh token")
-            return
-        }
-        step.state = .refreshing(authorized, failures: 0)
-        step.effects += [.cancel(.refresh), .log(.init(.info, "\(why); refreshing")), .refresh(authorized.grant)]
-    }
+    static let cancelPairingTimers: [PairingEffect] = [.cancel(.requestCode), .cancel(.poll), .cancel(.codeExpiry)]
 
     // MARK: - Timers
 
-    private func timerFired(_ step: inout Step, _ timer: PairingTimer, now: Date) {
+    func timerFired(_ step: inout Step, _ timer: PairingTimer, now: Date) {
         switch (timer, step.state) {
         case (.requestCode, .polling(let polling)) where polling.session == nil:
             step.effects.append(.requestDeviceCode)
@@ -304,14 +124,14 @@ public struct PairingMachine: Sendable {
         }
     }
 
-    private static func authorized(_ state: PairingState) -> PairingState.Authorized? {
+    static func authorized(_ state: PairingState) -> PairingState.Authorized? {
         switch state {
         case .authorized(let authorized), .refreshing(let authorized, _): authorized
         default: nil
         }
     }
 
-    private static func replacing(_ state: PairingState, with authorized: PairingState.Authorized) -> PairingState {
+    static func replacing(_ state: PairingState, with authorized: PairingState.Authorized) -> PairingState {
         if case .refreshing(_, let failures) = state { return .refreshing(authorized, failures: failures) }
         return .authorized(authorized)
     }

@@ -1,0 +1,86 @@
+import FoundationEssentials
+
+/// What the control socket asks of the engine: pair, cancel, unpair, a policy
+/// after a reload, the snapshot and its changes, and tokens (with one shared refresh).
+extension PairingEngine {
+
+    /// Commands take effect before they return (a status read right after shows
+    /// them); until the stored tokens are loaded they queue behind that.
+    public func pair() { command(.pairRequested) }
+    public func cancelPairing() { command(.cancelRequested) }
+    /// Unpairs, then waits (at most `revokeWait`) to tell whether the provider heard of it.
+    @discardableResult
+    public func unpair(revokeWait: Duration = .seconds(10)) async -> RevokeOutcome {
+        revokeTask = nil
+        command(.unpairRequested)
+        guard let task = revokeTask else { return .nothingToRevoke }
+        return await withTaskGroup(of: RevokeOutcome.self) { group in
+            group.addTask { await task.value }
+            group.addTask {
+                try? await Task.sleep(for: revokeWait)
+                return .notRevoked("the provider did not answer in time; the revocation goes on in the background")
+            }
+            let first = await group.next() ?? .nothingToRevoke
+            group.cancelAll()
+            return first
+        }
+    }
+
+    func command(_ event: PairingEvent) {
+        if loaded { handle(event) } else { continuation.yield(.event(event)) }
+    }
+
+    public var snapshot: PairingSnapshot { PairingSnapshot(state) }
+
+    /// A reloaded configuration's policy: it applies from the next step on
+    /// (timers already set keep their times).
+    public func update(policy: PairingPolicy) { machine.policy = policy }
+
+    /// Every change of the snapshot from now on (the current one first), until the stream is dropped.
+    public func updates() -> AsyncStream<PairingSnapshot> {
+        let (stream, continuation) = AsyncStream.makeStream(of: PairingSnapshot.self, bufferingPolicy: .bufferingNewest(16))
+        let id = nextWatcher
+        nextWatcher += 1
+        watchers[id] = continuation
+        continuation.yield(snapshot)
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.removeWatcher(id) }
+        }
+        return stream
+    }
+
+    func removeWatcher(_ id: Int) { watchers[id] = nil }
+
+    /// The current access token, valid for at least `minValidSeconds` more: when
+    /// it would expire sooner, a refresh happens first, and callers asking at
+    /// the same time share that one refresh (refresh tokens are single use).
+    public func token(minValidSeconds: Double = 0) async throws -> Grant {
+        let needed = max(0, minValidSeconds)
+        switch state {
+        case .authorized(let authorized), .refreshing(let authorized, _):
+            if authorized.grant.accessExpiresAt.timeIntervalSince(now()) > needed { return authorized.grant }
+        case .unpaired, .polling:
+            throw TokenUnavailable.notAuthorized(state: state.name)
+        }
+        return try await withCheckedThrowingContinuation { waiter in
+            tokenWaiters.append(waiter)
+            if tokenWaiters.count == 1 { handle(.refreshRequested) }
+        }
+    }
+
+    /// After each step: answer token waiters once the outcome is known.
+    func settleTokenWaiters(after event: PairingEvent) {
+        guard !tokenWaiters.isEmpty else { return }
+        let result: Result<Grant, TokenUnavailable>
+        switch state {
+        case .authorized(let authorized): result = .success(authorized.grant)
+        case .unpaired, .polling: result = .failure(.notAuthorized(state: state.name))
+        case .refreshing(let authorized, let failures):
+            guard case .refreshAnswered = event, failures > 0 else { return }
+            result = .failure(.refreshFailed(authorized.lastProblem ?? "unknown error"))
+        }
+        let waiters = tokenWaiters
+        tokenWaiters = []
+        for waiter in waiters { waiter.resume(with: result.mapError { $0 as any Error }) }
+    }
+}

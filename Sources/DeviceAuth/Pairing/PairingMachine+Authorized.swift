@@ -1,0 +1,86 @@
+import FoundationEssentials
+
+/// Authorized and refreshing: planning refreshes, one at a time, and telling a
+/// network fault (keep the tokens) from a lost authorization (pair again).
+extension PairingMachine {
+
+    /// What follows every new pair of tokens: plan the refresh, ask which project we
+    /// belong to, and keep the device online.
+    func afterNewTokens(_ grant: Grant, now: Date, random: Double) -> [PairingEffect] {
+        var effects: [PairingEffect] = [.fetchDeviceInfo(grant), .schedule(.heartbeat, afterSeconds: policy.heartbeatSeconds)]
+        if grant.refreshToken != nil {
+            effects.append(.schedule(.refresh, afterSeconds: policy.refreshDelay(for: grant, now: now, random: random)))
+        } else {
+            // Nothing to refresh with: when the access token dies, so does the authorization.
+            effects.append(.schedule(.refresh, afterSeconds: max(0, grant.accessExpiresAt.timeIntervalSince(now))))
+        }
+        return effects
+    }
+
+    func refreshAnswered(_ step: inout Step, _ presented: String?, _ result: Result<Grant, OAuthFailure>, now: Date, random: Double) {
+        guard case .refreshing(var authorized, let failures) = step.state, authorized.grant.refreshToken == presented else { return }
+        switch result {
+        case .success(let grant):
+            authorized.grant = grant
+            authorized.lastProblem = nil
+            step.state = .authorized(authorized)
+            step.effects += [.persist(grant),
+                .log(.init(.info, "tokens refreshed (access \(Fingerprint.of(grant.accessToken)), valid until \(TimeText.clock(grant.accessExpiresAt)))", kind: .refreshed))]
+                + afterNewTokens(grant, now: now, random: random)
+        case .failure(.oauth("invalid_client")):
+            // Our secret is wrong, not the user's authorization: keep the tokens, shout, retry rarely.
+            authorized.lastProblem = "the provider rejected the client_secret (invalid_client); fix ClientSecretFile="
+            step.state = .refreshing(authorized, failures: failures + 1)
+            step.effects += [.log(.init(.error, "refresh refused: \(authorized.lastProblem!)")),
+                             .schedule(.refresh, afterSeconds: policy.configurationRetrySeconds)]
+        case .failure(let failure) where failure.isTransient:
+            // A network fault is not a lost authorization: keep the old tokens and retry.
+            let delay = policy.retryDelay(failures: failures + 1, random: random, failure: failure)
+            authorized.lastProblem = "\(failure), retrying in \(Int(delay.rounded(.up))) s"
+            step.state = .refreshing(authorized, failures: failures + 1)
+            step.effects += [.log(.init(.warning, "refresh failed: \(authorized.lastProblem!)")), .schedule(.refresh, afterSeconds: delay)]
+        case .failure(let failure):
+            let why: String = switch failure {
+            case .notAuthorized: "the provider answered 401 to the refresh: the authorization was revoked"
+            case .oauth("invalid_request"): "the provider refused the refresh token as already used (invalid_request); an earlier refresh answer was lost"
+            case .oauth("invalid_grant"): "the refresh token is no longer valid (invalid_grant)"
+            default: "the refresh was refused (\(failure))"
+            }
+            loseAuthorization(&step, why: why)
+        }
+    }
+
+    func deviceInfoAnswered(_ step: inout Step, _ token: String, _ result: Result<DeviceInfo, OAuthFailure>) {
+        guard var authorized = Self.authorized(step.state), authorized.grant.accessToken == token else { return }
+        switch result {
+        case .success(let info):
+            guard authorized.projectName != info.projectName else { return }
+            authorized.projectName = info.projectName
+            step.state = Self.replacing(step.state, with: authorized)
+            step.effects.append(.log(.init(.info, "device \(info.deviceName ?? "?") is in project \(info.projectName ?? "?")")))
+        case .failure(.notAuthorized):
+            startRefresh(&step, because: "the provider refused the access token")
+        case .failure(let failure):
+            step.effects.append(.log(.init(.warning, "cannot read the device's project: \(failure)")))
+        }
+    }
+
+    func heartbeatAnswered(_ step: inout Step, _ token: String, _ failure: OAuthFailure?) {
+        guard let failure, let authorized = Self.authorized(step.state), authorized.grant.accessToken == token else { return }
+        if failure == .notAuthorized {
+            startRefresh(&step, because: "the heartbeat was refused (401)")
+        } else {
+            step.effects.append(.log(.init(.warning, "heartbeat failed: \(failure)")))
+        }
+    }
+
+    func startRefresh(_ step: inout Step, because why: String) {
+        guard case .authorized(let authorized) = step.state else { return }
+        guard authorized.grant.refreshToken != nil else {
+            loseAuthorization(&step, why: "\(why) and there is no refresh token")
+            return
+        }
+        step.state = .refreshing(authorized, failures: 0)
+        step.effects += [.cancel(.refresh), .log(.init(.info, "\(why); refreshing")), .refresh(authorized.grant)]
+    }
+}

@@ -1,0 +1,102 @@
+import FoundationEssentials
+
+/// The polling rules (providers.md §1, RFC 8628 §3.4–3.5): interval, slow_down,
+/// expiry and renewal, denial, configuration errors, backoff.
+extension PairingMachine {
+
+    func codeIssued(_ step: inout Step, _ session: DeviceCodeSession, now: Date) {
+        guard case .polling(var polling) = step.state, polling.session == nil else { return }
+        polling.session = session
+        polling.failures = 0
+        polling.lastProblem = nil
+        polling.codesIssued += 1
+        step.state = .polling(polling)
+        // The complete URL holds only the user code (meant to be read): the demo and
+        // support engineers draw the QR code from this line.
+        let where_ = (session.verificationURI.map { " at \($0)" } ?? "")
+            + (session.verificationURIComplete.map { " (QR code: \($0))" } ?? "")
+        step.effects += [
+            .log(.init(.notice, polling.codesIssued > 1 ? "code renewed: enter code \(session.userCode)\(where_)"
+                                                        : "enter code \(session.userCode)\(where_)",
+                       kind: polling.codesIssued > 1 ? .codeRenewed : nil)),
+            .schedule(.poll, afterSeconds: session.interval),
+            .schedule(.codeExpiry, afterSeconds: max(0, session.expiresAt.timeIntervalSince(now))),
+        ]
+    }
+
+    func codeFailed(_ step: inout Step, _ failure: OAuthFailure, random: Double) {
+        guard case .polling(var polling) = step.state, polling.session == nil else { return }
+        if failure.isTransient {
+            polling.failures += 1
+            let delay = policy.retryDelay(failures: polling.failures, random: random, failure: failure)
+            polling.lastProblem = "\(failure), retrying in \(Int(delay.rounded(.up))) s"
+            step.state = .polling(polling)
+            step.effects += [.log(.init(.warning, "cannot get a pairing code: \(polling.lastProblem!)")),
+                             .schedule(.requestCode, afterSeconds: delay)]
+        } else {
+            rejectConfiguration(&step, failure)
+        }
+    }
+
+    /// invalid_client and the like: retrying cannot help until someone fixes the config.
+    func rejectConfiguration(_ step: inout Step, _ failure: OAuthFailure) {
+        let why = failure == .oauth("invalid_client")
+            ? "invalid_client: the client_secret or client_id is wrong; fix ClientSecretFile= and restart"
+            : "\(failure); check the [Provider] section and restart"
+        step.state = .unpaired(.configurationRejected(why))
+        step.effects += Self.cancelPairingTimers + [.log(.init(.error, "pairing stopped: \(why)"))]
+    }
+
+    func pollAnswered(_ step: inout Step, _ deviceCode: String, _ result: Result<Grant, OAuthFailure>, now: Date, random: Double) {
+        guard case .polling(var polling) = step.state, let session = polling.session, session.deviceCode == deviceCode else { return }
+        switch result {
+        case .success(let grant):
+            step.state = .authorized(.init(grant: grant))
+            step.effects += Self.cancelPairingTimers + [.persist(grant),
+                .log(.init(.notice, "paired (access \(Fingerprint.of(grant.accessToken)), valid until \(TimeText.clock(grant.accessExpiresAt)))", kind: .paired))]
+                + afterNewTokens(grant, now: now, random: random)
+        case .failure(.oauth("authorization_pending")):
+            polling.failures = 0
+            polling.lastProblem = nil
+            step.state = .polling(polling)
+            step.effects.append(.schedule(.poll, afterSeconds: session.interval))
+        case .failure(.oauth("slow_down")):
+            // RFC 8628 §3.5: add 5 seconds, for this code, for good.
+            polling.session?.interval += 5
+            step.state = .polling(polling)
+            step.effects += [.log(.init(.info, "provider asked to slow down; polling every \(Int(session.interval + 5)) s")),
+                             .schedule(.poll, afterSeconds: session.interval + 5)]
+        case .failure(.oauth("expired_token")):
+            renewCode(&step, polling, why: "the code expired")
+        case .failure(.oauth("access_denied")):
+            step.state = .unpaired(.denied)
+            step.effects += Self.cancelPairingTimers + [.log(.init(.warning, "pairing denied on the activation page"))]
+        case .failure(.oauth("invalid_client")):
+            rejectConfiguration(&step, .oauth("invalid_client"))
+        case .failure(let failure) where failure.isTransient:
+            polling.failures += 1
+            let delay = max(session.interval, policy.retryDelay(failures: polling.failures, random: random, failure: failure))
+            polling.lastProblem = "\(failure), polling again in \(Int(delay.rounded(.up))) s"
+            step.state = .polling(polling)
+            step.effects += [.log(.init(.warning, "poll failed: \(polling.lastProblem!)")), .schedule(.poll, afterSeconds: delay)]
+        case .failure(let failure):
+            // invalid_grant, invalid_request, a 401…: this code is unusable. A new one,
+            // after a backoff so a confused server cannot make us spin.
+            polling.failures += 1
+            polling.session = nil
+            let delay = policy.retryDelay(failures: polling.failures, random: random)
+            polling.lastProblem = "the provider refused the code (\(failure)), new code in \(Int(delay.rounded(.up))) s"
+            step.state = .polling(polling)
+            step.effects += [.cancel(.poll), .cancel(.codeExpiry), .log(.init(.warning, polling.lastProblem!)),
+                             .schedule(.requestCode, afterSeconds: delay)]
+        }
+    }
+
+    func renewCode(_ step: inout Step, _ polling: PairingState.Polling, why: String) {
+        var polling = polling
+        polling.session = nil
+        polling.lastProblem = nil
+        step.state = .polling(polling)
+        step.effects += [.cancel(.poll), .cancel(.codeExpiry), .log(.init(.info, "\(why); requesting a new one")), .requestDeviceCode]
+    }
+}
