@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// One client of the control socket, served request by request.
-struct ControlConnection: @unchecked Sendable {
+struct ControlConnection: Sendable {
     let configuration: ControlServer
     let connection: NIOAsyncChannel<ControlFrame, ByteBuffer>
 

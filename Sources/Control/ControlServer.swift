@@ -57,7 +57,7 @@ public struct ControlServer: Service {
 }
 
 /// A control server whose socket exists; `run()` serves until graceful shutdown.
-public struct BoundControlServer: Service, @unchecked Sendable {
+public struct BoundControlServer: Service {
     let server: NIOAsyncChannel<NIOAsyncChannel<ControlFrame, ByteBuffer>, Never>
     let configuration: ControlServer
 
