@@ -12,7 +12,7 @@ import Glibc
 /// The control socket: newline-delimited JSON over a Unix stream socket
 /// (docs/control-protocol.md). Who may do what comes from the peer's
 /// credentials, never from anything the peer says.
-public struct ControlServer: Service {
+public struct ControlServer: Sendable {
     public static let maxRequestBytes = 4096
 
     let path: String
@@ -44,10 +44,6 @@ public struct ControlServer: Service {
         // Anyone may connect and read the status; roles decide the rest.
         chmod(path, 0o666)
         return BoundControlServer(server: server, configuration: self)
-    }
-
-    public func run() async throws {
-        try await bind().run()
     }
 
     struct ControlStartError: Error, CustomStringConvertible {

@@ -46,35 +46,36 @@ struct ConfigReloader: Service {
             logger.error("reload failed, keeping the running configuration: \(error)")
             return current
         }
-        for key in Self.restartOnly(current, next) {
-            logger.warning("reload: \(key) changed; restart deviceauthd to apply it")
+        for key in Self.restartOnlyKeys where key.differs(current, next) {
+            logger.warning("reload: \(key.name) changed; restart deviceauthd to apply it")
         }
         await engine.update(policy: DaemonSetup.policy(next))
         authorizer.replace(with: readers)
         logger.notice("configuration reloaded from \(configPath)")
         // Keys that need a restart keep their running values.
         var applied = next
-        applied.providerType = current.providerType
-        applied.baseURL = current.baseURL
-        applied.clientID = current.clientID
-        applied.clientSecretFile = current.clientSecretFile
-        applied.scope = current.scope
-        applied.qrPairing = current.qrPairing
-        applied.stateDirectory = current.stateDirectory
-        applied.controlSocket = current.controlSocket
+        for key in Self.restartOnlyKeys { key.keep(&applied, current) }
         return applied
     }
 
-    static func restartOnly(_ a: DaemonConfiguration, _ b: DaemonConfiguration) -> [String] {
-        var changed: [String] = []
-        if a.providerType != b.providerType { changed.append("Type=") }
-        if a.baseURL != b.baseURL { changed.append("BaseURL=") }
-        if a.clientID != b.clientID { changed.append("ClientID=") }
-        if a.clientSecretFile != b.clientSecretFile { changed.append("ClientSecretFile=") }
-        if a.scope != b.scope { changed.append("Scope=") }
-        if a.qrPairing != b.qrPairing { changed.append("QRPairing=") }
-        if a.stateDirectory != b.stateDirectory { changed.append("StateDirectory=") }
-        if a.controlSocket != b.controlSocket { changed.append("Socket=") }
-        return changed
+    /// What only a restart can change: the provider, the device's identity, the paths.
+    static var restartOnlyKeys: [RestartOnlyKey] {
+        [.init("Type=", \.providerType), .init("BaseURL=", \.baseURL), .init("ClientID=", \.clientID),
+         .init("ClientSecretFile=", \.clientSecretFile), .init("Scope=", \.scope), .init("QRPairing=", \.qrPairing),
+         .init("StateDirectory=", \.stateDirectory), .init("Socket=", \.controlSocket)]
+    }
+}
+
+/// One config key that a reload does not apply, named as the file spells it.
+struct RestartOnlyKey {
+    let name: String
+    let differs: (DaemonConfiguration, DaemonConfiguration) -> Bool
+    /// Copies the running value over the reloaded one.
+    let keep: (inout DaemonConfiguration, DaemonConfiguration) -> Void
+
+    init<Value: Equatable>(_ name: String, _ path: WritableKeyPath<DaemonConfiguration, Value>) {
+        self.name = name
+        differs = { $0[keyPath: path] != $1[keyPath: path] }
+        keep = { $0[keyPath: path] = $1[keyPath: path] }
     }
 }
