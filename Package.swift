@@ -45,10 +45,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // sd_notify, the watchdog, the journal and machine ids, through libsystemd.
+        // sd_notify, the watchdog, the journal, machine and boot ids (libsystemd), and the
+        // engine's real clock.
         .target(
             name: "Systemd",
-            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CSystemd", "DeviceAuth", .product(name: "Logging", package: "swift-log")]
         ),
         // libqrencode wrapper: terminal, PNG and SVG renderings of the pairing URL.
         .target(name: "QRCode", dependencies: ["CQRencode"]),
@@ -125,7 +126,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DeviceAuthTests",
-            dependencies: ["DeviceAuth", "TestSupport", "FakeProvider"]
+            dependencies: [
+                "DeviceAuth", "TestSupport", "FakeProvider",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "DaemonTests",

@@ -28,7 +28,7 @@ struct DaemonRunner {
         if setup.configuration.qrPairing { observers.append(PairingQRFiles(directory: setup.runtimeDirectory, logger: logger)) }
         let engine = PairingEngine(
             policy: setup.policy, client: client, store: store, observer: Observers(observers),
-            logger: logger, watchdogInterval: SystemdNotifier.watchdogInterval())
+            logger: logger, clock: SystemClock(), watchdogInterval: SystemdNotifier.watchdogInterval())
         let authorizer = SharedAuthorizer(setup.authorizer)
         let control: BoundControlServer
         do {
@@ -39,17 +39,23 @@ struct DaemonRunner {
         }
         logger.info("starting: client id \(setup.credentials.clientID), provider \(setup.configuration.baseURL), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource)")
 
-        let group = ServiceGroup(configuration: .init(
+        // Shutdown goes in reverse order: the engine stops before the control socket,
+        // so callers waiting on a refresh get their answer before the socket closes.
+        var configuration = ServiceGroupConfiguration(
             services: [
-                .init(service: engine),
                 .init(service: control),
+                .init(service: engine),
                 .init(service: StoppingNotice(notifier: notifier), successTerminationBehavior: .ignore),
                 .init(service: ConfigReloader(configPath: configPath, running: setup.configuration, engine: engine,
                                               authorizer: authorizer, notifier: notifier, logger: logger),
                       successTerminationBehavior: .ignore),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+            logger: logger)
+        // A backstop well inside the unit's TimeoutStopSec=10: whatever has not
+        // stopped by then is cancelled.
+        configuration.maximumGracefulShutdownDuration = .seconds(5)
+        let group = ServiceGroup(configuration: configuration)
         do {
             try await group.run()
         } catch {

@@ -18,20 +18,20 @@ struct OAuthClientTests {
     }
 
     func pairedGrant(_ fake: FakeHarness, _ client: OAuthProviderClient) async throws -> Grant {
-        let session = try await client.requestDeviceCode(now: Date())
+        let session = try await client.requestDeviceCode(now: Fixtures.moment(at: Date()))
         try await fake.control("approve", #"{"user_code": "\#(session.userCode)"}"#)
         fake.clock.advance(by: session.interval)
-        return try await client.poll(session, now: Date())
+        return try await client.poll(session, now: Fixtures.moment(at: Date()))
     }
 
     @Test("Device code with and without QR pairing")
     func deviceCode() async throws {
         try await withFakeProvider { fake in
-            let now = Date()
+            let now = Fixtures.moment(at: Date())
             let session = try await client(fake).requestDeviceCode(now: now)
             #expect(session.userCode.count == 6)
             #expect(session.interval == 5)
-            #expect(session.expiresAt == now.addingTimeInterval(120))
+            #expect(session.expiresAt == now.wall.addingTimeInterval(120))
             #expect(session.verificationURIComplete == "\(fake.baseURL)/device?code=\(session.userCode)")
             let plain = try await client(fake, qrPairing: false).requestDeviceCode(now: now)
             #expect(plain.verificationURI == nil)
@@ -43,24 +43,24 @@ struct OAuthClientTests {
     func polling() async throws {
         try await withFakeProvider { fake in
             let client = client(fake)
-            let session = try await client.requestDeviceCode(now: Date())
+            let session = try await client.requestDeviceCode(now: Fixtures.moment(at: Date()))
             fake.clock.advance(by: 5)
-            await #expect(throws: OAuthFailure.oauth("authorization_pending")) { try await client.poll(session, now: Date()) }
-            await #expect(throws: OAuthFailure.oauth("slow_down")) { try await client.poll(session, now: Date()) }
+            await #expect(throws: OAuthFailure.oauth("authorization_pending")) { try await client.poll(session, now: Fixtures.moment(at: Date())) }
+            await #expect(throws: OAuthFailure.oauth("slow_down")) { try await client.poll(session, now: Fixtures.moment(at: Date())) }
             try await fake.control("approve", #"{"all": true}"#)
             fake.clock.advance(by: 10)
-            let now = Date()
+            let now = Fixtures.moment(at: Date())
             let grant = try await client.poll(session, now: now)
             #expect(grant.accessToken.hasPrefix("FAKEAT_"))
             #expect(grant.refreshToken?.hasPrefix("FAKERT_") == true)
-            #expect(grant.accessExpiresAt == now.addingTimeInterval(28_800))
+            #expect(grant.accessExpiresAt == now.wall.addingTimeInterval(28_800))
         }
     }
 
     @Test("A wrong secret is invalid_client")
     func invalidClient() async throws {
         try await withFakeProvider { fake in
-            await #expect(throws: OAuthFailure.oauth("invalid_client")) { try await client(fake, secret: "wrong").requestDeviceCode(now: Date()) }
+            await #expect(throws: OAuthFailure.oauth("invalid_client")) { try await client(fake, secret: "wrong").requestDeviceCode(now: Fixtures.moment(at: Date())) }
         }
     }
 
@@ -69,13 +69,13 @@ struct OAuthClientTests {
         try await withFakeProvider { fake in
             let client = client(fake)
             let first = try await pairedGrant(fake, client)
-            let second = try await client.refresh(first, now: Date())
+            let second = try await client.refresh(first, now: Fixtures.moment(at: Date()))
             #expect(second.refreshToken != first.refreshToken)
-            await #expect(throws: OAuthFailure.oauth("invalid_request")) { try await client.refresh(first, now: Date()) }
+            await #expect(throws: OAuthFailure.oauth("invalid_request")) { try await client.refresh(first, now: Fixtures.moment(at: Date())) }
             #expect(try await client.deviceInfo(second)?.projectName == "Testbed")
             try await client.heartbeat(second)
             try await client.revoke(second)
-            await #expect(throws: OAuthFailure.notAuthorized) { try await client.refresh(second, now: Date()) }
+            await #expect(throws: OAuthFailure.notAuthorized) { try await client.refresh(second, now: Fixtures.moment(at: Date())) }
             await #expect(throws: OAuthFailure.notAuthorized) { try await client.heartbeat(second) }
         }
     }
@@ -91,10 +91,10 @@ struct OAuthClientTests {
             let client = client(fake)
             let grant = try await pairedGrant(fake, client)
             try await fake.control("faults", fault)
-            await #expect(throws: expected) { try await client.refresh(grant, now: Date()) }
+            await #expect(throws: expected) { try await client.refresh(grant, now: Fixtures.moment(at: Date())) }
             #expect(expected.isTransient)
             // Nothing rotated: the same token works.
-            _ = try await client.refresh(grant, now: Date())
+            _ = try await client.refresh(grant, now: Fixtures.moment(at: Date()))
         }
     }
 
@@ -104,7 +104,7 @@ struct OAuthClientTests {
             let client = client(fake)
             let grant = try await pairedGrant(fake, client)
             try await fake.control("faults", #"{"endpoint": "token", "mode": "drop"}"#)
-            await #expect { try await client.refresh(grant, now: Date()) } throws: { error in
+            await #expect { try await client.refresh(grant, now: Fixtures.moment(at: Date())) } throws: { error in
                 guard case .network = error as? OAuthFailure else { return false }
                 return true
             }
@@ -116,7 +116,7 @@ struct OAuthClientTests {
         let client = OAuthProviderClient(
             transport: AsyncHTTPTransport(client: .shared, timeout: .seconds(5)), profile: .frameioC2C(baseURL: "http://127.0.0.1:9"),
             credentials: ClientCredentials(clientID: "x", clientSecret: "y"), scope: "offline", qrPairing: false)
-        await #expect { try await client.requestDeviceCode(now: Date()) } throws: { error in
+        await #expect { try await client.requestDeviceCode(now: Fixtures.moment(at: Date())) } throws: { error in
             guard case .network = error as? OAuthFailure else { return false }
             return true
         }

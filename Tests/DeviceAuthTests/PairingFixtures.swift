@@ -4,16 +4,30 @@ import Foundation
 /// Sample states, events and values for the transition-function tests.
 enum Fixtures {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    static let bootID = "boot-A"
+    /// `now` on the boot clock of boot A.
+    static let bootNow = 1000.0
+
+    /// Both clocks `offset` seconds after `now`, in boot A, wall clock synchronized.
+    static func moment(_ offset: Double = 0) -> Moment {
+        Moment(wall: now.addingTimeInterval(offset), boot: BootInstant(bootID: bootID, seconds: bootNow + offset), wallSynchronized: true)
+    }
+
+    /// A moment at `wall`, for calls whose boot clock does not matter.
+    static func moment(at wall: Date) -> Moment {
+        Moment(wall: wall, boot: BootInstant(bootID: bootID, seconds: bootNow), wallSynchronized: true)
+    }
 
     static func grant(obtainedAt: Date = now, lifetime: Double = 28_800, refresh: String? = "RT-1", access: String = "AT-1") -> Grant {
         Grant(accessToken: access, refreshToken: refresh, accessExpiresAt: obtainedAt.addingTimeInterval(lifetime),
-              obtainedAt: obtainedAt, scope: "asset_create offline")
+              obtainedAt: obtainedAt, obtainedBoot: BootInstant(bootID: bootID, seconds: bootNow + obtainedAt.timeIntervalSince(now)),
+              scope: "asset_create offline")
     }
 
     static let session = DeviceCodeSession(
         deviceCode: "DC-1", userCode: "123456", verificationURI: "https://example.test/device",
         verificationURIComplete: "https://example.test/device?code=123456",
-        issuedAt: now, expiresAt: now.addingTimeInterval(120), interval: 5)
+        issuedAt: now, expiresAt: now.addingTimeInterval(120), issuedBoot: BootInstant(bootID: bootID, seconds: bootNow), interval: 5)
 
     static let unpaired = PairingState.unpaired(.neverPaired)
     static let requesting = PairingState.polling(.init(session: nil, failures: 0, codesIssued: 0))
@@ -67,6 +81,7 @@ enum Fixtures {
         ("timer(heartbeat)", .timerFired(.heartbeat)),
         ("timer(persistRetry)", .timerFired(.persistRetry)),
         ("persistFailed", .persistFailed("disk full")),
+        ("wallClockSet", .wallClockSet),
     ]
 }
 

@@ -20,8 +20,18 @@ struct PairingMachineMatrixTests {
     static let wipes: @Sendable (PairingEffect) -> Bool = { $0 == .wipeStore }
     static let schedulesRetry: @Sendable (PairingEffect) -> Bool = { if case .schedule = $0 { true } else { false } }
 
+    static let discards: @Sendable (PairingEffect) -> Bool = { if case .revokeDiscarded = $0 { true } else { false } }
+
     /// (state, event) → expectation; the rest must be "no change, no request".
-    static let table: [String: Expectation] = [
+    static let table: [String: Expectation] = rules.merging(lateTokens) { rule, _ in rule }
+
+    /// Tokens that arrive where nothing expects them are revoked, never kept.
+    static let lateTokens: [String: Expectation] = Dictionary(uniqueKeysWithValues:
+        Fixtures.allStates.flatMap { name, state in
+            ["poll(granted)", "poll(stale code)", "refresh(ok)", "refresh(stale)"].map { ("\(name) \($0)", to(state.name, discards)) }
+        })
+
+    static let rules: [String: Expectation] = [
         "unpaired started(nil)": to("polling", requestsCode),
         "unpaired started(grant)": to("authorized", { if case .fetchDeviceInfo = $0 { true } else { false } }),
         "unpaired pair": to("polling", requestsCode),
@@ -75,7 +85,7 @@ struct PairingMachineMatrixTests {
     func transition(_ stateName: String, _ eventName: String) {
         let state = Fixtures.allStates.first { $0.0 == stateName }!.1
         let event = Fixtures.allEvents.first { $0.0 == eventName }!.1
-        let step = PairingMachine(policy: PairingPolicy()).transition(state, event, now: Fixtures.now, random: 0.5)
+        let step = PairingMachine(policy: PairingPolicy()).transition(state, event, now: Fixtures.moment(), random: 0.5)
         if let expected = Self.table["\(stateName) \(eventName)"] {
             #expect(step.state.name == expected.state)
             if let request = expected.request {

@@ -7,7 +7,7 @@ import Testing
 struct PairingMachineTests {
     let machine = PairingMachine(policy: PairingPolicy())
     func step(_ state: PairingState, _ event: PairingEvent, at offset: Double = 0, random: Double = 0.5) -> PairingMachine.Step {
-        machine.transition(state, event, now: Fixtures.now.addingTimeInterval(offset), random: random)
+        machine.transition(state, event, now: Fixtures.moment(offset), random: random)
     }
 
     @Test("A new code is polled after its interval and renewed when it expires")
@@ -77,9 +77,9 @@ struct PairingMachineTests {
         policy.refreshFraction = 0.75
         policy.refreshJitter = 0.05
         let grant = Fixtures.grant(lifetime: 1000)
-        #expect(policy.refreshDelay(for: grant, now: Fixtures.now, random: 0) == 750)
-        #expect(policy.refreshDelay(for: grant, now: Fixtures.now, random: 1) == 700)
-        #expect(policy.refreshDelay(for: grant, now: Fixtures.now.addingTimeInterval(900), random: 0) == 0)
+        #expect(policy.refreshDelay(for: grant, now: Fixtures.moment(), random: 0) == 750)
+        #expect(policy.refreshDelay(for: grant, now: Fixtures.moment(), random: 1) == 700)
+        #expect(policy.refreshDelay(for: grant, now: Fixtures.moment(900), random: 0) == 0)
     }
 
     @Test("A successful refresh is committed before anything else happens")
@@ -106,10 +106,10 @@ struct PairingMachineTests {
         var policy = PairingPolicy()
         policy.autoPair = false
         let machine = PairingMachine(policy: policy)
-        let lost = machine.transition(Fixtures.refreshing, .refreshAnswered(refreshToken: "RT-1", .failure(.notAuthorized)), now: Fixtures.now, random: 0)
+        let lost = machine.transition(Fixtures.refreshing, .refreshAnswered(refreshToken: "RT-1", .failure(.notAuthorized)), now: Fixtures.moment(), random: 0)
         #expect(lost.state == .unpaired(.authorizationLost("the provider answered 401 to the refresh: the authorization was revoked")))
         #expect(!lost.effects.contains(.requestDeviceCode))
-        let start = machine.transition(Fixtures.unpaired, .started(stored: nil), now: Fixtures.now, random: 0)
+        let start = machine.transition(Fixtures.unpaired, .started(stored: nil), now: Fixtures.moment(), random: 0)
         #expect(start.state == Fixtures.unpaired)
     }
 

@@ -40,7 +40,7 @@ enum DeviceAuthorization {
 
     static func request(
         _ transport: any HTTPTransport, profile: ProviderProfile, credentials: ClientCredentials,
-        scope: String, qrPairing: Bool, now: Date
+        scope: String, qrPairing: Bool, now: Moment
     ) async throws(OAuthFailure) -> DeviceCodeSession {
         var headers = profile.commonHeaders + [("content-type", "application/x-www-form-urlencoded")]
         if qrPairing, let header = profile.qrPairingHeader { headers.append(header) }
@@ -52,6 +52,6 @@ enum DeviceAuthorization {
         return DeviceCodeSession(
             deviceCode: response.deviceCode, userCode: response.userCode,
             verificationURI: response.verificationURI, verificationURIComplete: response.verificationURIComplete,
-            issuedAt: now, expiresAt: now.addingTimeInterval(response.expiresIn), interval: interval)
+            issuedAt: now.wall, expiresAt: now.wall.addingTimeInterval(response.expiresIn), issuedBoot: now.boot, interval: interval)
     }
 }

@@ -5,7 +5,7 @@ import FoundationEssentials
 enum RefreshGrant {
     static func refresh(
         _ transport: any HTTPTransport, profile: ProviderProfile, credentials: ClientCredentials,
-        grant: Grant, now: Date
+        grant: Grant, now: Moment
     ) async throws(OAuthFailure) -> Grant {
         guard let refreshToken = grant.refreshToken else { throw .oauth("invalid_grant") }
         let body = FormEncoding.encode([

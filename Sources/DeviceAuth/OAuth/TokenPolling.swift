@@ -6,7 +6,7 @@ enum TokenPolling {
 
     static func poll(
         _ transport: any HTTPTransport, profile: ProviderProfile, credentials: ClientCredentials,
-        session: DeviceCodeSession, scope: String, now: Date
+        session: DeviceCodeSession, scope: String, now: Moment
     ) async throws(OAuthFailure) -> Grant {
         let body = FormEncoding.encode([
             ("client_id", credentials.clientID), ("client_secret", credentials.clientSecret),

@@ -26,11 +26,12 @@ struct TokenResponse: Decodable {
     /// The grant these tokens make. Lifetimes count from when we *sent* the
     /// request, so we never believe a token lives longer than it does.
     /// Without `refresh_token` the old one stays (RFC 6749 §6 allows both).
-    func grant(requestedAt: Date, requestedScope: String, previousRefreshToken: String? = nil) -> Grant {
+    func grant(requestedAt: Moment, requestedScope: String, previousRefreshToken: String? = nil) -> Grant {
         Grant(accessToken: accessToken,
               refreshToken: refreshToken ?? previousRefreshToken,
-              accessExpiresAt: requestedAt.addingTimeInterval(expiresIn ?? 3600),
-              obtainedAt: requestedAt,
+              accessExpiresAt: requestedAt.wall.addingTimeInterval(expiresIn ?? 3600),
+              obtainedAt: requestedAt.wall,
+              obtainedBoot: requestedAt.boot,
               scope: scope ?? requestedScope)
     }
 }

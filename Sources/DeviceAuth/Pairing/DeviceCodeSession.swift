@@ -10,11 +10,14 @@ public struct DeviceCodeSession: Equatable, Sendable, CustomStringConvertible {
     public var verificationURIComplete: String?
     public var issuedAt: Date
     public var expiresAt: Date
+    /// `issuedAt` on the boot clock, which decides expiry within this boot.
+    public var issuedBoot: BootInstant?
     /// Seconds between polls; `slow_down` adds 5 for good.
     public var interval: Double
 
     public init(deviceCode: String, userCode: String, verificationURI: String?, verificationURIComplete: String?,
-                issuedAt: Date, expiresAt: Date, interval: Double) {
+                issuedAt: Date, expiresAt: Date, issuedBoot: BootInstant? = nil, interval: Double) {
+        self.issuedBoot = issuedBoot
         self.deviceCode = deviceCode
         self.userCode = userCode
         self.verificationURI = verificationURI

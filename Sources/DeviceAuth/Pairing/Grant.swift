@@ -9,13 +9,19 @@ public struct Grant: Equatable, Sendable, CustomStringConvertible, CustomDebugSt
     public var refreshToken: String?
     public var accessExpiresAt: Date
     public var obtainedAt: Date
+    /// When the tokens were obtained on the boot clock, which never jumps: within
+    /// that boot it, not the wall clock, decides how long they have left.
+    /// nil for tokens stored before deviceauthd kept it.
+    public var obtainedBoot: BootInstant?
     public var scope: String
 
-    public init(accessToken: String, refreshToken: String?, accessExpiresAt: Date, obtainedAt: Date, scope: String) {
+    public init(accessToken: String, refreshToken: String?, accessExpiresAt: Date, obtainedAt: Date,
+                obtainedBoot: BootInstant? = nil, scope: String) {
         self.accessToken = accessToken
         self.refreshToken = refreshToken
         self.accessExpiresAt = accessExpiresAt
         self.obtainedAt = obtainedAt
+        self.obtainedBoot = obtainedBoot
         self.scope = scope
     }
 

@@ -3,7 +3,10 @@ public enum PairingEffect: Equatable, Sendable {
     case requestDeviceCode
     case poll(DeviceCodeSession)
     case refresh(Grant)
+    /// Revoke the authorization being unpaired (the unpair waits for the answer).
     case revoke(Grant)
+    /// Revoke tokens the daemon will not keep (they arrived after their authorization was dropped).
+    case revokeDiscarded(Grant)
     case fetchDeviceInfo(Grant)
     case sendHeartbeat(Grant)
     /// Commit tokens to the store (fsync) before anything else uses them.

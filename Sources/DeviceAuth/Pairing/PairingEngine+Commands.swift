@@ -11,19 +11,30 @@ extension PairingEngine {
     /// Unpairs, then waits (at most `revokeWait`) to tell whether the provider heard of it.
     @discardableResult
     public func unpair(revokeWait: Duration = .seconds(10)) async -> RevokeOutcome {
-        revokeTask = nil
+        revokeStarted = false
         command(.unpairRequested)
-        guard let task = revokeTask else { return .nothingToRevoke }
-        return await withTaskGroup(of: RevokeOutcome.self) { group in
-            group.addTask { await task.value }
-            group.addTask {
-                try? await Task.sleep(for: revokeWait)
-                return .notRevoked("the provider did not answer in time; the revocation goes on in the background")
-            }
-            let first = await group.next() ?? .nothingToRevoke
-            group.cancelAll()
-            return first
+        guard revokeStarted, !stopping else { return .nothingToRevoke }
+        let id = takeID()
+        let deadline = clock.now().boot.seconds + revokeWait.seconds
+        let timeout = Task { [clock, weak self] in
+            guard (try? await clock.sleep(untilBoot: deadline)) != nil else { return }
+            await self?.answerRevokeWaiter(id, .notRevoked("the provider did not answer in time; the revocation goes on in the background"))
         }
+        defer { timeout.cancel() }
+        return await withCheckedContinuation { revokeWaiters[id] = $0 }
+    }
+
+    func revokeFinished(_ outcome: RevokeOutcome) {
+        for id in revokeWaiters.keys { answerRevokeWaiter(id, outcome) }
+    }
+
+    private func answerRevokeWaiter(_ id: Int, _ outcome: RevokeOutcome) {
+        revokeWaiters.removeValue(forKey: id)?.resume(returning: outcome)
+    }
+
+    func takeID() -> Int {
+        nextID += 1
+        return nextID
     }
 
     func command(_ event: PairingEvent) {
@@ -39,8 +50,7 @@ extension PairingEngine {
     /// Every change of the snapshot from now on (the current one first), until the stream is dropped.
     public func updates() -> AsyncStream<PairingSnapshot> {
         let (stream, continuation) = AsyncStream.makeStream(of: PairingSnapshot.self, bufferingPolicy: .bufferingNewest(16))
-        let id = nextWatcher
-        nextWatcher += 1
+        let id = takeID()
         watchers[id] = continuation
         continuation.yield(snapshot)
         continuation.onTermination = { [weak self] _ in
@@ -58,14 +68,25 @@ extension PairingEngine {
         let needed = max(0, minValidSeconds)
         switch state {
         case .authorized(let authorized), .refreshing(let authorized, _):
-            if authorized.grant.accessExpiresAt.timeIntervalSince(now()) > needed { return authorized.grant }
+            if let remaining = authorized.grant.remaining(at: clock.now()), remaining > needed { return authorized.grant }
         case .unpaired, .polling:
             throw TokenUnavailable.notAuthorized(state: state.name)
         }
-        return try await withCheckedThrowingContinuation { waiter in
-            tokenWaiters.append(waiter)
-            if tokenWaiters.count == 1 { handle(.refreshRequested) }
+        guard !stopping else { throw TokenUnavailable.refreshFailed("the daemon is stopping") }
+        let id = takeID()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { waiter in
+                tokenWaiters[id] = waiter
+                if tokenWaiters.count == 1 { handle(.refreshRequested) }
+            }
+        } onCancel: {
+            Task { await self.abandonTokenWaiter(id) }
         }
+    }
+
+    /// A caller that went away (its connection closed) stops waiting; the refresh goes on.
+    private func abandonTokenWaiter(_ id: Int) {
+        tokenWaiters.removeValue(forKey: id)?.resume(throwing: CancellationError())
     }
 
     /// After each step: answer token waiters once the outcome is known.
@@ -79,8 +100,8 @@ extension PairingEngine {
             guard case .refreshAnswered = event, failures > 0 else { return }
             result = .failure(.refreshFailed(authorized.lastProblem ?? "unknown error"))
         }
-        let waiters = tokenWaiters
-        tokenWaiters = []
+        let waiters = tokenWaiters.values
+        tokenWaiters = [:]
         for waiter in waiters { waiter.resume(with: result.mapError { $0 as any Error }) }
     }
 }

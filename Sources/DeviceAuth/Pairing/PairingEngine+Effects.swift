@@ -1,43 +1,39 @@
 import FoundationEssentials
 import Logging
 
-/// Carrying out what the state machine asks: provider calls off the loop
-/// (their answers come back as events), store writes in order, timers, logs.
+/// Carrying out what the state machine asks: provider calls as children of
+/// `run()` (their answers come back as events), store writes in order, timers
+/// on the injected clock, logs.
 extension PairingEngine {
 
-    func execute(_ effect: PairingEffect) {
+    func execute(_ effect: PairingEffect, at now: Moment) {
         switch effect {
         case .requestDeviceCode:
-            spawn { client, now in
+            spawn(at: now) { client, now in
                 do throws(OAuthFailure) { return .deviceCodeIssued(try await client.requestDeviceCode(now: now)) } catch { return .deviceCodeFailed(error) }
             }
         case .poll(let session):
-            spawn { client, now in
+            spawn(at: now) { client, now in
                 do throws(OAuthFailure) { return .pollAnswered(deviceCode: session.deviceCode, .success(try await client.poll(session, now: now))) } catch {
                     return .pollAnswered(deviceCode: session.deviceCode, .failure(error))
                 }
             }
         case .refresh(let grant):
             // Exactly one refresh at a time: a second request joins the one in flight.
-            guard refreshTask == nil else { return }
-            refreshTask = spawn { client, now in
+            guard !refreshInFlight, !stopping else { return }
+            refreshInFlight = true
+            spawn(at: now) { client, now in
                 do throws(OAuthFailure) { return .refreshAnswered(refreshToken: grant.refreshToken, .success(try await client.refresh(grant, now: now))) } catch {
                     return .refreshAnswered(refreshToken: grant.refreshToken, .failure(error))
                 }
             }
         case .revoke(let grant):
-            revokeTask = Task { [client, logger] in
-                do {
-                    try await client.revoke(grant, clientID: nil)
-                    logger.info("authorization revoked at the provider (access \(Fingerprint.of(grant.accessToken)))")
-                    return .revoked
-                } catch {
-                    logger.warning("could not revoke the authorization at the provider: \(error)")
-                    return .notRevoked("\(error)")
-                }
-            }
+            revokeStarted = true
+            spawnRevoke(grant, clientID: nil, what: "the authorization") { [weak self] outcome in await self?.revokeFinished(outcome) }
+        case .revokeDiscarded(let grant):
+            spawnRevoke(grant, clientID: nil, what: "the discarded tokens")
         case .fetchDeviceInfo(let grant):
-            spawnOptional { client in
+            spawn(at: now) { client, _ in
                 do throws(OAuthFailure) {
                     guard let info = try await client.deviceInfo(grant) else { return nil }
                     return .deviceInfoAnswered(accessToken: grant.accessToken, .success(info))
@@ -46,31 +42,25 @@ extension PairingEngine {
                 }
             }
         case .sendHeartbeat(let grant):
-            spawnOptional { client in
+            spawn(at: now) { client, _ in
                 do throws(OAuthFailure) { try await client.heartbeat(grant); return .heartbeatAnswered(accessToken: grant.accessToken, nil) } catch {
                     return .heartbeatAnswered(accessToken: grant.accessToken, error)
                 }
             }
         case .persist(let grant):
-            do {
-                try store.save(grant)
-                if persistFailing {
-                    persistFailing = false
-                    logger.notice("the tokens are saved again", metadata: ["state": "\(state.name)"])
-                }
-            } catch {
-                persistFailing = true
-                continuation.yield(.event(.persistFailed(error.description)))
-            }
+            persist(grant)
         case .wipeStore:
             do { try store.wipe() } catch { logger.error("\(error)", metadata: ["state": "\(state.name)"]) }
         case .schedule(let timer, let seconds):
+            guard !stopping else { return }
             let generation = (timerGenerations[timer] ?? 0) + 1
             timerGenerations[timer] = generation
             timers[timer]?.cancel()
-            timers[timer] = Task { [continuation] in
-                try? await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up))), clock: .continuous)
-                if !Task.isCancelled { continuation.yield(.timer(timer, generation: generation)) }
+            // The deadline is fixed now, on the boot clock: suspend counts, wall-clock jumps do not.
+            let deadline = now.boot.seconds + seconds
+            timers[timer] = Task { [clock, continuation] in
+                guard (try? await clock.sleep(untilBoot: deadline)) != nil else { return }
+                continuation.yield(.timer(timer, generation: generation))
             }
         case .cancel(let timer):
             timerGenerations[timer] = (timerGenerations[timer] ?? 0) + 1
@@ -89,20 +79,44 @@ extension PairingEngine {
         }
     }
 
-    /// Runs one provider call off the loop and feeds its answer back in.
-    @discardableResult
-    func spawn(_ call: @escaping @Sendable (any ProviderClient, Date) async -> PairingEvent) -> Task<PairingEvent, Never> {
-        let startedAt = now()
-        return Task { [client, continuation] in
-            let event = await call(client, startedAt)
-            continuation.yield(.event(event))
-            return event
+    private func persist(_ grant: Grant) {
+        do {
+            try store.save(grant)
+            if persistFailing {
+                persistFailing = false
+                logger.notice("the tokens are saved again", metadata: ["state": "\(state.name)"])
+            }
+        } catch {
+            persistFailing = true
+            continuation.yield(.event(.persistFailed(error.description)))
         }
     }
 
-    func spawnOptional(_ call: @escaping @Sendable (any ProviderClient) async -> PairingEvent?) {
-        Task { [client, continuation] in
-            if let event = await call(client) { continuation.yield(.event(event)) }
-        }
+    /// Runs one provider call as a child of `run()` and feeds its answer back in.
+    /// `now` is when the request goes out, for the lifetimes it brings back.
+    func spawn(at now: Moment, _ call: @escaping @Sendable (any ProviderClient, Moment) async -> PairingEvent?) {
+        guard !stopping else { return }
+        continuation.yield(.spawn { [client, continuation] in
+            guard let event = await call(client, now), !Task.isCancelled else { return }
+            continuation.yield(.event(event))
+        })
+    }
+
+    /// Revokes at the provider (best effort, logged); `report` hears how it went.
+    func spawnRevoke(_ grant: Grant, clientID: String?, what: String,
+                     report: (@Sendable (RevokeOutcome) async -> Void)? = nil) {
+        guard !stopping else { return }
+        continuation.yield(.spawn { [client, logger] in
+            let outcome: RevokeOutcome
+            do {
+                try await client.revoke(grant, clientID: clientID)
+                logger.info("revoked \(what) at the provider (access \(Fingerprint.of(grant.accessToken)))")
+                outcome = .revoked
+            } catch {
+                logger.warning("could not revoke \(what) at the provider: \(error)")
+                outcome = .notRevoked("\(error)")
+            }
+            await report?(outcome)
+        })
     }
 }

@@ -4,19 +4,20 @@ import ServiceLifecycle
 
 /// Runs the state machine: feeds it events (timers, HTTP answers, commands)
 /// one at a time from its own loop and carries out the effects it asks for.
-/// A swift-service-lifecycle `Service`: `run()` returns on graceful shutdown.
+/// A swift-service-lifecycle `Service`: `run()` returns on graceful shutdown,
+/// within `shutdownGrace` plus the time it takes to cancel what is in flight.
 public actor PairingEngine: Service {
     var machine: PairingMachine
     let client: any ProviderClient
     let store: any GrantStore
     let observer: any PairingObserver
     let logger: Logger
-    let now: @Sendable () -> Date
+    let clock: any DeviceClock
     let random: @Sendable () -> Double
-    let watchdogInterval: Duration?
+    let watchdogInterval: Double?
     /// How long shutdown waits for a refresh in flight, so a rotated pair that
     /// is on its way back is committed rather than lost.
-    let shutdownGrace: Duration
+    let shutdownGrace: Double
 
     public internal(set) var state: PairingState = .unpaired(.neverPaired)
     var lastStatus = ""
@@ -25,27 +26,40 @@ public actor PairingEngine: Service {
         case event(PairingEvent)
         case timer(PairingTimer, generation: Int)
         case watchdog
+        /// A provider call to run as a child of `run()`, so that stopping cancels it.
+        case spawn(@Sendable () async -> Void)
+        case shutdown
+        case graceOver
     }
     let inputs: AsyncStream<Input>
     let continuation: AsyncStream<Input>.Continuation
+    /// Timers are single sleeps that only post an input; they are tasks of their
+    /// own because a replaced timer must be cancelled alone (a task group cannot
+    /// cancel one child). All are cancelled when `run()` ends.
     var timers: [PairingTimer: Task<Void, Never>] = [:]
     var timerGenerations: [PairingTimer: Int] = [:]
-    var refreshTask: Task<PairingEvent, Never>?
-    var revokeTask: Task<RevokeOutcome, Never>?
+    /// A refresh is on the wire: a second one must not start (rotating tokens are single use).
+    var refreshInFlight = false
+    /// Graceful shutdown has begun: no new provider calls or timers.
+    var stopping = false
+    /// Ends the wait for a refresh in flight once graceful shutdown began.
+    var graceTimer: Task<Void, Never>?
     /// The last save failed (full disk…): say so when one succeeds again.
     var persistFailing = false
     var started = false
     /// The stored tokens have been read and `.started` handled.
     var loaded = false
     /// `token(minValidSeconds:)` callers waiting for the refresh they share.
-    var tokenWaiters: [CheckedContinuation<Grant, any Error>] = []
+    var tokenWaiters: [Int: CheckedContinuation<Grant, any Error>] = [:]
+    /// `unpair` callers waiting to hear whether the provider revoked.
+    var revokeWaiters: [Int: CheckedContinuation<RevokeOutcome, Never>] = [:]
+    var revokeStarted = false
     var watchers: [Int: AsyncStream<PairingSnapshot>.Continuation] = [:]
-    var nextWatcher = 0
+    var nextID = 0
 
     public init(
         policy: PairingPolicy, client: any ProviderClient, store: any GrantStore, observer: any PairingObserver,
-        logger: Logger, watchdogInterval: Duration? = nil, shutdownGrace: Duration = .milliseconds(1500),
-        now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger, clock: any DeviceClock, watchdogInterval: Duration? = nil, shutdownGrace: Duration = .milliseconds(1500),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.machine = PairingMachine(policy: policy)
@@ -53,9 +67,9 @@ public actor PairingEngine: Service {
         self.store = store
         self.observer = observer
         self.logger = logger
-        self.watchdogInterval = watchdogInterval
-        self.shutdownGrace = shutdownGrace
-        self.now = now
+        self.clock = clock
+        self.watchdogInterval = watchdogInterval.map(\.seconds)
+        self.shutdownGrace = shutdownGrace.seconds
         self.random = random
         (inputs, continuation) = AsyncStream.makeStream(of: Input.self)
     }
@@ -65,71 +79,116 @@ public actor PairingEngine: Service {
     public func run() async throws {
         precondition(!started, "a PairingEngine runs once")
         started = true
-        let stored: Grant?
-        do {
-            stored = try store.load()
-        } catch {
-            // A store we cannot read must not keep the camera from pairing: start clean.
-            logger.error("\(error); starting clean, the device must pair again", metadata: ["state": "unpaired"])
-            try? store.wipe()
-            stored = nil
-            if let (grant, formerClientID) = error.foreign {
-                // The device's client id changed: its old authorization must not outlive it.
-                Task { [client, logger] in
-                    do {
-                        try await client.revoke(grant, clientID: formerClientID)
-                        logger.info("revoked the authorization of the former client id \(formerClientID)")
-                    } catch {
-                        logger.warning("could not revoke the authorization of the former client id \(formerClientID): \(error)")
-                    }
-                }
-            }
-        }
-        handle(.started(stored: stored))
+        // Watched from before the store is read, so a clock set during start-up is not missed.
+        let wallClockChanges = clock.wallClockChanges()
+        handle(.started(stored: loadStore()))
         loaded = true
         publishStatus(force: true)
 
-        let watchdog = watchdogInterval.map { interval in
-            Task { [continuation] in
-                while !Task.isCancelled {
-                    continuation.yield(.watchdog)
-                    try? await Task.sleep(for: interval)
+        await withDiscardingTaskGroup { group in
+            group.addTask { [continuation] in
+                for await _ in wallClockChanges { continuation.yield(.event(.wallClockSet)) }
+            }
+            if let interval = watchdogInterval {
+                group.addTask { [clock, continuation] in
+                    // From the loop's own inputs: a stuck loop stops answering, and systemd restarts us.
+                    repeat { continuation.yield(.watchdog) } while (try? await clock.sleep(seconds: interval)) != nil
                 }
             }
+            await withGracefulShutdownHandler {
+                for await input in inputs {
+                    if case .spawn(let work) = input {
+                        group.addTask(operation: work)
+                    } else if !receive(input) {
+                        break
+                    }
+                }
+            } onGracefulShutdown: { [continuation] in
+                continuation.yield(.shutdown)
+            }
+            // Whatever is still on the wire is abandoned: its answer could not be acted on.
+            group.cancelAll()
         }
-        await withGracefulShutdownHandler {
-            for await input in inputs { receive(input) }
-        } onGracefulShutdown: { [continuation] in
-            continuation.finish()
-        }
-        watchdog?.cancel()
-        for timer in timers.values { timer.cancel() }
-        await finishRefreshInFlight()
-        for watcher in watchers.values { watcher.finish() }
-        for waiter in tokenWaiters { waiter.resume(throwing: TokenUnavailable.refreshFailed("the daemon is stopping")) }
-        tokenWaiters = []
+        finish()
     }
 
-    private func receive(_ input: Input) {
+    /// Reads the stored tokens; a store that cannot be read is not a crash loop.
+    private func loadStore() -> Grant? {
+        do {
+            return try store.load()
+        } catch {
+            logger.error("\(error); starting clean, the device must pair again", metadata: ["state": "unpaired"])
+            try? store.wipe()
+            if let (grant, formerClientID) = error.foreign {
+                // The device's client id changed: its old authorization must not outlive it.
+                spawnRevoke(grant, clientID: formerClientID, what: "the authorization of the former client id \(formerClientID)")
+            }
+            return nil
+        }
+    }
+
+    /// One input; false once the loop must end.
+    private func receive(_ input: Input) -> Bool {
         switch input {
         case .event(let event):
             handle(event)
         case .timer(let timer, let generation):
             // A timer cancelled or replaced after it fired is stale: drop it.
-            guard timerGenerations[timer] == generation else { return }
+            guard timerGenerations[timer] == generation, !stopping else { return true }
             timers[timer] = nil
             handle(.timerFired(timer))
         case .watchdog:
             observer.engineAlive()
+        case .spawn:
+            break
+        case .shutdown:
+            return beginStopping()
+        case .graceOver:
+            logger.warning("stopping with a refresh still unanswered; if the provider rotated the tokens, the device will pair again",
+                           metadata: ["state": "\(state.name)"])
+            return false
         }
+        return !(stopping && !refreshInFlight)
+    }
+
+    /// Graceful shutdown: nothing new starts; a refresh in flight gets `shutdownGrace`
+    /// to land, because its answer holds the only valid refresh token.
+    private func beginStopping() -> Bool {
+        guard !stopping else { return true }
+        stopping = true
+        for timer in timers.values { timer.cancel() }
+        timers = [:]
+        guard refreshInFlight else { return false }
+        let deadline = clock.now().boot.seconds + shutdownGrace
+        graceTimer = Task { [clock, continuation] in
+            guard (try? await clock.sleep(untilBoot: deadline)) != nil else { return }
+            continuation.yield(.graceOver)
+        }
+        return true
+    }
+
+    /// After the loop: let every waiter go with an answer.
+    private func finish() {
+        stopping = true
+        continuation.finish()
+        for timer in timers.values { timer.cancel() }
+        timers = [:]
+        graceTimer?.cancel()
+        for watcher in watchers.values { watcher.finish() }
+        watchers = [:]
+        for waiter in tokenWaiters.values { waiter.resume(throwing: TokenUnavailable.refreshFailed("the daemon is stopping")) }
+        tokenWaiters = [:]
+        for waiter in revokeWaiters.values { waiter.resume(returning: .notRevoked("the daemon stopped before the provider answered")) }
+        revokeWaiters = [:]
     }
 
     /// One step of the machine, then its effects, in order.
     func handle(_ event: PairingEvent) {
-        if case .refreshAnswered = event { refreshTask = nil }
-        let step = machine.transition(state, event, now: now(), random: random())
+        if case .refreshAnswered = event { refreshInFlight = false }
+        let now = clock.now()
+        let step = machine.transition(state, event, now: now, random: random())
         state = step.state
-        for effect in step.effects { execute(effect) }
+        for effect in step.effects { execute(effect, at: now) }
         publishStatus()
         settleTokenWaiters(after: event)
     }
@@ -142,25 +201,8 @@ public actor PairingEngine: Service {
         let snapshot = PairingSnapshot(state)
         for watcher in watchers.values { watcher.yield(snapshot) }
     }
+}
 
-    /// On shutdown, a refresh in flight is waited for (briefly): its answer holds
-    /// the only valid refresh token, and losing it would cost the pairing.
-    private func finishRefreshInFlight() async {
-        guard let task = refreshTask else { return }
-        let grace = shutdownGrace
-        let event = await withTaskGroup(of: PairingEvent?.self) { group in
-            group.addTask { await task.value }
-            group.addTask { try? await Task.sleep(for: grace); return nil }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
-        if let event {
-            handle(event)
-        } else {
-            logger.warning("stopping with a refresh still unanswered; if the provider rotated the tokens, the device will pair again",
-                           metadata: ["state": "\(state.name)"])
-        }
-    }
-
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -19,6 +19,8 @@ public enum PairingEvent: Equatable, Sendable {
     case timerFired(PairingTimer)
     /// Committing tokens to the store failed (full disk, I/O error).
     case persistFailed(String)
+    /// The wall clock was set (stepped by NTP or by hand).
+    case wallClockSet
 }
 
 /// The engine's timers; scheduling one again replaces it.

@@ -6,19 +6,22 @@ extension PairingMachine {
 
     /// What follows every new pair of tokens: plan the refresh, ask which project we
     /// belong to, and keep the device online.
-    func afterNewTokens(_ grant: Grant, now: Date, random: Double) -> [PairingEffect] {
+    func afterNewTokens(_ grant: Grant, now: Moment, random: Double) -> [PairingEffect] {
         var effects: [PairingEffect] = [.fetchDeviceInfo(grant), .schedule(.heartbeat, afterSeconds: policy.heartbeatSeconds)]
         if grant.refreshToken != nil {
             effects.append(.schedule(.refresh, afterSeconds: policy.refreshDelay(for: grant, now: now, random: random)))
         } else {
             // Nothing to refresh with: when the access token dies, so does the authorization.
-            effects.append(.schedule(.refresh, afterSeconds: max(0, grant.accessExpiresAt.timeIntervalSince(now))))
+            effects.append(.schedule(.refresh, afterSeconds: max(0, grant.remaining(at: now) ?? 0)))
         }
         return effects
     }
 
-    func refreshAnswered(_ step: inout Step, _ presented: String?, _ result: Result<Grant, OAuthFailure>, now: Date, random: Double) {
-        guard case .refreshing(var authorized, let failures) = step.state, authorized.grant.refreshToken == presented else { return }
+    func refreshAnswered(_ step: inout Step, _ presented: String?, _ result: Result<Grant, OAuthFailure>, now: Moment, random: Double) {
+        guard case .refreshing(var authorized, let failures) = step.state, authorized.grant.refreshToken == presented else {
+            if case .success(let grant) = result { discard(&step, grant, why: "a refresh was answered after its authorization was dropped") }
+            return
+        }
         switch result {
         case .success(let grant):
             authorized.grant = grant

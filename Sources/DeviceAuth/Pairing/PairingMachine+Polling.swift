@@ -4,7 +4,7 @@ import FoundationEssentials
 /// expiry and renewal, denial, configuration errors, backoff.
 extension PairingMachine {
 
-    func codeIssued(_ step: inout Step, _ session: DeviceCodeSession, now: Date) {
+    func codeIssued(_ step: inout Step, _ session: DeviceCodeSession, now: Moment) {
         guard case .polling(var polling) = step.state, polling.session == nil else { return }
         polling.session = session
         polling.failures = 0
@@ -20,7 +20,7 @@ extension PairingMachine {
                                                         : "enter code \(session.userCode)\(where_)",
                        kind: polling.codesIssued > 1 ? .codeRenewed : nil)),
             .schedule(.poll, afterSeconds: session.interval),
-            .schedule(.codeExpiry, afterSeconds: max(0, session.expiresAt.timeIntervalSince(now))),
+            .schedule(.codeExpiry, afterSeconds: max(0, session.remaining(at: now))),
         ]
     }
 
@@ -47,8 +47,11 @@ extension PairingMachine {
         step.effects += Self.cancelPairingTimers + [.log(.init(.error, "pairing stopped: \(why)"))]
     }
 
-    func pollAnswered(_ step: inout Step, _ deviceCode: String, _ result: Result<Grant, OAuthFailure>, now: Date, random: Double) {
-        guard case .polling(var polling) = step.state, let session = polling.session, session.deviceCode == deviceCode else { return }
+    func pollAnswered(_ step: inout Step, _ deviceCode: String, _ result: Result<Grant, OAuthFailure>, now: Moment, random: Double) {
+        guard case .polling(var polling) = step.state, let session = polling.session, session.deviceCode == deviceCode else {
+            if case .success(let grant) = result { discard(&step, grant, why: "a pairing was approved after it was abandoned") }
+            return
+        }
         switch result {
         case .success(let grant):
             step.state = .authorized(.init(grant: grant))

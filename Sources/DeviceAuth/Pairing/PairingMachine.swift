@@ -1,8 +1,8 @@
 import FoundationEssentials
 
 /// The pure heart of the daemon: `(state, event) → (state, [effect])`.
-/// No I/O, no clock, no randomness of its own: `now` and `random` (0..<1)
-/// come in with each step, so every transition is unit-tested exactly.
+/// No I/O, no clock, no randomness of its own: `now` (both clocks) and
+/// `random` (0..<1) come in with each step, so every transition is unit-tested exactly.
 public struct PairingMachine: Sendable {
     public var policy: PairingPolicy
 
@@ -13,7 +13,7 @@ public struct PairingMachine: Sendable {
         public var effects: [PairingEffect]
     }
 
-    public func transition(_ state: PairingState, _ event: PairingEvent, now: Date, random: Double) -> Step {
+    public func transition(_ state: PairingState, _ event: PairingEvent, now: Moment, random: Double) -> Step {
         var step = Step(state: state, effects: [])
         switch event {
         case .started(let stored): start(&step, stored: stored, now: now, random: random)
@@ -38,6 +38,7 @@ public struct PairingMachine: Sendable {
         case .deviceInfoAnswered(let token, let result): deviceInfoAnswered(&step, token, result)
         case .heartbeatAnswered(let token, let failure): heartbeatAnswered(&step, token, failure)
         case .timerFired(let timer): timerFired(&step, timer, now: now)
+        case .wallClockSet: wallClockSet(&step, now: now, random: random)
         case .persistFailed(let reason):
             if step.state.grant != nil {
                 // Keep using the tokens (they are the only valid ones) and keep trying to save them.
@@ -51,22 +52,72 @@ public struct PairingMachine: Sendable {
 
     // MARK: - Starting, pairing, unpairing
 
-    func start(_ step: inout Step, stored: Grant?, now: Date, random: Double) {
+    func start(_ step: inout Step, stored: Grant?, now: Moment, random: Double) {
         guard case .unpaired = step.state else { return }
-        guard let grant = stored else {
+        guard let stored else {
             if policy.autoPair { beginPairing(&step) }
             return
         }
-        if grant.accessExpiresAt > now {
+        // Tokens from an earlier boot are placed on this boot's clock when the wall clock can say how old they are.
+        let grant = stored.anchored(at: now)
+        let placed: [PairingEffect] = grant == stored ? [] : [.persist(grant)]
+        switch grant.remaining(at: now) {
+        case let remaining? where remaining > 0:
             step.state = .authorized(.init(grant: grant))
-            step.effects += [.log(.init(.info, "authorized with stored tokens (access \(Fingerprint.of(grant.accessToken)))"))]
+            step.effects += placed + [.log(.init(.info, "authorized with stored tokens (access \(Fingerprint.of(grant.accessToken)))"))]
                 + afterNewTokens(grant, now: now, random: random)
-        } else if grant.refreshToken != nil {
+        case nil where grant.refreshToken != nil:
+            // A camera that boots at 1970 (or before NTP answers) cannot tell how old the stored
+            // access token is: never serve it on trust, refresh once before use.
             step.state = .refreshing(.init(grant: grant), failures: 0)
-            step.effects += [.log(.init(.info, "stored access token has expired; refreshing")), .refresh(grant)]
-        } else {
+            step.effects += [.log(.init(.notice, "the wall clock cannot be trusted yet (\(Self.clockWords(now))); refreshing the stored tokens before use")),
+                             .refresh(grant)]
+        case nil:
+            // Nothing to refresh with: keep the token until the provider refuses it.
+            step.state = .authorized(.init(grant: grant))
+            step.effects += [.log(.init(.warning, "the wall clock cannot be trusted yet (\(Self.clockWords(now))); keeping the stored access token until the provider refuses it"))]
+                + afterNewTokens(grant, now: now, random: random)
+        case _ where grant.refreshToken != nil:
+            step.state = .refreshing(.init(grant: grant), failures: 0)
+            step.effects += placed + [.log(.init(.info, "stored access token has expired; refreshing")), .refresh(grant)]
+        default:
             loseAuthorization(&step, why: "the stored access token expired and there is no refresh token")
         }
+    }
+
+    static func clockWords(_ now: Moment) -> String {
+        "it reads \(TimeText.dateTime(now.wall))" + (now.wallSynchronized ? ", before the tokens were obtained" : " and is not synchronized")
+    }
+
+    /// The wall clock was set (NTP, an administrator): lifetimes run on the boot clock, so
+    /// no timer moves; the wall-clock times shown and stored are re-derived from it, and
+    /// tokens whose age was unknown get a refresh planned now that it is known.
+    func wallClockSet(_ step: inout Step, now: Moment, random: Double) {
+        switch step.state {
+        case .polling(var polling):
+            guard let session = polling.session else { return }
+            polling.session = session.anchored(at: now)
+            step.state = .polling(polling)
+        case .authorized(var authorized), .refreshing(var authorized, _):
+            let before = authorized.grant
+            authorized.grant = before.anchored(at: now)
+            guard authorized.grant != before else { return }
+            step.state = Self.replacing(step.state, with: authorized)
+            step.effects.append(.persist(authorized.grant))
+            if case .authorized = step.state, before.remaining(at: now) == nil, authorized.grant.refreshToken != nil {
+                step.effects.append(.schedule(.refresh, afterSeconds: policy.refreshDelay(for: authorized.grant, now: now, random: random)))
+            }
+        case .unpaired:
+            return
+        }
+    }
+
+    /// Tokens that arrive after the daemon dropped what they belong to (an unpair,
+    /// a cancelled pairing, a lost authorization) are live at the provider: revoke
+    /// them, never store them.
+    func discard(_ step: inout Step, _ grant: Grant, why: String) {
+        step.effects += [.revokeDiscarded(grant),
+                         .log(.init(.notice, "\(why): revoking the new tokens (access \(Fingerprint.of(grant.accessToken))) instead of keeping them"))]
     }
 
     func beginPairing(_ step: inout Step) {
@@ -94,13 +145,13 @@ public struct PairingMachine: Sendable {
 
     // MARK: - Timers
 
-    func timerFired(_ step: inout Step, _ timer: PairingTimer, now: Date) {
+    func timerFired(_ step: inout Step, _ timer: PairingTimer, now: Moment) {
         switch (timer, step.state) {
         case (.requestCode, .polling(let polling)) where polling.session == nil:
             step.effects.append(.requestDeviceCode)
         case (.poll, .polling(let polling)):
             guard let session = polling.session else { return }
-            if session.expiresAt <= now { renewCode(&step, polling, why: "the code expired") } else { step.effects.append(.poll(session)) }
+            if session.remaining(at: now) <= 0 { renewCode(&step, polling, why: "the code expired") } else { step.effects.append(.poll(session)) }
         case (.codeExpiry, .polling(let polling)) where polling.session != nil:
             renewCode(&step, polling, why: "the code expired")
         case (.refresh, .authorized(let authorized)):

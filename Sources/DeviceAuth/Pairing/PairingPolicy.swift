@@ -14,11 +14,13 @@ public struct PairingPolicy: Equatable, Sendable {
     public init() {}
 
     /// Seconds until the refresh of `grant`: `refreshFraction` of its lifetime,
-    /// minus up to `refreshJitter` of it (never after expiry, never negative).
-    public func refreshDelay(for grant: Grant, now: Date, random: Double) -> Double {
+    /// minus up to `refreshJitter` of it (never after expiry, never negative;
+    /// at once when its age cannot be known).
+    public func refreshDelay(for grant: Grant, now: Moment, random: Double) -> Double {
+        guard let remaining = grant.remaining(at: now) else { return 0 }
         let lifetime = grant.lifetime
-        let due = grant.obtainedAt.addingTimeInterval(lifetime * (refreshFraction - refreshJitter * random))
-        return max(0, due.timeIntervalSince(now))
+        let elapsed = lifetime - remaining
+        return max(0, min(remaining, lifetime * (refreshFraction - refreshJitter * random) - elapsed))
     }
 
     /// Exponential backoff with full jitter in its upper half: 1, 2, 4 … up to

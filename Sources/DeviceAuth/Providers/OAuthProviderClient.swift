@@ -6,9 +6,9 @@ import FoundationEssentials
 /// reports failures as `OAuthFailure` (never crashes on what a server sends);
 /// `now` is when the request is sent, for token lifetimes.
 public protocol ProviderClient: Sendable {
-    func requestDeviceCode(now: Date) async throws(OAuthFailure) -> DeviceCodeSession
-    func poll(_ session: DeviceCodeSession, now: Date) async throws(OAuthFailure) -> Grant
-    func refresh(_ grant: Grant, now: Date) async throws(OAuthFailure) -> Grant
+    func requestDeviceCode(now: Moment) async throws(OAuthFailure) -> DeviceCodeSession
+    func poll(_ session: DeviceCodeSession, now: Moment) async throws(OAuthFailure) -> Grant
+    func refresh(_ grant: Grant, now: Moment) async throws(OAuthFailure) -> Grant
     /// Revokes `grant`; `clientID`, when given, is the (former) client id it was issued to.
     func revoke(_ grant: Grant, clientID: String?) async throws(OAuthFailure)
     /// nil when the provider has no such API.
@@ -32,15 +32,15 @@ public struct OAuthProviderClient: ProviderClient {
         self.qrPairing = qrPairing
     }
 
-    public func requestDeviceCode(now: Date) async throws(OAuthFailure) -> DeviceCodeSession {
+    public func requestDeviceCode(now: Moment) async throws(OAuthFailure) -> DeviceCodeSession {
         try await DeviceAuthorization.request(transport, profile: profile, credentials: credentials, scope: scope, qrPairing: qrPairing, now: now)
     }
 
-    public func poll(_ session: DeviceCodeSession, now: Date) async throws(OAuthFailure) -> Grant {
+    public func poll(_ session: DeviceCodeSession, now: Moment) async throws(OAuthFailure) -> Grant {
         try await TokenPolling.poll(transport, profile: profile, credentials: credentials, session: session, scope: scope, now: now)
     }
 
-    public func refresh(_ grant: Grant, now: Date) async throws(OAuthFailure) -> Grant {
+    public func refresh(_ grant: Grant, now: Moment) async throws(OAuthFailure) -> Grant {
         try await RefreshGrant.refresh(transport, profile: profile, credentials: credentials, grant: grant, now: now)
     }
 

@@ -98,6 +98,8 @@ public final class TokenStore: GrantStore, Sendable {
         var refreshToken: String?
         var accessExpiresAt: Double
         var obtainedAt: Double
+        /// When they were obtained on the boot clock (absent in rows from before it was kept).
+        var obtainedBoot: BootInstant?
         var scope: String
     }
 
@@ -122,7 +124,8 @@ public final class TokenStore: GrantStore, Sendable {
             let stored = try JSONDecoder().decode(Stored.self, from: Data(plaintext))
             return Grant(accessToken: stored.accessToken, refreshToken: stored.refreshToken,
                          accessExpiresAt: Date(timeIntervalSince1970: stored.accessExpiresAt),
-                         obtainedAt: Date(timeIntervalSince1970: stored.obtainedAt), scope: stored.scope)
+                         obtainedAt: Date(timeIntervalSince1970: stored.obtainedAt), obtainedBoot: stored.obtainedBoot,
+                         scope: stored.scope)
         } catch {
             throw StoreError("the stored tokens cannot be opened with this token key (was the key replaced?)")
         }
@@ -131,7 +134,8 @@ public final class TokenStore: GrantStore, Sendable {
     public func save(_ grant: Grant) throws(StoreError) {
         let stored = Stored(accessToken: grant.accessToken, refreshToken: grant.refreshToken,
                             accessExpiresAt: grant.accessExpiresAt.timeIntervalSince1970,
-                            obtainedAt: grant.obtainedAt.timeIntervalSince1970, scope: grant.scope)
+                            obtainedAt: grant.obtainedAt.timeIntervalSince1970, obtainedBoot: grant.obtainedBoot,
+                            scope: grant.scope)
         let sealed: [UInt8]
         do { sealed = try sealer.seal(Array(try JSONEncoder().encode(stored)), context: Self.context(clientID)) } catch {
             throw StoreError("cannot seal the tokens: \(error)")

@@ -7,10 +7,22 @@ import Glibc
 /// wall-clock `HH:MM:SS` (FoundationEssentials has no date formatter).
 public enum TimeText {
     public static func clock(_ date: Date) -> String {
+        let parts = local(date)
+        return "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS`, for times that may be far from today (a clock at 1970).
+    public static func dateTime(_ date: Date) -> String {
+        let parts = local(date)
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) " + clock(date)
+    }
+
+    private static func local(_ date: Date) -> tm {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         localtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+        return parts
     }
+
+    private static func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }

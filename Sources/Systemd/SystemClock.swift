@@ -1,0 +1,50 @@
+import CSystemd
+import DeviceAuth
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The device's real clocks for the engine: `CLOCK_REALTIME`, `CLOCK_BOOTTIME`
+/// (never jumps, counts suspend) with this boot's id, and a timerfd that
+/// tells when the wall clock is set.
+public struct SystemClock: DeviceClock {
+    /// systemd-timesyncd creates this once it has synchronized the clock (and /run
+    /// is emptied at boot). Without it (no timesyncd, or not yet synchronized), the
+    /// wall clock is not trusted to age tokens stored in an earlier boot.
+    static let synchronizedFlag = "/run/systemd/timesync/synchronized"
+
+    let bootID: String
+
+    public init() {
+        var id = sd_id128_t()
+        bootID = sd_id128_get_boot(&id) >= 0 ? Self.hex(id) : "unknown-boot"
+    }
+
+    public func now() -> Moment {
+        Moment(wall: Date(timeIntervalSince1970: Self.read(CLOCK_REALTIME)),
+               boot: BootInstant(bootID: bootID, seconds: Self.read(CLOCK_BOOTTIME)),
+               wallSynchronized: access(Self.synchronizedFlag, F_OK) == 0)
+    }
+
+    public func sleep(untilBoot deadline: Double) async throws {
+        let seconds = deadline - Self.read(CLOCK_BOOTTIME)
+        guard seconds > 0 else { return try Task.checkCancellation() }
+        // Swift's continuous clock sleeps on a CLOCK_BOOTTIME timer: suspend counts.
+        try await Task.sleep(for: .nanoseconds(Int64((seconds * 1e9).rounded(.up))), clock: .continuous)
+    }
+
+    public func wallClockChanges() -> AsyncStream<Void> { WallClockWatch.start() }
+
+    static func read(_ clock: clockid_t) -> Double {
+        var time = timespec()
+        clock_gettime(clock, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    static func hex(_ id: sd_id128_t) -> String {
+        withUnsafeBytes(of: id.bytes) { bytes in
+            bytes.map { byte in byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
+        }
+    }
+}

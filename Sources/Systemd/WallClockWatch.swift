@@ -1,0 +1,81 @@
+import CSystemd
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reports each discontinuous change of the wall clock (NTP stepping it, `date -s`).
+/// A timerfd on CLOCK_REALTIME, armed for the end of time with
+/// TFD_TIMER_CANCEL_ON_SET, fails its read with ECANCELED whenever the clock is
+/// set; a thread of its own waits on it (a blocking wait must not hold one of
+/// Swift's few cooperative threads), and an eventfd tells that thread to end
+/// when the stream is dropped.
+final class WallClockWatch: Sendable {
+    let timer: Int32
+    let stop: Int32
+    let continuation: AsyncStream<Void>.Continuation
+
+    private init(timer: Int32, stop: Int32, continuation: AsyncStream<Void>.Continuation) {
+        self.timer = timer
+        self.stop = stop
+        self.continuation = continuation
+    }
+
+    static func start() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let timer = timerfd_create(CLOCK_REALTIME, Int32(TFD_CLOEXEC))
+        let stop = eventfd(0, Int32(EFD_CLOEXEC))
+        guard timer >= 0, stop >= 0, arm(timer) else {
+            // No news of clock changes: lifetimes still run on the boot clock, only shown times may lag.
+            if timer >= 0 { close(timer) }
+            if stop >= 0 { close(stop) }
+            continuation.finish()
+            return stream
+        }
+        let watch = WallClockWatch(timer: timer, stop: stop, continuation: continuation)
+        continuation.onTermination = { _ in
+            var one: UInt64 = 1
+            _ = write(stop, &one, 8)
+        }
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(watch).toOpaque()
+        let created = pthread_create(&thread, nil, { context in
+            Unmanaged<WallClockWatch>.fromOpaque(context!).takeRetainedValue().wait()
+            return nil
+        }, context)
+        if created == 0 {
+            pthread_detach(thread)
+        } else {
+            Unmanaged<WallClockWatch>.fromOpaque(context).release()
+            close(timer)
+            close(stop)
+            continuation.finish()
+        }
+        return stream
+    }
+
+    private func wait() {
+        defer {
+            close(timer)
+            close(stop)
+        }
+        var fds = [pollfd(fd: timer, events: Int16(POLLIN), revents: 0), pollfd(fd: stop, events: Int16(POLLIN), revents: 0)]
+        while true {
+            guard poll(&fds, 2, -1) >= 0 || errno == EINTR else { return }
+            if fds[1].revents != 0 { return }
+            guard fds[0].revents != 0 else { continue }
+            var expirations: UInt64 = 0
+            if read(timer, &expirations, 8) < 0 {
+                guard errno == ECANCELED else { if errno == EINTR || errno == EAGAIN { continue } else { return } }
+                continuation.yield()
+            }
+            // After a change (or an expiry, should the end of time come) the timer must be armed again.
+            guard Self.arm(timer) else { return }
+        }
+    }
+
+    private static func arm(_ timer: Int32) -> Bool {
+        var spec = itimerspec()
+        spec.it_value.tv_sec = time_t.max / 2
+        return timerfd_settime(timer, Int32(TFD_TIMER_ABSTIME) | Int32(TFD_TIMER_CANCEL_ON_SET), &spec, nil) == 0
+    }
+}

@@ -1,0 +1,98 @@
+@testable import DeviceAuth
+import Foundation
+import Testing
+
+/// Lifetimes on the boot clock, the wall clock only where it can be trusted:
+/// a 1970 boot, a clock set ahead, a suspend. All on the driven clock.
+@Suite("Engine: time that cameras really have")
+struct EngineTimeTests {
+    static let year = 365 * 86_400.0
+
+    @Test("Stored tokens at a boot whose clock reads 1970 are refreshed once before use, then timed on the boot clock")
+    func bootAt1970() async throws {
+        // Obtained in boot A a minute before `now`; the camera boots again (boot B) with its clock at 1970.
+        let stored = Fixtures.grant(obtainedAt: Fixtures.now.addingTimeInterval(-60), lifetime: 3600)
+        let clock = ManualClock(wall: Date(timeIntervalSince1970: 86_400), boot: 5, bootID: "boot-B", synchronized: false)
+        let harness = try EngineHarness(stored: stored, clock: clock)
+        try await harness.start()
+        let token = try await harness.engine.token()
+        #expect(token.accessToken == "AT-2", "the stored token of unknown age was not served")
+        #expect(await harness.provider.refreshes == 1)
+        #expect(harness.log.contains("the wall clock cannot be trusted yet (it reads 1970-01-02"))
+        // No storm: the next refresh is planned at 75 % of the new lifetime on the boot clock, not at once.
+        clock.advance(by: 2000)
+        try await until("timers settle") { harness.clock.sleepers.contains { $0 > 2005 + 5 } }
+        #expect(await harness.provider.refreshes == 1)
+        clock.advance(by: 800)
+        try await until("the planned refresh went out") { await harness.provider.refreshes == 2 }
+        await harness.triggerStop()
+        #expect(await harness.stopped())
+    }
+
+    @Test("A wall clock set a year ahead neither expires the token nor moves the refresh; shown times follow it")
+    func jumpAhead() async throws {
+        let harness = try EngineHarness(stored: Fixtures.grant(lifetime: 3600))
+        try await harness.start()
+        let before = try #require(await harness.snapshot.tokenExpiresAt)
+        harness.clock.setWall(Fixtures.now.addingTimeInterval(Self.year))
+        try await until("the expiry is shown on the new wall clock") {
+            await harness.snapshot.tokenExpiresAt == before.addingTimeInterval(Self.year)
+        }
+        let token = try await harness.engine.token(minValidSeconds: 3000)
+        #expect(token.accessToken == "AT-1", "still valid: 3600 s on the boot clock")
+        #expect(await harness.provider.refreshes == 0)
+        #expect(try harness.store.load()?.accessExpiresAt == before.addingTimeInterval(Self.year), "stored re-anchored")
+        // The refresh still comes at 75 % of the lifetime on the boot clock.
+        harness.clock.advance(by: 2800)
+        try await until("the refresh went out") { await harness.provider.refreshes == 1 }
+        await harness.triggerStop()
+        #expect(await harness.stopped())
+    }
+
+    @Test("A wall clock set back does not make a dead token look alive")
+    func jumpBack() async throws {
+        let harness = try EngineHarness(stored: Fixtures.grant(lifetime: 3600))
+        await harness.provider.hold(true)
+        try await harness.start()
+        harness.clock.setWall(Fixtures.now.addingTimeInterval(-Self.year))
+        harness.clock.advance(by: 3700)
+        try await until("the refresh is on the wire") { await harness.provider.heldCount == 1 }
+        // The token died on the boot clock: a caller waits for the refresh rather than getting it.
+        let caller = Task { try await harness.engine.token() }
+        try await until("the caller waits") { await harness.engine.tokenWaiters.count == 1 }
+        await harness.provider.release()
+        #expect(try await caller.value.accessToken == "AT-2")
+        await harness.triggerStop()
+        #expect(await harness.stopped())
+    }
+
+    @Test("A suspend counts as time passing: the refresh is due on waking")
+    func suspend() async throws {
+        let harness = try EngineHarness(stored: Fixtures.grant(lifetime: 3600))
+        try await harness.start()
+        harness.clock.advance(by: 3 * 3600)  // the boot clock counts the hours asleep
+        try await until("the refresh went out") { await harness.provider.refreshes == 1 }
+        #expect(try await harness.engine.token().accessToken == "AT-2")
+        await harness.triggerStop()
+        #expect(await harness.stopped())
+    }
+
+    @Test("After a reboot with a synchronized clock, stored tokens are aged by the wall clock and placed on the new boot's clock")
+    func rebootSynchronized() async throws {
+        let stored = Fixtures.grant(lifetime: 3600)
+        let clock = ManualClock(wall: Fixtures.now.addingTimeInterval(600), boot: 20, bootID: "boot-B", synchronized: true)
+        let harness = try EngineHarness(stored: stored, clock: clock)
+        try await harness.start()
+        #expect(try await harness.engine.token().accessToken == "AT-1")
+        #expect(await harness.provider.refreshes == 0)
+        let placed = try #require(try harness.store.load()?.obtainedBoot)
+        #expect(placed == BootInstant(bootID: "boot-B", seconds: 20 - 600))
+        // 72.5 % (75 % less half the jitter) of 3600 s after it was obtained, 600 s ago.
+        clock.advance(by: 2000)
+        #expect(await harness.provider.refreshes == 0)
+        clock.advance(by: 10)
+        try await until("the refresh went out") { await harness.provider.refreshes == 1 }
+        await harness.triggerStop()
+        #expect(await harness.stopped())
+    }
+}

@@ -1,0 +1,81 @@
+@testable import DeviceAuth
+import Foundation
+
+/// A provider the engine tests script, in process. Every call is recorded;
+/// refreshes can be held (a slow or silent server) until the test releases
+/// them or the engine cancels them.
+actor StubProvider: ProviderClient {
+    enum Call: Equatable, Sendable {
+        case deviceCode, poll, refresh(presented: String?), revoke(String), deviceInfo, heartbeat
+    }
+    private(set) var calls: [Call] = []
+    /// Refreshes wait until `release` (or their cancellation) while this is set.
+    var holdRefreshes = false
+    /// The next refresh answers, in order; when empty a refresh rotates to a new pair.
+    var refreshAnswers: [Result<Grant, OAuthFailure>] = []
+    var lifetime: Double = 3600
+    private(set) var cancelledCalls = 0
+    private var held: [CheckedContinuation<Void, Never>] = []
+    private var issued = 1
+
+    func hold(_ hold: Bool) { holdRefreshes = hold }
+    func setLifetime(_ seconds: Double) { lifetime = seconds }
+    func answerRefreshes(_ answers: [Result<Grant, OAuthFailure>]) { refreshAnswers = answers }
+    var refreshes: Int { calls.filter { if case .refresh = $0 { true } else { false } }.count }
+    var revoked: [String] { calls.compactMap { if case .revoke(let token) = $0 { token } else { nil } } }
+    var heldCount: Int { held.count }
+
+    /// Lets every held refresh go on to its answer.
+    func release() {
+        holdRefreshes = false
+        let waiting = held
+        held = []
+        for waiter in waiting { waiter.resume() }
+    }
+
+    func grant(_ n: Int, at now: Moment) -> Grant {
+        Grant(accessToken: "AT-\(n)", refreshToken: "RT-\(n)", accessExpiresAt: now.wall.addingTimeInterval(lifetime),
+              obtainedAt: now.wall, obtainedBoot: now.boot, scope: "asset_create offline")
+    }
+
+    func requestDeviceCode(now: Moment) async throws(OAuthFailure) -> DeviceCodeSession {
+        calls.append(.deviceCode)
+        return DeviceCodeSession(deviceCode: "DC-1", userCode: "123456", verificationURI: "https://example.test/device",
+                                 verificationURIComplete: nil, issuedAt: now.wall, expiresAt: now.wall.addingTimeInterval(120),
+                                 issuedBoot: now.boot, interval: 5)
+    }
+
+    func poll(_ session: DeviceCodeSession, now: Moment) async throws(OAuthFailure) -> Grant {
+        calls.append(.poll)
+        throw .oauth("authorization_pending")
+    }
+
+    func refresh(_ grant: Grant, now: Moment) async throws(OAuthFailure) -> Grant {
+        calls.append(.refresh(presented: grant.refreshToken))
+        if holdRefreshes {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { held.append($0) }
+            } onCancel: {
+                Task { await self.release() }
+            }
+            if Task.isCancelled {
+                cancelledCalls += 1
+                throw .network("cancelled")
+            }
+        }
+        if !refreshAnswers.isEmpty { return try refreshAnswers.removeFirst().get() }
+        issued += 1
+        return self.grant(issued, at: now)
+    }
+
+    func revoke(_ grant: Grant, clientID: String?) async throws(OAuthFailure) {
+        calls.append(.revoke(grant.accessToken))
+    }
+
+    func deviceInfo(_ grant: Grant) async throws(OAuthFailure) -> DeviceInfo? {
+        calls.append(.deviceInfo)
+        return DeviceInfo(deviceName: "Cam", projectName: "Testbed")
+    }
+
+    func heartbeat(_ grant: Grant) async throws(OAuthFailure) { calls.append(.heartbeat) }
+}
