@@ -100,6 +100,7 @@ let package = Package(
             name: "deviceauth-fake-provider",
             dependencies: [
                 "FakeProvider",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

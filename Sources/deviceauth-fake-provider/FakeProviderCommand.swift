@@ -3,6 +3,7 @@ import FakeProvider
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// `deviceauth-fake-provider`: the fake Frame.io C2C provider as a program,
 /// for the demo, the end-to-end tests and the benchmarks.
@@ -93,7 +94,11 @@ struct FakeProviderCommand: AsyncParsableCommand {
             }
             logger.info("activation page: http://127.0.0.1:\(boundPort)/device")
         }
-        try await app.runService()
+        // Requests held by `hang` or `delay` faults must not hold up a stop: after
+        // 2 s of graceful shutdown they are cancelled.
+        var groupConfiguration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
+        try await ServiceGroup(configuration: groupConfiguration).run()
     }
 
     private func readSecret(_ path: String) throws -> String {

@@ -42,7 +42,10 @@ public func withFakeProvider(
     let provider = FakeProvider(configuration: configuration, clock: realTime ? SystemClock() : clock, logger: logger)
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     let app = provider.makeApplication(port: 0) { port in portContinuation.yield(port) }
-    let group = ServiceGroup(services: [app], logger: logger)
+    var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: logger)
+    // Requests held by `hang` or `delay` faults are cancelled rather than awaited.
+    groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
+    let group = ServiceGroup(configuration: groupConfiguration)
 
     try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }

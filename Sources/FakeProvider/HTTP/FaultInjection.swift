@@ -4,7 +4,7 @@ import NIOCore
 
 /// Runs an API request through whatever fault is queued for its endpoint.
 ///
-/// Only `delay` and `drop_after_commit` do the request's work; every other
+/// Only `delay`, `delay_after_commit` and `drop_after_commit` do the request's work; every other
 /// mode fails before the provider's state changes, so a client that survives
 /// them must still hold a working token.
 enum FaultInjection {
@@ -23,12 +23,21 @@ enum FaultInjection {
         case .status:
             return statusReply(fault.status).response
         case .delay:
-            try await Task.sleep(for: .milliseconds(fault.delayMilliseconds))
+            // A real server goes on with the work when the client gives up waiting.
+            _ = await pause(fault.delayMilliseconds, context, endsWhenClientLeaves: false)
             return try await finish(await work(), state: state)
         case .drop:
             return await dropConnection(context)
         case .dropAfterCommit:
             _ = await work()
+            return await dropConnection(context)
+        case .delayAfterCommit:
+            let reply = await work()
+            guard await pause(fault.delayMilliseconds, context) else { return await dropConnection(context) }
+            return try await finish(reply, state: state)
+        case .hang:
+            // Bounded all the same, so a test that forgets it cannot leave the fake stuck.
+            _ = await pause(3_600_000, context)
             return await dropConnection(context)
         case .garbage:
             var headers: HTTPFields = [.contentType: "application/json"]
@@ -37,6 +46,23 @@ enum FaultInjection {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         case .huge:
             return hugeResponse()
+        }
+    }
+
+    /// Waits `milliseconds`; false when it ended early: the client hung up (when
+    /// `endsWhenClientLeaves`) or the fake is shutting down (it must not wait for
+    /// held requests).
+    private static func pause(_ milliseconds: Int, _ context: FakeRequestContext, endsWhenClientLeaves: Bool = true) async -> Bool {
+        let channel = context.channel
+        let promise = channel.eventLoop.makePromise(of: Bool.self)
+        let timer = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) { promise.succeed(true) }
+        if endsWhenClientLeaves { channel.closeFuture.whenComplete { _ in promise.succeed(false) } }
+        promise.futureResult.whenComplete { _ in timer.cancel() }
+        // The fake's own shutdown cancels what it still waits for.
+        return await withTaskCancellationHandler {
+            (try? await promise.futureResult.get()) ?? false
+        } onCancel: {
+            promise.succeed(false)
         }
     }
 

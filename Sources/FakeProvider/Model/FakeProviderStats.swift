@@ -31,6 +31,9 @@ public struct FakeProviderStats: Codable, Sendable, Equatable {
     public var requestsWithoutClientVersion = 0
     /// Heartbeats sent less than 60 s after the previous one of the same device.
     public var heartbeatsTooFrequent = 0
+    /// Authorizations neither revoked nor expired right now (not a counter): what a
+    /// client would leave behind if it dropped tokens without revoking them.
+    public var liveAuthorizations = 0
 
     public init() {}
 }

@@ -18,6 +18,10 @@ public enum FaultMode: String, Codable, Sendable, CaseIterable {
     /// Do the work (e.g. rotate the refresh token), then close without answering:
     /// the response that was lost on the way back.
     case dropAfterCommit = "drop_after_commit"
+    /// Do the work, then wait `delay_ms` before answering: an answer slow on its way back.
+    case delayAfterCommit = "delay_after_commit"
+    /// Neither do the work nor answer, until the client hangs up: a server gone silent.
+    case hang
     /// Answer 200 with a body that is not JSON, without doing the work.
     case garbage
     /// Answer 200 with a 16 MiB body, without doing the work.

@@ -33,7 +33,12 @@ public actor ProviderState {
         self.logger = logger
     }
 
-    public var stats: FakeProviderStats { counters }
+    public var stats: FakeProviderStats {
+        var stats = counters
+        let now = clock.now()
+        stats.liveAuthorizations = authorizations.values.filter { !$0.revoked && (now < $0.refreshExpiresAt || now < $0.accessExpiresAt) }.count
+        return stats
+    }
 
     func clientSecretMatches(_ presented: String) -> Bool {
         // Compare every byte so the answer time does not leak the secret's prefix.
