@@ -61,16 +61,16 @@ struct ControlConnection: Sendable {
     private func answer(_ request: ControlRequest, _ method: ControlMethod) async -> ControlReply {
         switch method {
         case .status, .watch:
-            return ControlReply(id: request.id, ok: true, status: ControlStatus(await backend.snapshot()))
+            return ControlReply(id: request.id, ok: true, status: status(await backend.snapshot()))
         case .pair:
             await backend.pair()
-            return ControlReply(id: request.id, ok: true, status: ControlStatus(await backend.snapshot()))
+            return ControlReply(id: request.id, ok: true, status: status(await backend.snapshot()))
         case .cancel:
             await backend.cancelPairing()
-            return ControlReply(id: request.id, ok: true, status: ControlStatus(await backend.snapshot()))
+            return ControlReply(id: request.id, ok: true, status: status(await backend.snapshot()))
         case .unpair:
             let outcome = await backend.unpair()
-            var reply = ControlReply(id: request.id, ok: true, status: ControlStatus(await backend.snapshot()))
+            var reply = ControlReply(id: request.id, ok: true, status: status(await backend.snapshot()))
             reply.message = outcome.description
             reply.revoked = outcome == .revoked
             return reply
@@ -101,13 +101,20 @@ struct ControlConnection: Sendable {
         let forward = Task { [self] in
             var first = true
             for await snapshot in updates {
-                try await send(outbound, ControlReply(id: request.id, ok: true, event: first ? nil : "status", status: ControlStatus(snapshot)))
+                try await send(outbound, ControlReply(id: request.id, ok: true, event: first ? nil : "status", status: status(snapshot)))
                 first = false
             }
         }
         defer { forward.cancel() }
         // Anything further from a watcher is ignored; its end (or our shutdown) ends the watch.
         while try await inbound.next() != nil {}
+    }
+
+    private func status(_ snapshot: PairingSnapshot) -> ControlStatus {
+        var status = ControlStatus(snapshot)
+        status.clientID = configuration.identity?.clientID
+        status.clientIDSource = configuration.identity?.source.rawValue
+        return status
     }
 
     private func send(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, _ reply: ControlReply) async throws {

@@ -18,12 +18,15 @@ public struct ControlServer: Sendable {
     let path: String
     let backend: any ControlBackend
     let authorizer: SharedAuthorizer
+    /// Shown in every status: support asks for it first.
+    let identity: ClientIdentity?
     let logger: Logger
 
-    public init(path: String, backend: any ControlBackend, authorizer: SharedAuthorizer, logger: Logger) {
+    public init(path: String, backend: any ControlBackend, authorizer: SharedAuthorizer, identity: ClientIdentity? = nil, logger: Logger) {
         self.path = path
         self.backend = backend
         self.authorizer = authorizer
+        self.identity = identity
         self.logger = logger
     }
 

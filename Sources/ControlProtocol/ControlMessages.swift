@@ -31,9 +31,13 @@ public struct ControlStatus: Codable, Equatable, Sendable {
     public var project: String?
     public var tokenExpiresAt: Int?
     public var problem: String?
+    /// The device's OAuth client id, and where it came from (`configured`, `stored`, `machine-id`, `random`, `token-store`).
+    public var clientID: String?
+    public var clientIDSource: String?
 
     enum CodingKeys: String, CodingKey {
         case state, status, project, problem
+        case clientID = "client_id", clientIDSource = "client_id_source"
         case userCode = "user_code", verificationURI = "verification_uri"
         case verificationURIComplete = "verification_uri_complete"
         case codeExpiresAt = "code_expires_at", tokenExpiresAt = "token_expires_at"

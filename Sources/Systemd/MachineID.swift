@@ -1,4 +1,7 @@
 import CSystemd
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A stable per-device identifier derived from /etc/machine-id, as systemd
 /// recommends (sd_id128_get_machine_app_specific): unique per device, the same
@@ -25,6 +28,12 @@ public enum MachineID {
 public struct MachineIDError: Error, CustomStringConvertible {
     let code: Int32
     public var description: String {
-        "cannot derive a client id from /etc/machine-id (error \(code)); set ClientID= in [Provider]"
+        let why = switch code {
+        case ENOENT: "it is missing"
+        case ENOMEDIUM: "it is empty or uninitialized"
+        case ENOPKG: "it is uninitialized"
+        default: "error \(code)"
+        }
+        return "cannot derive a client id from /etc/machine-id: \(why)"
     }
 }

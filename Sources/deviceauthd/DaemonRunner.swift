@@ -18,11 +18,20 @@ struct DaemonRunner {
     }
 
     func run() async throws {
-        let store = try openStore()
+        let identity: ClientIdentity
+        do {
+            let resolved = try setup.identity(save: true)
+            identity = resolved.identity
+            if let notice = resolved.notice { logger.notice("\(notice)") }
+        } catch {
+            throw StartupError(description: "cannot keep the client id in the state directory: \(error)", exitCode: 73)
+        }
+        let credentials = ClientCredentials(clientID: identity.clientID, clientSecret: setup.clientSecret)
+        let store = try openStore(clientID: identity.clientID)
         let httpClient = AsyncHTTPTransport.makeClient()
         let notifier = SystemdNotifier()
         let client = OAuthProviderClient(
-            transport: AsyncHTTPTransport(client: httpClient), profile: setup.profile, credentials: setup.credentials,
+            transport: AsyncHTTPTransport(client: httpClient), profile: setup.profile, credentials: credentials,
             scope: setup.configuration.scope, qrPairing: setup.configuration.qrPairing)
         var observers: [any PairingObserver] = [SystemdObserver(notifier: notifier)]
         if setup.configuration.qrPairing { observers.append(PairingQRFiles(directory: setup.runtimeDirectory, logger: logger)) }
@@ -32,12 +41,13 @@ struct DaemonRunner {
         let authorizer = SharedAuthorizer(setup.authorizer)
         let control: BoundControlServer
         do {
-            control = try await ControlServer(path: setup.controlSocket, backend: engine, authorizer: authorizer, logger: logger).bind()
+            control = try await ControlServer(path: setup.controlSocket, backend: engine, authorizer: authorizer, identity: identity,
+                                              logger: logger).bind()
         } catch {
             try? await httpClient.shutdown()
             throw StartupError(description: "cannot open the control socket \(setup.controlSocket): \(error)", exitCode: 73)
         }
-        logger.info("starting: client id \(setup.credentials.clientID), provider \(setup.configuration.baseURL), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource)")
+        logger.info("starting: client id \(identity.clientID) (\(identity.sourceDescription)), provider \(setup.configuration.baseURL), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource)")
 
         // Shutdown goes in reverse order: the engine stops before the control socket,
         // so callers waiting on a refresh get their answer before the socket closes.
@@ -66,11 +76,11 @@ struct DaemonRunner {
         logger.info("stopped")
     }
 
-    private func openStore() throws -> TokenStore {
+    private func openStore(clientID: String) throws -> TokenStore {
         do {
             let key = try TokenKey.load(stateDirectory: setup.stateDirectory, credentialsDirectory: setup.credentialsDirectory)
             let store = try TokenStore(directory: setup.stateDirectory, sealer: TokenSealer(keyMaterial: key.material),
-                                       clientID: setup.credentials.clientID)
+                                       clientID: clientID)
             if let recovery = store.recovery { logger.error("\(recovery)") }
             return store
         } catch {

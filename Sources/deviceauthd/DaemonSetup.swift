@@ -9,7 +9,7 @@ import Glibc
 /// environment systemd gives us, before any network or store is touched.
 struct DaemonSetup: Sendable {
     let configuration: DaemonConfiguration
-    let credentials: ClientCredentials
+    let clientSecret: String
     let secretSource: String
     let stateDirectory: String
     let credentialsDirectory: String?
@@ -23,17 +23,11 @@ struct DaemonSetup: Sendable {
         let credentialsDirectory = SystemFiles.environment("CREDENTIALS_DIRECTORY")
         let (secret, source) = try ClientSecret.load(configuredFile: configuration.clientSecretFile,
                                                      credentialsDirectory: credentialsDirectory)
-        let clientID: String
-        if let configured = configuration.clientID {
-            clientID = configured
-        } else {
-            do { clientID = try MachineID.applicationSpecific() } catch { throw .missing(error.description) }
-        }
         let runtimeDirectory = SystemFiles.environment("RUNTIME_DIRECTORY")?.split(separator: ":").first.map(String.init) ?? "/run/deviceauth"
         let authorizer = try resolveAuthorizer(configuration, configPath: configPath)
         return DaemonSetup(
             configuration: configuration,
-            credentials: ClientCredentials(clientID: clientID, clientSecret: secret),
+            clientSecret: secret,
             secretSource: source,
             stateDirectory: stateDirectory(configuration),
             credentialsDirectory: credentialsDirectory,
@@ -53,6 +47,16 @@ struct DaemonSetup: Sendable {
         if let configured = configuration.stateDirectory { return configured }
         if let fromSystemd = SystemFiles.environment("STATE_DIRECTORY")?.split(separator: ":").first { return String(fromSystemd) }
         return "/var/lib/deviceauth"
+    }
+
+    /// The client id (see `ClientIdentity`); `save` keeps a new one in the state directory.
+    func identity(save: Bool) throws(FileError) -> (identity: ClientIdentity, notice: String?) {
+        if save { try SystemFiles.makeDirectory(stateDirectory, mode: 0o700) }
+        let stateDirectory = stateDirectory
+        return try ClientIdentity.resolve(
+            configured: configuration.clientID, stateDirectory: stateDirectory, save: save,
+            machineID: { Result { () throws(MachineIDError) in try MachineID.applicationSpecific() }.mapError { $0 as any Error } },
+            tokenStoreClientID: { TokenStore.storedClientID(directory: stateDirectory) })
     }
 
     var policy: PairingPolicy { Self.policy(configuration) }

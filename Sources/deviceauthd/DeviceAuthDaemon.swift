@@ -44,6 +44,9 @@ struct DeviceAuthDaemon: AsyncParsableCommand {
         }
         if checkConfig {
             print("\(config): configuration and client secret (\(setup.secretSource)) are good")
+            if let (identity, notice) = try? setup.identity(save: false) {
+                print("client id \(identity.clientID) (\(identity.source == .random ? "a random one would be kept: \(notice ?? "")" : identity.sourceDescription))")
+            }
             return
         }
         do {

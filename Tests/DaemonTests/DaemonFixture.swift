@@ -18,8 +18,12 @@ final class DaemonFixture: @unchecked Sendable {
     /// Output of every run so far, for the no-secrets scan.
     private(set) var outputs: [String] = []
 
-    init(fake: FakeHarness, extraConfig: String = "") throws {
+    /// nil: no ClientID= line, so the daemon decides its own.
+    let clientID: String?
+
+    init(fake: FakeHarness, extraConfig: String = "", clientID: String? = "e2e-camera") throws {
         self.fake = fake
+        self.clientID = clientID
         directory = "/tmp/da-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Other uids (the role tests) must reach the socket inside.
@@ -38,7 +42,7 @@ final class DaemonFixture: @unchecked Sendable {
         try """
             [Provider]
             BaseURL=\(fake.baseURL)
-            ClientID=e2e-camera
+            \(clientID.map { "ClientID=\($0)" } ?? "")
             ClientSecretFile=\(secretPath)
             [Storage]
             StateDirectory=\(directory)/state
@@ -51,11 +55,20 @@ final class DaemonFixture: @unchecked Sendable {
 
     /// - Parameter stateTmpfsKiB: run in a private mount namespace with the state
     ///   directory on a tmpfs of this size (root only), to fill the disk at will.
-    func start(watchdogMicroseconds: Int? = nil, stateTmpfsKiB: Int? = nil) throws {
+    /// - Parameter machineID: run in a private mount namespace with this text
+    ///   bind-mounted over /etc/machine-id (root only).
+    func start(watchdogMicroseconds: Int? = nil, stateTmpfsKiB: Int? = nil, machineID: String? = nil) throws {
         var environment = ["NOTIFY_SOCKET": notify.path, "RUNTIME_DIRECTORY": runtimeDirectory]
         environment["JOURNAL_STREAM"] = ""
         if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
-        if let size = stateTmpfsKiB {
+        if let machineID {
+            let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
+            let file = directory + "/machine-id"
+            try machineID.write(toFile: file, atomically: true, encoding: .utf8)
+            daemon = try Subprocess("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c",
+                "mount --bind '\(file)' /etc/machine-id && exec '\(binary)' --config '\(configPath)'"],
+                environment: environment)
+        } else if let size = stateTmpfsKiB {
             let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
             try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
             // unshare and sh exec: the daemon keeps the subprocess's pid.

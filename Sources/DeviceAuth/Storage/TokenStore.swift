@@ -60,6 +60,16 @@ public final class TokenStore: GrantStore, Sendable {
         self.database = database
     }
 
+    /// The client id the stored tokens were issued to, read without changing
+    /// anything (nil when there is no store, no tokens, or it cannot be read).
+    public static func storedClientID(directory: String) -> String? {
+        let path = directory + "/" + fileName
+        guard SystemFiles.exists(path), let database = try? SQLiteDatabase(path: path) else { return nil }
+        defer { database.close() }
+        guard case .text(let clientID)? = try? database.query("SELECT client_id FROM grants WHERE slot = 1").first?.first else { return nil }
+        return clientID
+    }
+
     /// Opens, checks integrity, sets the durability pragmas and migrates.
     /// A check that does not say "ok" is reported as code -1 (treated as corruption).
     static func openChecked(_ path: String) throws(SQLiteError) -> SQLiteDatabase {
