@@ -135,7 +135,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["TestSupport", "FakeProvider", "deviceauthd", "deviceauthctl", "ControlProtocol"]
+            dependencies: ["TestSupport", "FakeProvider", "deviceauthd", "deviceauthctl", "ControlProtocol"],
+            exclude: ["Scripts"]
         ),
         .testTarget(
             name: "QRCodeTests",

@@ -18,6 +18,12 @@ struct ControlConnection: Sendable {
     func serve() async {
         let peer = await peerCredentials()
         let role = peer.map(configuration.authorizer.role) ?? .observer
+        let uid = peer?.uid ?? UInt32.max
+        if let refusal = configuration.ledger.admit(uid: uid, role: role) {
+            await refuse(refusal, peer: peer)
+            return
+        }
+        defer { configuration.ledger.release(uid: uid, role: role) }
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var lines = inbound.makeAsyncIterator()
@@ -97,6 +103,8 @@ struct ControlConnection: Sendable {
     /// (noticed at once: the inbound side is read while we wait) or we stop.
     private func watch(_ request: ControlRequest, inbound: inout NIOAsyncChannelInboundStream<ControlFrame>.AsyncIterator,
                        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        // A watch may stay quiet for days; the connection caps bound how many there are.
+        try? await connection.channel.pipeline.removeHandler(name: IdleCloser.idleHandlerName).get()
         let updates = await backend.updates()
         let forward = Task { [self] in
             var first = true
@@ -108,6 +116,16 @@ struct ControlConnection: Sendable {
         defer { forward.cancel() }
         // Anything further from a watcher is ignored; its end (or our shutdown) ends the watch.
         while try await inbound.next() != nil {}
+    }
+
+    /// Over the caps: one line that says why, then the connection closes.
+    private func refuse(_ why: String, peer: PeerCredentials?) async {
+        if configuration.ledger.shouldWarnOfRefusal() {
+            logger.warning("control: refusing connections: \(why) (latest from \(peer?.description ?? "an unknown peer"))")
+        }
+        try? await connection.executeThenClose { _, outbound in
+            try await send(outbound, ControlReply(id: nil, ok: false, error: .init(.tooManyConnections, why)))
+        }
     }
 
     private func status(_ snapshot: PairingSnapshot) -> ControlStatus {

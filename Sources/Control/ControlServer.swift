@@ -20,13 +20,16 @@ public struct ControlServer: Sendable {
     let authorizer: SharedAuthorizer
     /// Shown in every status: support asks for it first.
     let identity: ClientIdentity?
+    let ledger: ConnectionLedger
     let logger: Logger
 
-    public init(path: String, backend: any ControlBackend, authorizer: SharedAuthorizer, identity: ClientIdentity? = nil, logger: Logger) {
+    public init(path: String, backend: any ControlBackend, authorizer: SharedAuthorizer, identity: ClientIdentity? = nil,
+                limits: ConnectionLimits = ConnectionLimits(), logger: Logger) {
         self.path = path
         self.backend = backend
         self.authorizer = authorizer
         self.identity = identity
+        self.ledger = ConnectionLedger(limits)
         self.logger = logger
     }
 
@@ -36,10 +39,13 @@ public struct ControlServer: Sendable {
             throw ControlStartError("cannot create the directory of the control socket: \(error)")
         }
         let maxRequestBytes = Self.maxRequestBytes
+        let idle = TimeAmount.milliseconds(Int64(ledger.limits.idleSeconds * 1000))
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 128)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle), name: IdleCloser.idleHandlerName)
+                    try channel.pipeline.syncOperations.addHandler(IdleCloser())
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: maxRequestBytes)))
                     return try NIOAsyncChannel<ControlFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }

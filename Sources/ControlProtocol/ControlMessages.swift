@@ -98,6 +98,7 @@ public struct ControlError: Codable, Equatable, Sendable, Error, CustomStringCon
         case notAuthorized = "not_authorized"
         case refreshFailed = "refresh_failed"
         case shuttingDown = "shutting_down"
+        case tooManyConnections = "too_many_connections"
     }
 
     public var description: String { "\(code): \(message)" }

@@ -62,7 +62,8 @@ struct ConfigReloader: Service {
     static var restartOnlyKeys: [RestartOnlyKey] {
         [.init("Type=", \.providerType), .init("BaseURL=", \.baseURL), .init("ClientID=", \.clientID),
          .init("ClientSecretFile=", \.clientSecretFile), .init("Scope=", \.scope), .init("QRPairing=", \.qrPairing),
-         .init("StateDirectory=", \.stateDirectory), .init("Socket=", \.controlSocket)]
+         .init("StateDirectory=", \.stateDirectory), .init("Socket=", \.controlSocket),
+         .init("MaxConnections=", \.maxControlConnections), .init("IdleTimeoutSec=", \.controlIdleSeconds)]
     }
 }
 

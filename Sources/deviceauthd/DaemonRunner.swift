@@ -41,8 +41,11 @@ struct DaemonRunner {
         let authorizer = SharedAuthorizer(setup.authorizer)
         let control: BoundControlServer
         do {
+            var limits = ConnectionLimits()
+            limits.total = setup.configuration.maxControlConnections
+            limits.idleSeconds = setup.configuration.controlIdleSeconds
             control = try await ControlServer(path: setup.controlSocket, backend: engine, authorizer: authorizer, identity: identity,
-                                              logger: logger).bind()
+                                              limits: limits, logger: logger).bind()
         } catch {
             try? await httpClient.shutdown()
             throw StartupError(description: "cannot open the control socket \(setup.controlSocket): \(error)", exitCode: 73)

@@ -58,13 +58,16 @@ public final class Subprocess: @unchecked Sendable {
     /// Polls (bounded) until `path` holds a non-empty line, e.g. a port file.
     public func waitForFile(_ path: String, seconds: Double) async -> String? {
         let deadline = ContinuousClock.now + .seconds(seconds)
+        func written() -> String? {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasSuffix("\n") else { return nil }
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         while ContinuousClock.now < deadline && process.isRunning {
-            if let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasSuffix("\n") {
-                return text.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
+            if let text = written() { return text }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return nil
+        // It may have written the file and exited since the last look.
+        return written()
     }
 
     deinit {

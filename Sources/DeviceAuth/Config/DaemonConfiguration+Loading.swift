@@ -27,7 +27,7 @@ extension DaemonConfiguration {
         "Pairing": ["AutoPair"],
         "Refresh": ["Fraction", "Jitter", "HeartbeatSec", "MaxRetrySec"],
         "Storage": ["StateDirectory"],
-        "Control": ["Socket", "TokenReaders"],
+        "Control": ["Socket", "TokenReaders", "MaxConnections", "IdleTimeoutSec"],
     ]
 
     mutating func apply(_ entry: IniEntry) throws(ConfigError) {
@@ -80,6 +80,10 @@ extension DaemonConfiguration {
             controlSocket = value.isEmpty ? nil : value
         case ("Control", "TokenReaders"):
             tokenReaders = value.split(separator: " ").map(String.init)
+        case ("Control", "MaxConnections"):
+            maxControlConnections = Int(try Self.number(value, name: name, in: 4...4096, fail: fail).rounded())
+        case ("Control", "IdleTimeoutSec"):
+            controlIdleSeconds = try Self.number(value, name: name, in: 0.1...3600, fail: fail)
         default:
             throw fail("unknown key \(name)")
         }

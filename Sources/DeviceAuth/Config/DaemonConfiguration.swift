@@ -38,6 +38,10 @@ public struct DaemonConfiguration: Equatable, Sendable {
     // [Control] (read by the control socket)
     public var controlSocket: String?
     public var tokenReaders: [String] = []
+    /// Control connections open at once, from everyone (per-user caps come on top).
+    public var maxControlConnections = 256
+    /// A control connection that sends no request for this long is closed (not a `watch`).
+    public var controlIdleSeconds = 60.0
 
     public init() {}
 }

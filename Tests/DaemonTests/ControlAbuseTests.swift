@@ -1,0 +1,111 @@
+import ControlProtocol
+import FakeProvider
+import Foundation
+import TestSupport
+import Testing
+
+/// Any local user may connect to the control socket: the caps, the idle
+/// timeout and the line limit, tried by a hostile client as another user.
+@Suite("Control socket under abuse", .serialized)
+struct ControlAbuseTests {
+    static let flood = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/control-flood.py").path
+
+    @Test("Five hundred watches from one user: 8 are served, the rest refused at once; the token path is not starved", .timeLimit(.minutes(1)))
+    func watchFlood() async throws {
+        guard getuid() == 0 else { Issue.record("needs root (setpriv to other uids)"); return }
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake, extraConfig: "[Control]\nTokenReaders=4311\n")
+            _ = try #require(try await daemon.pair())
+            let result = daemon.directory + "/flood.json"
+            // The flooding user must be able to read the script.
+            let script = daemon.directory + "/control-flood.py"
+            try FileManager.default.copyItem(atPath: Self.flood, toPath: script)
+            chmod(script, 0o755)
+            FileManager.default.createFile(atPath: result, contents: nil)
+            chmod(result, 0o666)
+            let flooder = try Subprocess("/usr/bin/setpriv", ["--reuid=4310", "--regid=4310", "--clear-groups",
+                                                              "/usr/bin/python3", script, daemon.socketPath, "500", result])
+            let report = try #require(await flooder.waitForFile(result, seconds: 40), "\(flooder.output)")
+            let counts = try #require(try JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any])
+            #expect(counts["watching"] as? Int == 8)
+            #expect(counts["refused"] as? Int == 492)
+            #expect(counts["codes"] as? [String] == ["too_many_connections"])
+            // While the flood holds its connections, a token reader and root are served.
+            let reader = try await daemon.ctl(["token"], uid: 4311)
+            #expect(reader.status == 0)
+            #expect(reader.output.hasPrefix("FAKEAT_"))
+            #expect(try await daemon.ctl(["status"], uid: 4312).status == 0, "another observer still gets the status")
+            #expect(try await daemon.call(.init(method: "status")).ok)
+            flooder.signal(SIGTERM)
+            _ = await flooder.waitForExit(seconds: 10)
+            #expect(await daemon.stop().status == 0)
+            #expect(daemon.output.contains("control: refusing connections: uid 4310 already has 8 connections open (at most 8)"))
+            #expect(daemon.output.components(separatedBy: "control: refusing connections").count == 2, "one warning, not a thousand")
+        }
+    }
+
+    @Test("An idle connection is closed after IdleTimeoutSec=; a watch is not", .timeLimit(.minutes(1)))
+    func idleTimeout() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake, extraConfig: "[Control]\nIdleTimeoutSec=0.5\n")
+            try daemon.start()
+            _ = try #require(await daemon.waitForUserCode())
+            let path = daemon.socketPath
+            let outcome = try await blocking { () throws -> (idleClosed: Bool, watchAlive: Bool) in
+                let idle = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+                let watch = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+                defer { close(idle); close(watch) }
+                for fd in [idle, watch] { try Self.connect(fd, path) }
+                _ = Array(#"{"method": "watch"}"#.utf8 + [10]).withUnsafeBytes { write(watch, $0.baseAddress, $0.count) }
+                Thread.sleep(forTimeInterval: 1.5)
+                var byte: UInt8 = 0
+                let idleRead = read(idle, &byte, 1)  // 0: closed by the daemon
+                let status = Array(#"{"method": "status"}"#.utf8 + [10]).withUnsafeBytes { write(watch, $0.baseAddress, $0.count) }
+                var pending = pollfd(fd: watch, events: Int16(POLLIN), revents: 0)
+                return (idleRead == 0, status > 0 && poll(&pending, 1, 100) >= 0 && Self.stillOpen(watch))
+            }
+            #expect(outcome.idleClosed)
+            #expect(outcome.watchAlive)
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    @Test("An endless line (8 MiB without a newline) is refused once; the connection and the daemon go on", .timeLimit(.minutes(1)))
+    func endlessLine() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            try daemon.start()
+            _ = try #require(await daemon.waitForUserCode())
+            let result = daemon.directory + "/line.json"
+            let sender = try Subprocess("/usr/bin/python3", [Self.flood, daemon.socketPath, "--endless-line", "\(8 << 20)", result])
+            let report = try #require(await sender.waitForFile(result, seconds: 30))
+            #expect(report.contains(#""codes": ["request_too_large", null]"#), "\(report)")
+            #expect(report.contains(#""states": [null, "polling"]"#), "\(report)")
+            let pid = try #require(daemon.daemon?.process.processIdentifier)
+            let rss = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+                .split(separator: "\n").first { $0.hasPrefix("VmRSS:") }.flatMap { Int($0.split(separator: " ")[1]) } ?? 0
+            #expect(rss < 64 * 1024, "the line was not kept: \(rss) KiB resident")
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    static func connect(_ fd: Int32, _ path: String) throws {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in path.utf8.enumerated() where i < raw.count - 1 { raw[i] = byte }
+        }
+        let status = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard status == 0 else { throw POSIXError(.ECONNREFUSED) }
+    }
+
+    /// True while the peer has not closed: nothing to read yet, or data that is not an end of file.
+    static func stillOpen(_ fd: Int32) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var pending = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&pending, 1, 1000) > 0 else { return true }
+        return read(fd, &buffer, buffer.count) > 0
+    }
+}
