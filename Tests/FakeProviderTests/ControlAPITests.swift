@@ -24,6 +24,24 @@ struct ControlAPITests {
         }
     }
 
+    @Test("live-tokens names each live authorization's current access token by its fingerprint, never the token")
+    func liveTokens() async throws {
+        try await withFakeProvider { fake in
+            func live() async throws -> [String] { try await fake.get("/_fake/live-tokens").json?["access_fingerprints"] as? [String] ?? ["?"] }
+            #expect(try await live() == [])
+            let pair = try await fake.pair()
+            let first = try await live()
+            #expect(first.count == 1 && first[0].count == 12 && first[0].allSatisfy(\.isHexDigit))
+            #expect(try await fake.get("/_fake/live-tokens").text.contains("FAKEAT_") == false)
+            #expect(try await fake.refresh(try #require(pair.refresh)).status == 200)
+            let rotated = try await live()
+            #expect(rotated.count == 1 && rotated != first)
+            _ = try await fake.control("revoke-all")
+            #expect(try await live() == [])
+            #expect(try await fake.stats().liveAuthorizations == 0)
+        }
+    }
+
     @Test("approve of an unknown code is 404; a bad body is 400 with a reason",
           arguments: [
             (#"{"user_code": "999999"}"#, 404),

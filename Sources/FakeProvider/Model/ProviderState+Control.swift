@@ -1,3 +1,5 @@
+import Crypto
+
 /// What the test-control API (`/_fake/…`) does to the world.
 extension ProviderState {
     /// Every live access token expires now (refresh tokens keep working).
@@ -19,6 +21,17 @@ extension ProviderState {
             revoked += 1
         }
         return revoked
+    }
+
+    /// The current access token of every authorization not revoked, as the first 12 hex
+    /// digits of its SHA-256 (what deviceauthd logs and stores as a fingerprint):
+    /// lets a crash test tell whether the daemon committed the last rotation.
+    func liveAccessFingerprints() -> [String] {
+        authorizations.values.filter { !$0.revoked }.map { auth in
+            SHA256.hash(data: Array(auth.accessToken.utf8)).prefix(6).map { byte in
+                byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+            }.joined()
+        }.sorted()
     }
 
     func enqueue(_ fault: Fault, on endpoint: FaultEndpoint, count: Int) {

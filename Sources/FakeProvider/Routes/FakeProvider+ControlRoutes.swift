@@ -57,6 +57,9 @@ extension FakeProvider {
             await state.enqueue(Fault(mode: fault.mode, status: status, delayMilliseconds: delay), on: fault.endpoint, count: count)
             return FakeReply.json(["queued": count]).response
         }
+        router.get("/_fake/live-tokens") { _, _ in
+            FakeReply.json(["access_fingerprints": await state.liveAccessFingerprints()]).response
+        }
         router.get("/_fake/stats") { _, _ in
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
