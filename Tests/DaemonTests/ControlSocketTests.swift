@@ -120,12 +120,12 @@ struct ControlSocketTests {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.accessTokenLifetime = 600 }) { fake in
             let daemon = try DaemonFixture(fake: fake)
             _ = try #require(try await daemon.pair())
-            try await Task.sleep(for: .seconds(4))
-            // The held token has under 597 s left; a new one has about 600. The provider
-            // answers the refresh slowly, so every caller arrives while it is in flight.
-            try await fake.control("faults", #"{"endpoint": "token", "mode": "delay", "delay_ms": 1500}"#)
+            // More than any token's whole lifetime (600 s): every caller needs a refresh. The
+            // provider answers it slowly, so every caller arrives while it is in flight and
+            // shares it; nothing waits for the token to age.
+            try await fake.control("faults", #"{"endpoint": "token", "mode": "delay", "delay_ms": 3000}"#)
             let outputs = try await withThrowingTaskGroup(of: (Int32?, String).self) { group in
-                for _ in 0..<32 { group.addTask { try await daemon.ctl(["token", "--min-valid", "597"]) } }
+                for _ in 0..<32 { group.addTask { try await daemon.ctl(["token", "--min-valid", "700"]) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(outputs.allSatisfy { $0.0 == 0 }, "\(outputs.filter { $0.0 != 0 })")

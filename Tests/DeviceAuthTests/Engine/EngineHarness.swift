@@ -58,6 +58,17 @@ final class EngineHarness: Sendable {
         return (try? await until("the engine stopped", seconds: seconds) { ended.withLock { $0 } }) != nil
     }
 
+    /// Starts with stored tokens of an hour and moves the clock past their planned
+    /// refresh, which the provider holds: a refresh on the wire.
+    static func withRefreshOnTheWire() async throws -> EngineHarness {
+        let harness = try EngineHarness(stored: Fixtures.grant(lifetime: 3600))
+        await harness.provider.hold(true)
+        try await harness.start()
+        harness.clock.advance(by: 2800)
+        try await until("the refresh is on the wire") { await harness.provider.heldCount == 1 }
+        return harness
+    }
+
     /// Until the engine has begun stopping and its grace period is the only sleep left.
     func untilGraceRuns() async throws {
         let graceEnds = clock.now().boot.seconds + shutdownGrace

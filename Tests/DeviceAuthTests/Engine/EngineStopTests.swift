@@ -8,12 +8,8 @@ import Testing
 struct EngineStopTests {
     @Test("A slow refresh that answers within the grace is committed, then the engine stops")
     func slowRefreshLands() async throws {
-        let harness = try EngineHarness(stored: Fixtures.grant(lifetime: 3600))
-        await harness.provider.hold(true)
-        try await harness.start()
         // Past the planned refresh (75 % of 3600 s, less jitter): the refresh goes out and hangs.
-        harness.clock.advance(by: 2800)
-        try await until("the refresh is on the wire") { await harness.provider.heldCount == 1 }
+        let harness = try await EngineHarness.withRefreshOnTheWire()
         await harness.triggerStop()
         try await harness.untilGraceRuns()
         #expect(await harness.stopped(within: 0.2) == false, "the engine waits for the refresh in flight")
@@ -26,11 +22,7 @@ struct EngineStopTests {
 
     @Test("A refresh that never answers is cancelled when the grace ends; the old tokens stay")
     func hungRefreshCancelled() async throws {
-        let harness = try EngineHarness(stored: Fixtures.grant(lifetime: 3600))
-        await harness.provider.hold(true)
-        try await harness.start()
-        harness.clock.advance(by: 2800)
-        try await until("the refresh is on the wire") { await harness.provider.heldCount == 1 }
+        let harness = try await EngineHarness.withRefreshOnTheWire()
         await harness.triggerStop()
         try await harness.untilGraceRuns()
         harness.clock.advance(by: 1.4)

@@ -7,11 +7,7 @@ import Testing
 struct EngineUnpairTests {
     @Test("Unpair during a refresh revokes the old pair and, when the refresh answers, the new one; nothing is stored")
     func unpairDuringRefresh() async throws {
-        let harness = try EngineHarness(stored: Fixtures.grant(lifetime: 3600))
-        await harness.provider.hold(true)
-        try await harness.start()
-        harness.clock.advance(by: 2800)
-        try await until("the refresh is on the wire") { await harness.provider.heldCount == 1 }
+        let harness = try await EngineHarness.withRefreshOnTheWire()
         let outcome = await harness.engine.unpair()
         #expect(outcome == .revoked)
         #expect(await harness.provider.revoked == ["AT-1"])
