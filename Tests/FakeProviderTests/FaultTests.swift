@@ -65,6 +65,29 @@ struct FaultTests {
         }
     }
 
+    @Test("delay_after_commit rotates first and answers late; hang neither rotates nor answers")
+    func lateAndSilent() async throws {
+        try await withFakeProvider { fake in
+            let refresh = try #require(try await fake.pair().refresh)
+            try await queueFault(fake, #"{"endpoint": "token", "mode": "delay_after_commit", "delay_ms": 1500}"#)
+            let late = Task { try await fake.refresh(refresh) }
+            var rotated = false
+            for _ in 0..<100 where !rotated {
+                try await Task.sleep(for: .milliseconds(10))
+                rotated = try await fake.stats().refreshes == 1
+            }
+            #expect(rotated, "the rotation is done while the answer is still on its way")
+            let answer = try await late.value
+            #expect(answer.status == 200)
+            let next = try #require(answer.string("refresh_token"))
+
+            try await queueFault(fake, #"{"endpoint": "token", "mode": "hang"}"#)
+            await #expect(throws: (any Error).self) { try await fake.refresh(next, timeoutSeconds: 1) }
+            #expect(try await fake.stats().refreshes == 1, "a silent server did no work")
+            #expect(try await fake.refresh(next).status == 200, "the token is still good")
+        }
+    }
+
     @Test("A delay longer than the client's patience is a timeout, and the work still happens")
     func delayPastClientTimeout() async throws {
         try await withFakeProvider { fake in
