@@ -28,7 +28,11 @@ struct ControlAbuseTests {
             let report = try #require(await flooder.waitForFile(result, seconds: 40), "\(flooder.output)")
             let counts = try #require(try JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any])
             #expect(counts["watching"] as? Int == 8)
-            #expect(counts["refused"] as? Int == 492)
+            // A refusal closes without reading the request, so a client may see a reset
+            // instead of the error line: both are refusals.
+            let refused = (counts["refused"] as? Int ?? 0) + (counts["failed"] as? Int ?? 0)
+            #expect(refused == 492)
+            #expect(counts["refused"] as? Int ?? 0 > 400, "most refusals say why: \(report)")
             #expect(counts["codes"] as? [String] == ["too_many_connections"])
             // While the flood holds its connections, a token reader and root are served.
             let reader = try await daemon.ctl(["token"], uid: 4311)

@@ -150,3 +150,42 @@ struct PairingMachineTests {
         #expect(!"\(Fixtures.session)".contains("DC-1"))
     }
 }
+
+/// The machine's side of time: tokens from another boot, an untrusted clock, a clock set later.
+@Suite("Pairing machine and the clocks")
+struct PairingMachineClockTests {
+    let machine = PairingMachine(policy: PairingPolicy())
+    /// Boot B, with the wall clock at `wall` (not synchronized unless said).
+    func bootB(_ wall: Date, synchronized: Bool = false) -> Moment {
+        Moment(wall: wall, boot: BootInstant(bootID: "boot-B", seconds: 10), wallSynchronized: synchronized)
+    }
+
+    @Test("Tokens from an earlier boot at an untrusted clock: refreshed first, or, without a refresh token, kept until refused")
+    func untrustedClock() {
+        let at1970 = bootB(Date(timeIntervalSince1970: 0))
+        let withRefresh = machine.transition(Fixtures.unpaired, .started(stored: Fixtures.grant()), now: at1970, random: 0)
+        #expect(withRefresh.state.name == "refreshing")
+        #expect(withRefresh.requests.contains(.refresh(Fixtures.grant())))
+        let alone = Fixtures.grant().with(refresh: nil)
+        let kept = machine.transition(Fixtures.unpaired, .started(stored: alone), now: at1970, random: 0)
+        #expect(kept.state.name == "authorized")
+        // Its timer fires without the age being known: still kept.
+        let fired = machine.transition(kept.state, .timerFired(.refresh), now: at1970.adding(3600), random: 0)
+        #expect(fired.state.name == "authorized")
+        // NTP sets the clock: 7 h of its 8 h have passed, so its end is planned in 1 h, on the boot clock.
+        let synced = bootB(Fixtures.now.addingTimeInterval(7 * 3600), synchronized: true)
+        let set = machine.transition(kept.state, .wallClockSet, now: synced, random: 0)
+        #expect(abs((set.schedules(.refresh) ?? 0) - 3600) < 0.001)
+        #expect(set.state.grant?.obtainedBoot == BootInstant(bootID: "boot-B", seconds: 10 - 7 * 3600))
+        #expect(set.requests.contains { if case .persist = $0 { true } else { false } })
+    }
+
+    @Test("A clock set within the boot that obtained the tokens moves the shown times only")
+    func clockSetSameBoot() {
+        let ahead = Moment(wall: Fixtures.now.addingTimeInterval(86_400), boot: Fixtures.moment(60).boot, wallSynchronized: true)
+        let step = machine.transition(Fixtures.authorized, .wallClockSet, now: ahead, random: 0)
+        #expect(step.state.grant?.accessExpiresAt == Fixtures.now.addingTimeInterval(86_400 - 60 + 28_800))
+        #expect(step.schedules(.refresh) == nil, "no timer moves")
+        #expect(abs((step.state.grant?.remaining(at: ahead) ?? 0) - (28_800 - 60)) < 0.001)
+    }
+}

@@ -151,37 +151,6 @@ public actor PairingEngine: Service {
         return !(stopping && !refreshInFlight)
     }
 
-    /// Graceful shutdown: nothing new starts; a refresh in flight gets `shutdownGrace`
-    /// to land, because its answer holds the only valid refresh token.
-    private func beginStopping() -> Bool {
-        guard !stopping else { return true }
-        stopping = true
-        for timer in timers.values { timer.cancel() }
-        timers = [:]
-        guard refreshInFlight else { return false }
-        let deadline = clock.now().boot.seconds + shutdownGrace
-        graceTimer = Task { [clock, continuation] in
-            guard (try? await clock.sleep(untilBoot: deadline)) != nil else { return }
-            continuation.yield(.graceOver)
-        }
-        return true
-    }
-
-    /// After the loop: let every waiter go with an answer.
-    private func finish() {
-        stopping = true
-        continuation.finish()
-        for timer in timers.values { timer.cancel() }
-        timers = [:]
-        graceTimer?.cancel()
-        for watcher in watchers.values { watcher.finish() }
-        watchers = [:]
-        for waiter in tokenWaiters.values { waiter.resume(throwing: TokenUnavailable.refreshFailed("the daemon is stopping")) }
-        tokenWaiters = [:]
-        for waiter in revokeWaiters.values { waiter.resume(returning: .notRevoked("the daemon stopped before the provider answered")) }
-        revokeWaiters = [:]
-    }
-
     /// One step of the machine, then its effects, in order.
     func handle(_ event: PairingEvent) {
         if case .refreshAnswered = event { refreshInFlight = false }

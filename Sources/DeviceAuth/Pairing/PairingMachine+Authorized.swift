@@ -7,14 +7,16 @@ extension PairingMachine {
     /// What follows every new pair of tokens: plan the refresh, ask which project we
     /// belong to, and keep the device online.
     func afterNewTokens(_ grant: Grant, now: Moment, random: Double) -> [PairingEffect] {
-        var effects: [PairingEffect] = [.fetchDeviceInfo(grant), .schedule(.heartbeat, afterSeconds: policy.heartbeatSeconds)]
-        if grant.refreshToken != nil {
-            effects.append(.schedule(.refresh, afterSeconds: policy.refreshDelay(for: grant, now: now, random: random)))
-        } else {
-            // Nothing to refresh with: when the access token dies, so does the authorization.
-            effects.append(.schedule(.refresh, afterSeconds: max(0, grant.remaining(at: now) ?? 0)))
-        }
-        return effects
+        [.fetchDeviceInfo(grant), .schedule(.heartbeat, afterSeconds: policy.heartbeatSeconds),
+         .schedule(.refresh, afterSeconds: Self.refreshTimer(grant, policy: policy, now: now, random: random))]
+    }
+
+    /// When the refresh timer fires: the planned refresh, or, with nothing to refresh
+    /// with, the access token's death (and with it the authorization's). A token of
+    /// unknown age without a refresh token is kept until the provider refuses it.
+    static func refreshTimer(_ grant: Grant, policy: PairingPolicy, now: Moment, random: Double) -> Double {
+        if grant.refreshToken != nil { return policy.refreshDelay(for: grant, now: now, random: random) }
+        return max(0, grant.remaining(at: now) ?? policy.configurationRetrySeconds)
     }
 
     func refreshAnswered(_ step: inout Step, _ presented: String?, _ result: Result<Grant, OAuthFailure>, now: Moment, random: Double) {

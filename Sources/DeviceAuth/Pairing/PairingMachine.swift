@@ -85,33 +85,6 @@ public struct PairingMachine: Sendable {
         }
     }
 
-    static func clockWords(_ now: Moment) -> String {
-        "it reads \(TimeText.dateTime(now.wall))" + (now.wallSynchronized ? ", before the tokens were obtained" : " and is not synchronized")
-    }
-
-    /// The wall clock was set (NTP, an administrator): lifetimes run on the boot clock, so
-    /// no timer moves; the wall-clock times shown and stored are re-derived from it, and
-    /// tokens whose age was unknown get a refresh planned now that it is known.
-    func wallClockSet(_ step: inout Step, now: Moment, random: Double) {
-        switch step.state {
-        case .polling(var polling):
-            guard let session = polling.session else { return }
-            polling.session = session.anchored(at: now)
-            step.state = .polling(polling)
-        case .authorized(var authorized), .refreshing(var authorized, _):
-            let before = authorized.grant
-            authorized.grant = before.anchored(at: now)
-            guard authorized.grant != before else { return }
-            step.state = Self.replacing(step.state, with: authorized)
-            step.effects.append(.persist(authorized.grant))
-            if case .authorized = step.state, before.remaining(at: now) == nil, authorized.grant.refreshToken != nil {
-                step.effects.append(.schedule(.refresh, afterSeconds: policy.refreshDelay(for: authorized.grant, now: now, random: random)))
-            }
-        case .unpaired:
-            return
-        }
-    }
-
     /// Tokens that arrive after the daemon dropped what they belong to (an unpair,
     /// a cancelled pairing, a lost authorization) are live at the provider: revoke
     /// them, never store them.
@@ -156,6 +129,9 @@ public struct PairingMachine: Sendable {
             renewCode(&step, polling, why: "the code expired")
         case (.refresh, .authorized(let authorized)):
             if authorized.grant.refreshToken == nil {
+                // Of unknown age (an untrusted clock): kept until the provider refuses it.
+                guard let remaining = authorized.grant.remaining(at: now) else { return }
+                guard remaining <= 0 else { return step.effects.append(.schedule(.refresh, afterSeconds: remaining)) }
                 loseAuthorization(&step, why: "the access token expired and there is no refresh token (scope without offline)")
             } else {
                 step.state = .refreshing(authorized, failures: 0)
