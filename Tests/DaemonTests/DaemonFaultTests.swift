@@ -14,6 +14,13 @@ struct DaemonFaultTests {
         #"{"endpoint": "token", "mode": "drop"}"#,
         #"{"endpoint": "token", "mode": "garbage"}"#,
         #"{"endpoint": "token", "mode": "huge"}"#,
+        // Not definite answers either: a proxy's 403, a 404, a redirect, a 400 without
+        // an error code, an error code the refresh grant does not define.
+        #"{"endpoint": "token", "mode": "status", "status": 403}"#,
+        #"{"endpoint": "token", "mode": "status", "status": 404}"#,
+        #"{"endpoint": "token", "mode": "status", "status": 302}"#,
+        #"{"endpoint": "token", "mode": "status", "status": 400}"#,
+        #"{"endpoint": "token", "mode": "status", "status": 400, "error": "bad_request"}"#,
     ])
     func survived(_ fault: String) async throws {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in

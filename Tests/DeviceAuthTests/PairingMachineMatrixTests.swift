@@ -72,6 +72,12 @@ struct PairingMachineMatrixTests {
         "refreshing refresh(invalid_grant)": to("polling", wipes),
         "refreshing refresh(invalid_request)": to("polling", wipes),
         "refreshing refresh(invalid_client)": to("refreshing", schedulesRetry),
+        // Only a definite answer ends an authorization; these keep the tokens and retry.
+        "refreshing refresh(403)": to("refreshing", schedulesRetry),
+        "refreshing refresh(302)": to("refreshing", schedulesRetry),
+        "refreshing refresh(400 without error)": to("refreshing", schedulesRetry),
+        "refreshing refresh(bad_request)": to("refreshing", schedulesRetry),
+        "refreshing refresh(garbled)": to("refreshing", schedulesRetry),
         "refreshing info(ok)": to("refreshing"),
         "refreshing timer(refresh)": to("refreshing", refreshes),
         "refreshing timer(heartbeat)": to("refreshing", schedulesRetry),

@@ -20,10 +20,15 @@ enum OAuthAnswer {
         switch answer.status {
         case 200..<300:
             return
-        case 400, 401:
-            // RFC 6749 §5.2: {"error": "<code>"}; a 401 may carry invalid_client too.
+        case 400:
+            // RFC 6749 §5.2: {"error": "<code>"}.
             if let code = errorCode(answer.body) { throw .oauth(code) }
-            throw answer.status == 401 ? .notAuthorized : .httpStatus(400)
+            throw .httpStatus(400)
+        case 401:
+            // A 401 is the authorization refused, whatever its body says; only
+            // invalid_client (RFC 6749 §5.2 allows it a 401) is our configuration instead.
+            if errorCode(answer.body) == "invalid_client" { throw .oauth("invalid_client") }
+            throw .notAuthorized
         case 429:
             throw .rateLimited(retryAfterSeconds: retryAfter(answer))
         default:

@@ -23,6 +23,15 @@ public enum OAuthFailure: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A definite answer to a refresh: the authorization is gone (401, invalid_grant)
+    /// or the refresh token was already used (Frame.io's invalid_request).
+    public var endsAuthorization: Bool {
+        switch self {
+        case .notAuthorized, .oauth("invalid_grant"), .oauth("invalid_request"): true
+        default: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .oauth(let code): code

@@ -38,8 +38,10 @@ extension PairingMachine {
             step.state = .refreshing(authorized, failures: failures + 1)
             step.effects += [.log(.init(.error, "refresh refused: \(authorized.lastProblem!)")),
                              .schedule(.refresh, afterSeconds: policy.configurationRetrySeconds)]
-        case .failure(let failure) where failure.isTransient:
-            // A network fault is not a lost authorization: keep the old tokens and retry.
+        case .failure(let failure) where !failure.endsAuthorization:
+            // Only a definite answer ends an authorization. A network fault, a 5xx, a 403
+            // from a proxy, a redirect, an unknown 400: keep the tokens (the refresh token
+            // was not spent), back off, retry.
             let delay = policy.retryDelay(failures: failures + 1, random: random, failure: failure)
             authorized.lastProblem = "\(failure), retrying in \(Int(delay.rounded(.up))) s"
             step.state = .refreshing(authorized, failures: failures + 1)
@@ -48,8 +50,7 @@ extension PairingMachine {
             let why: String = switch failure {
             case .notAuthorized: "the provider answered 401 to the refresh: the authorization was revoked"
             case .oauth("invalid_request"): "the provider refused the refresh token as already used (invalid_request); an earlier refresh answer was lost"
-            case .oauth("invalid_grant"): "the refresh token is no longer valid (invalid_grant)"
-            default: "the refresh was refused (\(failure))"
+            default: "the refresh token is no longer valid (invalid_grant)"
             }
             loseAuthorization(&step, why: why)
         }

@@ -21,6 +21,9 @@ enum FaultInjection {
         }
         switch fault.mode {
         case .status:
+            if let error = fault.error {
+                return FakeReply.json(["error": error], status: HTTPResponse.Status(code: fault.status)).response
+            }
             return statusReply(fault.status).response
         case .delay:
             // A real server goes on with the work when the client gives up waiting.

@@ -33,4 +33,6 @@ struct Fault: Sendable, Equatable {
     var mode: FaultMode
     var status: Int
     var delayMilliseconds: Int
+    /// An OAuth `error` code for the `status` body, if the test asked for one.
+    var error: String? = nil
 }

@@ -16,7 +16,9 @@ extension FakeProvider {
         let status: Int?
         let delayMs: Int?
         let count: Int?
-        enum CodingKeys: String, CodingKey { case endpoint, mode, status, delayMs = "delay_ms", count }
+        /// With `status`: answer `{"error": ERROR}` instead of the plain status body.
+        let error: String?
+        enum CodingKeys: String, CodingKey { case endpoint, mode, status, delayMs = "delay_ms", count, error }
     }
 
     func addControlRoutes(to router: Router<FakeRequestContext>) {
@@ -54,7 +56,8 @@ extension FakeProvider {
             guard (100...599).contains(status) else { return Self.controlError("status must be 100…599") }
             guard (0...600_000).contains(delay) else { return Self.controlError("delay_ms must be 0…600000") }
             guard (1...10_000).contains(count) else { return Self.controlError("count must be 1…10000") }
-            await state.enqueue(Fault(mode: fault.mode, status: status, delayMilliseconds: delay), on: fault.endpoint, count: count)
+            if let error = fault.error, error.isEmpty || error.count > 64 { return Self.controlError("error must be 1…64 characters") }
+            await state.enqueue(Fault(mode: fault.mode, status: status, delayMilliseconds: delay, error: fault.error), on: fault.endpoint, count: count)
             return FakeReply.json(["queued": count]).response
         }
         router.get("/_fake/live-tokens") { _, _ in
