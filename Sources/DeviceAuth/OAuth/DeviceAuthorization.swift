@@ -42,10 +42,9 @@ enum DeviceAuthorization {
         _ transport: any HTTPTransport, profile: ProviderProfile, credentials: ClientCredentials,
         scope: String, qrPairing: Bool, now: Moment
     ) async throws(OAuthFailure) -> DeviceCodeSession {
-        var headers = profile.commonHeaders + [("content-type", "application/x-www-form-urlencoded")]
-        if qrPairing, let header = profile.qrPairingHeader { headers.append(header) }
-        let body = FormEncoding.encode([("client_id", credentials.clientID), ("client_secret", credentials.clientSecret), ("scope", scope)])
-        let answer = try await transport.perform(HTTPCall(method: "POST", url: profile.url(profile.deviceCodePath), headers: headers, body: body))
+        let qrHeaders = qrPairing ? profile.qrPairingHeader.map { [$0] } ?? [] : []
+        let answer = try await transport.perform(FormRequest.call(profile, path: profile.deviceCodePath, credentials: credentials,
+                                                                  fields: [("scope", scope)], extraHeaders: qrHeaders))
         let response = try OAuthAnswer.decode(Response.self, from: answer)
         // RFC 8628 §3.5: 5 s when the server says nothing; never faster than 1 s, whatever it says.
         let interval = max(1, response.interval ?? 5)

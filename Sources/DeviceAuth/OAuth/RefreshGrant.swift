@@ -8,12 +8,8 @@ enum RefreshGrant {
         grant: Grant, now: Moment
     ) async throws(OAuthFailure) -> Grant {
         guard let refreshToken = grant.refreshToken else { throw .oauth("invalid_grant") }
-        let body = FormEncoding.encode([
-            ("client_id", credentials.clientID), ("client_secret", credentials.clientSecret),
-            ("grant_type", "refresh_token"), ("refresh_token", refreshToken),
-        ])
-        let headers = profile.commonHeaders + [("content-type", "application/x-www-form-urlencoded")]
-        let answer = try await transport.perform(HTTPCall(method: "POST", url: profile.url(profile.tokenPath), headers: headers, body: body))
+        let answer = try await transport.perform(FormRequest.call(profile, path: profile.tokenPath, credentials: credentials,
+                                                                  fields: [("grant_type", "refresh_token"), ("refresh_token", refreshToken)]))
         return try OAuthAnswer.decode(TokenResponse.self, from: answer)
             .grant(requestedAt: now, requestedScope: grant.scope, previousRefreshToken: refreshToken)
     }

@@ -6,11 +6,8 @@ enum Revocation {
     ) async throws(OAuthFailure) {
         // The refresh token revokes the whole authorization; the access token is the fallback.
         let token = grant.refreshToken ?? grant.accessToken
-        let body = FormEncoding.encode([
-            ("client_id", credentials.clientID), ("client_secret", credentials.clientSecret), ("token", token),
-        ])
-        let headers = profile.commonHeaders + [("content-type", "application/x-www-form-urlencoded")]
-        let answer = try await transport.perform(HTTPCall(method: "POST", url: profile.url(profile.revokePath), headers: headers, body: body))
+        let answer = try await transport.perform(FormRequest.call(profile, path: profile.revokePath, credentials: credentials,
+                                                                  fields: [("token", token)]))
         try OAuthAnswer.check(answer)
     }
 }

@@ -8,12 +8,8 @@ enum TokenPolling {
         _ transport: any HTTPTransport, profile: ProviderProfile, credentials: ClientCredentials,
         session: DeviceCodeSession, scope: String, now: Moment
     ) async throws(OAuthFailure) -> Grant {
-        let body = FormEncoding.encode([
-            ("client_id", credentials.clientID), ("client_secret", credentials.clientSecret),
-            ("device_code", session.deviceCode), ("grant_type", grantType),
-        ])
-        let headers = profile.commonHeaders + [("content-type", "application/x-www-form-urlencoded")]
-        let answer = try await transport.perform(HTTPCall(method: "POST", url: profile.url(profile.tokenPath), headers: headers, body: body))
+        let answer = try await transport.perform(FormRequest.call(profile, path: profile.tokenPath, credentials: credentials,
+                                                                  fields: [("device_code", session.deviceCode), ("grant_type", grantType)]))
         return try OAuthAnswer.decode(TokenResponse.self, from: answer).grant(requestedAt: now, requestedScope: scope)
     }
 }

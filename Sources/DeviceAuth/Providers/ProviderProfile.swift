@@ -12,6 +12,8 @@ public struct ProviderProfile: Sendable {
     public var deviceInfoPath: String?
     /// `POST` with the Bearer token: keeps the device online.
     public var heartbeatPath: String?
+    /// How the client authenticates on every form request.
+    public var clientAuthentication: ClientAuthentication = .clientSecretPost
 
     func url(_ path: String) -> String { baseURL + path }
 

@@ -1,0 +1,37 @@
+import FoundationEssentials
+
+/// How the client proves who it is on a token-endpoint request (RFC 6749 §2.3.1,
+/// RFC 8414's `token_endpoint_auth_method`). A dialect picks one; every grant
+/// request goes through it, so no request file handles the secret itself.
+public enum ClientAuthentication: String, Sendable, CaseIterable {
+    /// `client_id` and `client_secret` as form fields (Frame.io C2C).
+    case clientSecretPost = "client_secret_post"
+    /// `Authorization: Basic` of the form-encoded id and secret; neither in the form.
+    case clientSecretBasic = "client_secret_basic"
+    /// A public client: `client_id` in the form, no secret anywhere.
+    case none
+
+    /// The form fields and headers of one request, with the client's credentials placed.
+    func place(_ credentials: ClientCredentials, in fields: [(String, String)]) -> (fields: [(String, String)], headers: [(String, String)]) {
+        switch self {
+        case .clientSecretPost:
+            return ([("client_id", credentials.clientID), ("client_secret", credentials.clientSecret)] + fields, [])
+        case .clientSecretBasic:
+            // RFC 6749 §2.3.1: each part form-urlencoded first, then "id:secret" in base64.
+            let pair = FormEncoding.escape(credentials.clientID) + ":" + FormEncoding.escape(credentials.clientSecret)
+            return (fields, [("authorization", "Basic " + Data(pair.utf8).base64EncodedString())])
+        case .none:
+            return ([("client_id", credentials.clientID)] + fields, [])
+        }
+    }
+}
+
+/// One form POST to a provider endpoint, authenticated as the dialect says.
+enum FormRequest {
+    static func call(_ profile: ProviderProfile, path: String, credentials: ClientCredentials,
+                     fields: [(String, String)], extraHeaders: [(String, String)] = []) -> HTTPCall {
+        let (fields, authorization) = profile.clientAuthentication.place(credentials, in: fields)
+        let headers = profile.commonHeaders + [("content-type", "application/x-www-form-urlencoded")] + authorization + extraHeaders
+        return HTTPCall(method: "POST", url: profile.url(path), headers: headers, body: FormEncoding.encode(fields))
+    }
+}
