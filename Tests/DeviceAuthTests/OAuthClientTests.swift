@@ -71,7 +71,7 @@ struct OAuthClientTests {
             let first = try await pairedGrant(fake, client)
             let second = try await client.refresh(first, now: Fixtures.moment(at: Date()))
             #expect(second.refreshToken != first.refreshToken)
-            await #expect(throws: OAuthFailure.oauth("invalid_request")) { try await client.refresh(first, now: Fixtures.moment(at: Date())) }
+            await #expect(throws: OAuthFailure.refreshTokenReused("invalid_request")) { try await client.refresh(first, now: Fixtures.moment(at: Date())) }
             #expect(try await client.deviceInfo(second)?.projectName == "Testbed")
             try await client.heartbeat(second)
             try await client.revoke(second)
@@ -120,5 +120,17 @@ struct OAuthClientTests {
             guard case .network = error as? OAuthFailure else { return false }
             return true
         }
+    }
+
+    @Test("Refresh answers are classified by the dialect: Frame.io's invalid_request is reuse, elsewhere it is not definite")
+    func classification() {
+        var plain = ProviderProfile.frameioC2C(baseURL: "https://example.test")
+        plain.refreshTokenReusedError = nil
+        let frameio = ProviderProfile.frameioC2C(baseURL: "https://example.test")
+        #expect(RefreshGrant.classify(.oauth("invalid_request"), profile: frameio) == .refreshTokenReused("invalid_request"))
+        #expect(RefreshGrant.classify(.oauth("invalid_request"), profile: plain) == .oauth("invalid_request"))
+        #expect(!RefreshGrant.classify(.oauth("invalid_request"), profile: plain).endsAuthorization)
+        #expect(RefreshGrant.classify(.oauth("invalid_grant"), profile: plain) == .grantGone("invalid_grant"))
+        #expect(RefreshGrant.classify(.httpStatus(403), profile: frameio) == .httpStatus(403))
     }
 }

@@ -70,7 +70,9 @@ struct PairingMachineMatrixTests {
         "refreshing refresh(429)": to("refreshing", schedulesRetry),
         "refreshing refresh(401)": to("polling", wipes),
         "refreshing refresh(invalid_grant)": to("polling", wipes),
-        "refreshing refresh(invalid_request)": to("polling", wipes),
+        "refreshing refresh(reused)": to("polling", wipes),
+        // invalid_request where the dialect does not mean "already used": not definite.
+        "refreshing refresh(invalid_request, other dialect)": to("refreshing", schedulesRetry),
         "refreshing refresh(invalid_client)": to("refreshing", schedulesRetry),
         // Only a definite answer ends an authorization; these keep the tokens and retry.
         "refreshing refresh(403)": to("refreshing", schedulesRetry),

@@ -95,7 +95,7 @@ struct PairingMachineTests {
         let transient = step(Fixtures.refreshing, .refreshAnswered(refreshToken: "RT-1", .failure(.httpStatus(503))))
         #expect(transient.state.grant == Fixtures.grant())
         #expect(!transient.effects.contains(.wipeStore))
-        let lost = step(Fixtures.refreshing, .refreshAnswered(refreshToken: "RT-1", .failure(.oauth("invalid_request"))))
+        let lost = step(Fixtures.refreshing, .refreshAnswered(refreshToken: "RT-1", .failure(.refreshTokenReused("invalid_request"))))
         #expect(lost.effects.contains(.wipeStore))
         #expect(lost.effects.contains(.requestDeviceCode))
         #expect(lost.logs.contains { $0.kind == .authorizationLost && $0.message.contains("already used") })

@@ -13,13 +13,18 @@ public enum OAuthFailure: Error, Equatable, Sendable, CustomStringConvertible {
     case network(String)
     /// An answer we cannot use: not JSON, too large, fields missing.
     case malformed(String)
+    /// The refresh grant is gone at the provider (`invalid_grant`: revoked, expired).
+    case grantGone(String)
+    /// The dialect's answer to a refresh token presented a second time (rotating
+    /// tokens are single use; Frame.io says `invalid_request`).
+    case refreshTokenReused(String)
 
     /// Worth retrying with the same credentials after a pause.
     public var isTransient: Bool {
         switch self {
         case .rateLimited, .network, .malformed: true
         case .httpStatus(let status): status >= 500 || status == 408
-        case .oauth, .notAuthorized: false
+        case .oauth, .notAuthorized, .grantGone, .refreshTokenReused: false
         }
     }
 
@@ -27,7 +32,7 @@ public enum OAuthFailure: Error, Equatable, Sendable, CustomStringConvertible {
     /// or the refresh token was already used (Frame.io's invalid_request).
     public var endsAuthorization: Bool {
         switch self {
-        case .notAuthorized, .oauth("invalid_grant"), .oauth("invalid_request"): true
+        case .notAuthorized, .grantGone, .refreshTokenReused: true
         default: false
         }
     }
@@ -41,6 +46,8 @@ public enum OAuthFailure: Error, Equatable, Sendable, CustomStringConvertible {
         case .httpStatus(let status): "HTTP \(status)"
         case .network(let reason): "network error: \(reason)"
         case .malformed(let reason): "unusable response: \(reason)"
+        case .grantGone(let code): "the grant is gone (\(code))"
+        case .refreshTokenReused(let code): "the refresh token was already used (\(code))"
         }
     }
 }

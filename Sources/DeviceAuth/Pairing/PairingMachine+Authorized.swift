@@ -49,8 +49,8 @@ extension PairingMachine {
         case .failure(let failure):
             let why: String = switch failure {
             case .notAuthorized: "the provider answered 401 to the refresh: the authorization was revoked"
-            case .oauth("invalid_request"): "the provider refused the refresh token as already used (invalid_request); an earlier refresh answer was lost"
-            default: "the refresh token is no longer valid (invalid_grant)"
+            case .refreshTokenReused(let code): "the provider refused the refresh token as already used (\(code)); an earlier refresh answer was lost"
+            default: "the refresh token is no longer valid (\(failure))"
             }
             loseAuthorization(&step, why: why)
         }

@@ -12,6 +12,9 @@ public struct ProviderProfile: Sendable {
     public var deviceInfoPath: String?
     /// `POST` with the Bearer token: keeps the device online.
     public var heartbeatPath: String?
+    /// The `error` a refresh answers when its refresh token was used before (nil: the
+    /// dialect does not say; a reuse then looks like `invalid_grant`).
+    public var refreshTokenReusedError: String?
     /// How the client authenticates on every form request.
     public var clientAuthentication: ClientAuthentication = .clientSecretPost
 
@@ -27,6 +30,7 @@ public struct ProviderProfile: Sendable {
             commonHeaders: [("x-client-version", "2.0.0"), ("accept", "application/json"), ("user-agent", "deviceauthd/0.1")],
             qrPairingHeader: ("x-client-platypus-enabled", "true"),
             deviceInfoPath: "/v2/devices/me",
-            heartbeatPath: "/v2/devices/heartbeat")
+            heartbeatPath: "/v2/devices/heartbeat",
+            refreshTokenReusedError: "invalid_request")
     }
 }
