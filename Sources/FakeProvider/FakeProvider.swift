@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 
 /// A faithful fake of Frame.io's Camera to Cloud auth API (see
-/// `shared/reference/providers.md` §1), with a browser activation page and
+/// `docs/providers.md` §1), with a browser activation page and
 /// a test-control API under `/_fake/`.
 ///
 /// It is strict where the real service is strict (form bodies only, single-use

@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-/// The rules of providers.md §1 and DESIGN.md, one at a time.
+/// The rules of docs/providers.md §1 and docs/architecture.md, one at a time.
 @Suite("Pairing machine rules")
 struct PairingMachineTests {
     let machine = PairingMachine(policy: PairingPolicy())

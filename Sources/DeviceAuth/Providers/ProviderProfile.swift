@@ -20,7 +20,7 @@ public struct ProviderProfile: Sendable {
 
     func url(_ path: String) -> String { baseURL + path }
 
-    /// Frame.io Camera to Cloud, hardware devices (providers.md §1).
+    /// Frame.io Camera to Cloud, hardware devices (docs/providers.md §1).
     public static func frameioC2C(baseURL: String) -> ProviderProfile {
         ProviderProfile(
             baseURL: baseURL,
