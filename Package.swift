@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "deviceauthd",
             dependencies: [
-                "DeviceAuth", "Systemd", "Control", "QRCode",
+                "DeviceAuth", "Systemd", "Control", "ControlProtocol", "QRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

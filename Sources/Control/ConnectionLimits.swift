@@ -61,8 +61,6 @@ final class ConnectionLedger: Sendable {
         }
     }
 
-    var open: Int { counts.withLock { $0.total } }
-
     private let lastWarning = Mutex<ContinuousClock.Instant?>(nil)
 
     /// A flood must not flood the journal too: one warning a minute at most.

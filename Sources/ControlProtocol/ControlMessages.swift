@@ -59,6 +59,18 @@ public struct ControlStatus: Codable, Equatable, Sendable {
 
     /// The URL to draw as a QR code.
     public var qrURL: String? { verificationURIComplete ?? verificationURI }
+
+    /// Where a client id came from, in words (`client_id_source` on the wire).
+    public static func describeClientIDSource(_ source: String) -> String {
+        switch source {
+        case "configured": "set by ClientID="
+        case "stored": "stored in the state directory"
+        case "token-store": "kept from the token store"
+        case "machine-id": "derived from /etc/machine-id"
+        case "random": "random: no usable /etc/machine-id"
+        default: source
+        }
+    }
 }
 
 /// The result of `token`.

@@ -1,4 +1,5 @@
 import CSystemd
+import DeviceAuth
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,12 +17,12 @@ public enum MachineID {
         var result = sd_id128_t()
         let status = sd_id128_get_machine_app_specific(applicationID, &result)
         guard status >= 0 else { throw MachineIDError(code: -status) }
-        return withUnsafeBytes(of: result.bytes) { bytes in
-            bytes.map { byte in
-                let hex = String(byte, radix: 16)
-                return byte < 16 ? "0" + hex : hex
-            }.joined()
-        }
+        return hex(result)
+    }
+
+    /// An sd_id128_t as systemd prints it: 32 lowercase hex digits.
+    static func hex(_ id: sd_id128_t) -> String {
+        withUnsafeBytes(of: id.bytes) { Hex.encode($0) }
     }
 }
 

@@ -1,6 +1,7 @@
 import CSystemd
 import DeviceAuth
 import FoundationEssentials
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,16 +16,19 @@ public struct SystemClock: DeviceClock {
     static let synchronizedFlag = "/run/systemd/timesync/synchronized"
 
     let bootID: String
+    /// The flag stays until the next boot: once seen, `now()` (on the token path)
+    /// no longer asks the file system.
+    private let synchronized = SynchronizedFlag()
 
     public init() {
         var id = sd_id128_t()
-        bootID = sd_id128_get_boot(&id) >= 0 ? Self.hex(id) : "unknown-boot"
+        bootID = sd_id128_get_boot(&id) >= 0 ? MachineID.hex(id) : "unknown-boot"
     }
 
     public func now() -> Moment {
         Moment(wall: Date(timeIntervalSince1970: Self.read(CLOCK_REALTIME)),
                boot: BootInstant(bootID: bootID, seconds: Self.read(CLOCK_BOOTTIME)),
-               wallSynchronized: access(Self.synchronizedFlag, F_OK) == 0)
+               wallSynchronized: synchronized.seen || synchronized.check(Self.synchronizedFlag))
     }
 
     public func sleep(untilBoot deadline: Double) async throws {
@@ -41,10 +45,17 @@ public struct SystemClock: DeviceClock {
         clock_gettime(clock, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
+}
 
-    static func hex(_ id: sd_id128_t) -> String {
-        withUnsafeBytes(of: id.bytes) { bytes in
-            bytes.map { byte in byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
-        }
+/// Whether a flag file has been seen, remembered once it has.
+private final class SynchronizedFlag: Sendable {
+    private let present = Atomic(false)
+
+    var seen: Bool { present.load(ordering: .relaxed) }
+
+    func check(_ path: String) -> Bool {
+        guard access(path, F_OK) == 0 else { return false }
+        present.store(true, ordering: .relaxed)
+        return true
     }
 }

@@ -45,22 +45,11 @@ struct Output {
             lines.append("Token:   valid for \(span) more")
         }
         if let problem = status.problem { lines.append("Problem: \(problem)") }
-        if let clientID = status.clientID { lines.append("Client:  \(clientID) (\(status.clientIDSource.map(sourceWords) ?? "unknown source"))") }
+        if let clientID = status.clientID { lines.append("Client:  \(clientID) (\(status.clientIDSource.map(ControlStatus.describeClientIDSource) ?? "unknown source"))") }
         return lines.joined(separator: "\n")
     }
 
     /// The code, the URL and (when there is one) a QR code of it, drawn for this terminal.
-    static func sourceWords(_ source: String) -> String {
-        switch source {
-        case "configured": "set by ClientID="
-        case "stored": "stored in the state directory"
-        case "token-store": "kept from the token store"
-        case "machine-id": "derived from /etc/machine-id"
-        case "random": "random: no usable /etc/machine-id"
-        default: source
-        }
-    }
-
     static func showPairing(_ status: ControlStatus, qr: Bool) {
         print("")
         print("To pair this device, open \(status.verificationURI ?? "the provider's activation page") and enter \(status.userCode ?? "?")")

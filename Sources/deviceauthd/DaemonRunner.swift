@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Control
+import ControlProtocol
 import DeviceAuth
 import Logging
 import ServiceLifecycle
@@ -50,7 +51,7 @@ struct DaemonRunner {
             try? await httpClient.shutdown()
             throw StartupError(description: "cannot open the control socket \(setup.controlSocket): \(error)", exitCode: 73)
         }
-        logger.info("starting: client id \(identity.clientID) (\(identity.sourceDescription)), provider \(setup.configuration.baseURL), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource)")
+        logger.info("starting: client id \(identity.clientID) (\(ControlStatus.describeClientIDSource(identity.source.rawValue))), provider \(setup.configuration.baseURL), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource)")
 
         // Shutdown goes in reverse order: the engine stops before the control socket,
         // so callers waiting on a refresh get their answer before the socket closes.

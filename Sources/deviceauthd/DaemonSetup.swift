@@ -56,7 +56,9 @@ struct DaemonSetup: Sendable {
         return try ClientIdentity.resolve(
             configured: configuration.clientID, stateDirectory: stateDirectory, save: save,
             machineID: { Result { () throws(MachineIDError) in try MachineID.applicationSpecific() }.mapError { $0 as any Error } },
-            tokenStoreClientID: { TokenStore.storedClientID(directory: stateDirectory) })
+            // A check changes nothing: it does not open the token store (SQLite would
+            // create its WAL files, as whoever runs the check).
+            tokenStoreClientID: { save ? TokenStore.storedClientID(directory: stateDirectory) : nil })
     }
 
     var policy: PairingPolicy { Self.policy(configuration) }

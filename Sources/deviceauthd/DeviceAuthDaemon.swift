@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControlProtocol
 import DeviceAuth
 import Logging
 import Systemd
@@ -45,7 +46,7 @@ struct DeviceAuthDaemon: AsyncParsableCommand {
         if checkConfig {
             print("\(config): configuration and client secret (\(setup.secretSource)) are good")
             if let (identity, notice) = try? setup.identity(save: false) {
-                print("client id \(identity.clientID) (\(identity.source == .random ? "a random one would be kept: \(notice ?? "")" : identity.sourceDescription))")
+                print("client id \(identity.clientID) (\(identity.source == .random ? "a random one would be kept: \(notice ?? "")" : ControlStatus.describeClientIDSource(identity.source.rawValue)))")
             }
             return
         }

@@ -170,7 +170,7 @@ struct PairingMachineClockTests {
         let kept = machine.transition(Fixtures.unpaired, .started(stored: alone), now: at1970, random: 0)
         #expect(kept.state.name == "authorized")
         // Its timer fires without the age being known: still kept.
-        let fired = machine.transition(kept.state, .timerFired(.refresh), now: at1970.adding(3600), random: 0)
+        let fired = machine.transition(kept.state, .timerFired(.refresh), now: bootB(Date(timeIntervalSince1970: 3600)), random: 0)
         #expect(fired.state.name == "authorized")
         // NTP sets the clock: 7 h of its 8 h have passed, so its end is planned in 1 h, on the boot clock.
         let synced = bootB(Fixtures.now.addingTimeInterval(7 * 3600), synchronized: true)

@@ -37,10 +37,6 @@ public struct Grant: Equatable, Sendable, CustomStringConvertible, CustomDebugSt
 /// digits of its SHA-256.
 public enum Fingerprint {
     public static func of(_ secret: String) -> String {
-        let digest = SHA256.hash(data: Array(secret.utf8))
-        return digest.prefix(6).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Hex.encode(SHA256.hash(data: Array(secret.utf8)).prefix(6))
     }
 }

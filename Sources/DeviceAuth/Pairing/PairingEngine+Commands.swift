@@ -15,9 +15,7 @@ extension PairingEngine {
         command(.unpairRequested)
         guard revokeStarted, !stopping else { return .nothingToRevoke }
         let id = takeID()
-        let deadline = clock.now().boot.seconds + revokeWait.seconds
-        let timeout = Task { [clock, weak self] in
-            guard (try? await clock.sleep(untilBoot: deadline)) != nil else { return }
+        let timeout = alarm(atBoot: clock.now().boot.seconds + revokeWait.seconds) { [weak self] in
             await self?.answerRevokeWaiter(id, .notRevoked("the provider did not answer in time; the revocation goes on in the background"))
         }
         defer { timeout.cancel() }

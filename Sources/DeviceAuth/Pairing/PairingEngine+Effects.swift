@@ -58,10 +58,7 @@ extension PairingEngine {
             timers[timer]?.cancel()
             // The deadline is fixed now, on the boot clock: suspend counts, wall-clock jumps do not.
             let deadline = now.boot.seconds + seconds
-            timers[timer] = Task { [clock, continuation] in
-                guard (try? await clock.sleep(untilBoot: deadline)) != nil else { return }
-                continuation.yield(.timer(timer, generation: generation))
-            }
+            timers[timer] = alarm(atBoot: deadline) { [continuation] in continuation.yield(.timer(timer, generation: generation)) }
         case .cancel(let timer):
             timerGenerations[timer] = (timerGenerations[timer] ?? 0) + 1
             timers[timer]?.cancel()
@@ -90,6 +87,20 @@ extension PairingEngine {
             persistFailing = true
             continuation.yield(.event(.persistFailed(error.description)))
         }
+    }
+
+    /// Runs `fire` once the boot clock reaches `deadline`, unless cancelled first. A task
+    /// of its own (not a child of `run()`): a replaced timer must be cancelled alone.
+    func alarm(atBoot deadline: Double, _ fire: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
+        Task { [clock] in
+            guard (try? await clock.sleep(untilBoot: deadline)) != nil else { return }
+            await fire()
+        }
+    }
+
+    func cancelTimers() {
+        for timer in timers.values { timer.cancel() }
+        timers = [:]
     }
 
     /// Runs one provider call as a child of `run()` and feeds its answer back in.

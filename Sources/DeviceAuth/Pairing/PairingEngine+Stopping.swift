@@ -8,14 +8,9 @@ extension PairingEngine {
     func beginStopping() -> Bool {
         guard !stopping else { return true }
         stopping = true
-        for timer in timers.values { timer.cancel() }
-        timers = [:]
+        cancelTimers()
         guard refreshInFlight else { return false }
-        let deadline = clock.now().boot.seconds + shutdownGrace
-        graceTimer = Task { [clock, continuation] in
-            guard (try? await clock.sleep(untilBoot: deadline)) != nil else { return }
-            continuation.yield(.graceOver)
-        }
+        graceTimer = alarm(atBoot: clock.now().boot.seconds + shutdownGrace) { [continuation] in continuation.yield(.graceOver) }
         return true
     }
 
@@ -23,8 +18,7 @@ extension PairingEngine {
     func finish() {
         stopping = true
         continuation.finish()
-        for timer in timers.values { timer.cancel() }
-        timers = [:]
+        cancelTimers()
         graceTimer?.cancel()
         for watcher in watchers.values { watcher.finish() }
         watchers = [:]

@@ -30,17 +30,6 @@ public struct ClientIdentity: Equatable, Sendable {
         self.source = source
     }
 
-    /// Words for `deviceauthctl status` and the journal.
-    public var sourceDescription: String {
-        switch source {
-        case .configured: "set by ClientID="
-        case .stored: "stored in the state directory"
-        case .tokenStore: "kept from the token store"
-        case .machineID: "derived from /etc/machine-id"
-        case .random: "random (no usable /etc/machine-id)"
-        }
-    }
-
     /// The id to run with. A new one (not configured, not stored) is written to
     /// `client_id` when `save` is set, so every later start uses it.
     /// - Parameters:
@@ -83,9 +72,6 @@ public struct ClientIdentity: Equatable, Sendable {
     /// 128 random bits as 32 hex digits, like a machine id.
     public static func randomID() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            return byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-        }.joined()
+        return Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }

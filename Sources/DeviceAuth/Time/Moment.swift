@@ -18,12 +18,6 @@ public struct Moment: Equatable, Sendable {
         self.boot = boot
         self.wallSynchronized = wallSynchronized
     }
-
-    /// The same moment `seconds` later on both clocks.
-    public func adding(_ seconds: Double) -> Moment {
-        Moment(wall: wall.addingTimeInterval(seconds), boot: BootInstant(bootID: boot.bootID, seconds: boot.seconds + seconds),
-               wallSynchronized: wallSynchronized)
-    }
 }
 
 /// A point on the boot clock: seconds since boot `bootID` began (may be

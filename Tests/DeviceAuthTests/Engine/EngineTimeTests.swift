@@ -19,11 +19,13 @@ struct EngineTimeTests {
         #expect(token.accessToken == "AT-2", "the stored token of unknown age was not served")
         #expect(await harness.provider.refreshes == 1)
         #expect(harness.log.contains("the wall clock cannot be trusted yet (it reads 1970-01-02"))
-        // No storm: the next refresh is planned at 75 % of the new lifetime on the boot clock, not at once.
-        clock.advance(by: 2000)
-        try await until("timers settle") { harness.clock.sleepers.contains { $0 > 2005 + 5 } }
+        // No storm: the next refresh is planned on the boot clock at 72.5 % of the new lifetime
+        // (75 % less half the jitter), 2610 s after it was obtained at boot second 5.
+        try await until("the next refresh is planned") { harness.clock.sleepers.contains { abs($0 - 2615) < 0.01 } }
         #expect(await harness.provider.refreshes == 1)
-        clock.advance(by: 800)
+        // Nothing else is planned before it but the heartbeat (120 s after the new tokens).
+        #expect(harness.clock.sleepers.filter { $0 < 2614 } == [125])
+        clock.advance(by: 2620)
         try await until("the planned refresh went out") { await harness.provider.refreshes == 2 }
         await harness.triggerStop()
         #expect(await harness.stopped())
