@@ -45,8 +45,8 @@ struct OAuthClientTests {
             let client = client(fake)
             let session = try await client.requestDeviceCode(now: Fixtures.moment(at: Date()))
             fake.clock.advance(by: 5)
-            await #expect(throws: OAuthFailure.oauth("authorization_pending")) { try await client.poll(session, now: Fixtures.moment(at: Date())) }
-            await #expect(throws: OAuthFailure.oauth("slow_down")) { try await client.poll(session, now: Fixtures.moment(at: Date())) }
+            await #expect(throws: OAuthFailure.pending(interval: nil)) { try await client.poll(session, now: Fixtures.moment(at: Date())) }
+            await #expect(throws: OAuthFailure.slowDown(interval: nil)) { try await client.poll(session, now: Fixtures.moment(at: Date())) }
             try await fake.control("approve", #"{"all": true}"#)
             fake.clock.advance(by: 10)
             let now = Fixtures.moment(at: Date())
@@ -61,7 +61,7 @@ struct OAuthClientTests {
     @Test("A wrong secret is invalid_client")
     func invalidClient() async throws {
         try await withFakeProvider { fake in
-            await #expect(throws: OAuthFailure.oauth("invalid_client")) { try await client(fake, secret: "wrong").requestDeviceCode(now: Fixtures.moment(at: Date())) }
+            await #expect(throws: OAuthFailure.clientRejected(ServerError("invalid_client"))) { try await client(fake, secret: "wrong").requestDeviceCode(now: Fixtures.moment(at: Date())) }
         }
     }
 
@@ -72,7 +72,7 @@ struct OAuthClientTests {
             let first = try await pairedGrant(fake, client)
             let second = try await client.refresh(first, now: Fixtures.moment(at: Date()))
             #expect(second.refreshToken != first.refreshToken)
-            await #expect(throws: OAuthFailure.refreshTokenReused("invalid_request")) { try await client.refresh(first, now: Fixtures.moment(at: Date())) }
+            await #expect(throws: OAuthFailure.refreshTokenReused(ServerError("invalid_request"))) { try await client.refresh(first, now: Fixtures.moment(at: Date())) }
             #expect(try await client.deviceInfo(second)?.projectName == "Testbed")
             try await client.heartbeat(second)
             try await client.revoke(second)
@@ -125,13 +125,19 @@ struct OAuthClientTests {
 
     @Test("Refresh answers are classified by the dialect: Frame.io's invalid_request is reuse, elsewhere it is not definite")
     func classification() {
-        var plain = ProviderProfile.frameioC2C(baseURL: "https://example.test")
-        plain.refreshTokenReusedError = nil
-        let frameio = ProviderProfile.frameioC2C(baseURL: "https://example.test")
-        #expect(RefreshGrant.classify(.oauth("invalid_request"), profile: frameio) == .refreshTokenReused("invalid_request"))
-        #expect(RefreshGrant.classify(.oauth("invalid_request"), profile: plain) == .oauth("invalid_request"))
-        #expect(!RefreshGrant.classify(.oauth("invalid_request"), profile: plain).endsAuthorization)
-        #expect(RefreshGrant.classify(.oauth("invalid_grant"), profile: plain) == .grantGone("invalid_grant"))
-        #expect(RefreshGrant.classify(.httpStatus(403), profile: frameio) == .httpStatus(403))
+        let plain = AnswerClassifier()
+        let frameio = ProviderProfile.frameioC2C(baseURL: "https://example.test").classifier
+        let invalidRequest = ServerError("invalid_request")
+        #expect(frameio.refresh(.refused(invalidRequest)) == .refreshTokenReused(invalidRequest))
+        #expect(plain.refresh(.refused(invalidRequest)) == .refused(invalidRequest))
+        #expect(!plain.refresh(.refused(invalidRequest)).endsAuthorization)
+        #expect(plain.refresh(.refused(ServerError("invalid_grant"))) == .grantGone(ServerError("invalid_grant")))
+        #expect(frameio.refresh(.httpStatus(403)) == .httpStatus(403))
+        // A poll's answers: RFC 8628 §3.5, with the server's new interval kept.
+        #expect(plain.poll(.refused(ServerError("authorization_pending", interval: 9))) == .pending(interval: 9))
+        #expect(plain.poll(.refused(ServerError("slow_down"))) == .slowDown(interval: nil))
+        #expect(plain.poll(.refused(ServerError("expired_token"))) == .codeExpired)
+        #expect(plain.poll(.refused(ServerError("access_denied", text: "no"))) == .denied(ServerError("access_denied", text: "no")))
+        #expect(plain.poll(.refused(ServerError("invalid_grant"))) == .grantGone(ServerError("invalid_grant")))
     }
 }

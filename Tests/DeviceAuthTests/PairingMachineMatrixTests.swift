@@ -47,6 +47,7 @@ struct PairingMachineMatrixTests {
         "polling poll(granted)": to("authorized", persists),
         "polling poll(pending)": to("polling", schedulesRetry),
         "polling poll(slow_down)": to("polling", schedulesRetry),
+        "polling poll(pending, new interval)": to("polling", schedulesRetry),
         "polling poll(expired_token)": to("polling", requestsCode),
         "polling poll(access_denied)": to("unpaired"),
         "polling poll(invalid_client)": to("unpaired"),

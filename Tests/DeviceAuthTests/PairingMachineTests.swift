@@ -20,12 +20,34 @@ struct PairingMachineTests {
 
     @Test("slow_down adds 5 s to the interval, for good, each time")
     func slowDown() {
-        let first = step(Fixtures.polling, .pollAnswered(deviceCode: "DC-1", .failure(.oauth("slow_down"))))
+        let first = step(Fixtures.polling, .pollAnswered(deviceCode: "DC-1", .failure(.slowDown(interval: nil))))
         #expect(first.schedules(.poll) == 10)
-        let second = step(first.state, .pollAnswered(deviceCode: "DC-1", .failure(.oauth("slow_down"))))
+        let second = step(first.state, .pollAnswered(deviceCode: "DC-1", .failure(.slowDown(interval: nil))))
         #expect(second.schedules(.poll) == 15)
-        let pending = step(second.state, .pollAnswered(deviceCode: "DC-1", .failure(.oauth("authorization_pending"))))
+        let pending = step(second.state, .pollAnswered(deviceCode: "DC-1", .failure(.pending(interval: nil))))
         #expect(pending.schedules(.poll) == 15)
+    }
+
+    @Test("A poll answer's own interval is honoured: a new one on pending, a longer one on slow_down")
+    func serverInterval() {
+        let pending = step(Fixtures.polling, .pollAnswered(deviceCode: "DC-1", .failure(.pending(interval: 12))))
+        #expect(pending.schedules(.poll) == 12)
+        let next = step(pending.state, .pollAnswered(deviceCode: "DC-1", .failure(.pending(interval: nil))))
+        #expect(next.schedules(.poll) == 12)
+        let slow = step(next.state, .pollAnswered(deviceCode: "DC-1", .failure(.slowDown(interval: 30))))
+        #expect(slow.schedules(.poll) == 30)
+        let faster = step(Fixtures.polling, .pollAnswered(deviceCode: "DC-1", .failure(.pending(interval: 0.01))))
+        #expect(faster.schedules(.poll) == 1)
+    }
+
+    @Test("error_description reaches STATUS on one bounded line, escaped")
+    func errorDescription() {
+        let hostile = "line one\nline \"two\"\u{1B}[31m" + String(repeating: "x", count: 500)
+        let result = step(Fixtures.refreshing, .refreshAnswered(refreshToken: "RT-1", .failure(.refused(ServerError("bad_request", text: hostile)))))
+        let line = result.state.statusLine()
+        #expect(line.contains("bad_request: \"line one?line ?two??[31mxxx"))
+        #expect(!line.contains("\n") && !line.contains("\u{1B}"))
+        #expect(line.count < 400)
     }
 
     @Test("A renewed code is logged as code renewed")
@@ -65,7 +87,7 @@ struct PairingMachineTests {
 
     @Test("invalid_client stops pairing with a message that says what to fix, and no retry")
     func invalidClient() {
-        let result = step(Fixtures.requesting, .deviceCodeFailed(.oauth("invalid_client")))
+        let result = step(Fixtures.requesting, .deviceCodeFailed(.clientRejected(ServerError("invalid_client"))))
         #expect(result.state.statusLine().contains("ClientSecretFile="))
         #expect(!result.effects.contains { if case .schedule = $0 { true } else { false } })
         #expect(result.logs.contains { $0.level == .error })
@@ -95,7 +117,7 @@ struct PairingMachineTests {
         let transient = step(Fixtures.refreshing, .refreshAnswered(refreshToken: "RT-1", .failure(.httpStatus(503))))
         #expect(transient.state.grant == Fixtures.grant())
         #expect(!transient.effects.contains(.wipeStore))
-        let lost = step(Fixtures.refreshing, .refreshAnswered(refreshToken: "RT-1", .failure(.refreshTokenReused("invalid_request"))))
+        let lost = step(Fixtures.refreshing, .refreshAnswered(refreshToken: "RT-1", .failure(.refreshTokenReused(ServerError("invalid_request")))))
         #expect(lost.effects.contains(.wipeStore))
         #expect(lost.effects.contains(.requestDeviceCode))
         #expect(lost.logs.contains { $0.kind == .authorizationLost && $0.message.contains("already used") })

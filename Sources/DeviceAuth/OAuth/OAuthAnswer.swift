@@ -3,7 +3,19 @@ import FoundationEssentials
 /// Reading a provider's answer: success bodies decoded strictly, failures
 /// sorted into `OAuthFailure` so the state machine knows what to do.
 enum OAuthAnswer {
-    struct ErrorBody: Decodable { let error: String? }
+    struct ErrorBody: Decodable {
+        let error: String?
+        let errorDescription: String?
+        let interval: Double?
+        enum CodingKeys: String, CodingKey { case error, errorDescription = "error_description", interval }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            error = try? container.decodeIfPresent(String.self, forKey: .error)
+            errorDescription = try? container.decodeIfPresent(String.self, forKey: .errorDescription)
+            interval = try? container.decodeSeconds(.interval, in: 1...3600)
+        }
+    }
 
     /// Decodes a 2xx JSON body, or throws the failure the status means.
     static func decode<T: Decodable>(_ type: T.Type, from answer: HTTPAnswer) throws(OAuthFailure) -> T {
@@ -21,13 +33,15 @@ enum OAuthAnswer {
         case 200..<300:
             return
         case 400:
-            // RFC 6749 §5.2: {"error": "<code>"}.
-            if let code = errorCode(answer.body) { throw .oauth(code) }
-            throw .httpStatus(400)
+            // RFC 6749 §5.2: {"error": "<code>", "error_description": "…"}. The dialect's
+            // classifier gives the code its meaning for the request it answers.
+            guard let error = serverError(answer.body) else { throw .httpStatus(400) }
+            if clientErrors.contains(error.code) { throw .clientRejected(error) }
+            throw .refused(error)
         case 401:
             // A 401 is the authorization refused, whatever its body says; only
             // invalid_client (RFC 6749 §5.2 allows it a 401) is our configuration instead.
-            if errorCode(answer.body) == "invalid_client" { throw .oauth("invalid_client") }
+            if let error = serverError(answer.body), clientErrors.contains(error.code) { throw .clientRejected(error) }
             throw .notAuthorized
         case 429:
             throw .rateLimited(retryAfterSeconds: retryAfter(answer))
@@ -36,11 +50,15 @@ enum OAuthAnswer {
         }
     }
 
-    static func errorCode(_ body: [UInt8]) -> String? {
-        guard let code = (try? JSONDecoder().decode(ErrorBody.self, from: Data(body)))?.error,
+    /// Our client is refused, whatever the request: a configuration problem (RFC 6749 §5.2).
+    static let clientErrors: Set<String> = ["invalid_client", "unauthorized_client"]
+
+    /// The error of an RFC 6749 §5.2 body; nil when there is no usable `error` code.
+    static func serverError(_ body: [UInt8]) -> ServerError? {
+        guard let error = try? JSONDecoder().decode(ErrorBody.self, from: Data(body)), let code = error.error,
               !code.isEmpty, code.count <= 64, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "_") })
         else { return nil }
-        return code
+        return ServerError(code, text: error.errorDescription, interval: error.interval)
     }
 
     /// `Retry-After` (seconds), else Frame.io's `x-ratelimit-window` (ms) when nothing remains.

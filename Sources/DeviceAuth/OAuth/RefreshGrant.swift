@@ -7,24 +7,14 @@ enum RefreshGrant {
         _ transport: any HTTPTransport, profile: ProviderProfile, credentials: ClientCredentials,
         grant: Grant, now: Moment
     ) async throws(OAuthFailure) -> Grant {
-        guard let refreshToken = grant.refreshToken else { throw .grantGone("no refresh token") }
+        guard let refreshToken = grant.refreshToken else { throw .grantGone(ServerError("invalid_grant", text: "no refresh token is held")) }
         let answer = try await transport.perform(FormRequest.call(profile, path: profile.tokenPath, credentials: credentials,
                                                                   fields: [("grant_type", "refresh_token"), ("refresh_token", refreshToken)]))
         do {
             return try OAuthAnswer.decode(TokenResponse.self, from: answer)
                 .grant(requestedAt: now, requestedScope: grant.scope, previousRefreshToken: refreshToken)
         } catch {
-            throw classify(error, profile: profile)
-        }
-    }
-
-    /// The dialect's words turned into what they mean for the authorization, so the
-    /// state machine decides on outcomes, never on a provider's error strings.
-    static func classify(_ failure: OAuthFailure, profile: ProviderProfile) -> OAuthFailure {
-        switch failure {
-        case .oauth(let code) where code == profile.refreshTokenReusedError: .refreshTokenReused(code)
-        case .oauth("invalid_grant"): .grantGone("invalid_grant")
-        default: failure
+            throw profile.classifier.refresh(error)
         }
     }
 }

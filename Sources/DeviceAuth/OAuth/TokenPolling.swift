@@ -10,6 +10,10 @@ enum TokenPolling {
     ) async throws(OAuthFailure) -> Grant {
         let answer = try await transport.perform(FormRequest.call(profile, path: profile.tokenPath, credentials: credentials,
                                                                   fields: [("device_code", session.deviceCode), ("grant_type", grantType)]))
-        return try OAuthAnswer.decode(TokenResponse.self, from: answer).grant(requestedAt: now, requestedScope: scope)
+        do {
+            return try OAuthAnswer.decode(TokenResponse.self, from: answer).grant(requestedAt: now, requestedScope: scope)
+        } catch {
+            throw profile.classifier.poll(error)
+        }
     }
 }

@@ -32,9 +32,9 @@ extension PairingMachine {
             step.effects += [.persist(grant),
                 .log(.init(.info, "tokens refreshed (access \(Fingerprint.of(grant.accessToken)), valid until \(TimeText.clock(grant.accessExpiresAt)))", kind: .refreshed))]
                 + afterNewTokens(grant, now: now, random: random)
-        case .failure(.oauth("invalid_client")):
-            // Our secret is wrong, not the user's authorization: keep the tokens, shout, retry rarely.
-            authorized.lastProblem = "the provider rejected the client_secret (invalid_client); fix ClientSecretFile="
+        case .failure(.clientRejected(let error)):
+            // Our client is refused, not the user's authorization: keep the tokens, shout, retry rarely.
+            authorized.lastProblem = "the provider refused our client (\(error)); check ClientSecretFile= and ClientAuthentication="
             step.state = .refreshing(authorized, failures: failures + 1)
             step.effects += [.log(.init(.error, "refresh refused: \(authorized.lastProblem!)")),
                              .schedule(.refresh, afterSeconds: policy.configurationRetrySeconds)]
@@ -49,7 +49,7 @@ extension PairingMachine {
         case .failure(let failure):
             let why: String = switch failure {
             case .notAuthorized: "the provider answered 401 to the refresh: the authorization was revoked"
-            case .refreshTokenReused(let code): "the provider refused the refresh token as already used (\(code)); an earlier refresh answer was lost"
+            case .refreshTokenReused(let error): "the provider refused the refresh token as already used (\(error)); an earlier refresh answer was lost"
             default: "the refresh token is no longer valid (\(failure))"
             }
             loseAuthorization(&step, why: why)

@@ -40,9 +40,11 @@ extension PairingMachine {
 
     /// invalid_client and the like: retrying cannot help until someone fixes the config.
     func rejectConfiguration(_ step: inout Step, _ failure: OAuthFailure) {
-        let why = failure == .oauth("invalid_client")
-            ? "invalid_client: the client_secret or client_id is wrong; fix ClientSecretFile= and restart"
-            : "\(failure); check the [Provider] section and restart"
+        let why = if case .clientRejected = failure {
+            "\(failure): our client is refused; check ClientID=, ClientSecretFile= and ClientAuthentication=, then restart"
+        } else {
+            "\(failure); check the [Provider] section and restart"
+        }
         step.state = .unpaired(.configurationRejected(why))
         step.effects += Self.cancelPairingTimers + [.log(.init(.error, "pairing stopped: \(why)"))]
     }
@@ -58,24 +60,29 @@ extension PairingMachine {
             step.effects += Self.cancelPairingTimers + [.persist(grant),
                 .log(.init(.notice, "paired (access \(Fingerprint.of(grant.accessToken)), valid until \(TimeText.clock(grant.accessExpiresAt)))", kind: .paired))]
                 + afterNewTokens(grant, now: now, random: random)
-        case .failure(.oauth("authorization_pending")):
+        case .failure(.pending(let interval)):
+            // A server may change the interval in any poll answer; never below 1 s.
+            let next = interval.map { max(1, $0) } ?? session.interval
+            polling.session?.interval = next
             polling.failures = 0
             polling.lastProblem = nil
             step.state = .polling(polling)
-            step.effects.append(.schedule(.poll, afterSeconds: session.interval))
-        case .failure(.oauth("slow_down")):
-            // RFC 8628 §3.5: add 5 seconds, for this code, for good.
-            polling.session?.interval += 5
+            step.effects.append(.schedule(.poll, afterSeconds: next))
+        case .failure(.slowDown(let interval)):
+            // RFC 8628 §3.5: add 5 seconds, for this code, for good (or more, if the server says).
+            let next = max(session.interval + 5, interval ?? 0)
+            polling.session?.interval = next
             step.state = .polling(polling)
-            step.effects += [.log(.init(.info, "provider asked to slow down; polling every \(Int(session.interval + 5)) s")),
-                             .schedule(.poll, afterSeconds: session.interval + 5)]
-        case .failure(.oauth("expired_token")):
+            step.effects += [.log(.init(.info, "provider asked to slow down; polling every \(Int(next.rounded(.up))) s")),
+                             .schedule(.poll, afterSeconds: next)]
+        case .failure(.codeExpired):
             renewCode(&step, polling, why: "the code expired")
-        case .failure(.oauth("access_denied")):
+        case .failure(.denied(let error)):
             step.state = .unpaired(.denied)
-            step.effects += Self.cancelPairingTimers + [.log(.init(.warning, "pairing denied on the activation page"))]
-        case .failure(.oauth("invalid_client")):
-            rejectConfiguration(&step, .oauth("invalid_client"))
+            let detail = error.text.map { " (\"\($0)\")" } ?? ""
+            step.effects += Self.cancelPairingTimers + [.log(.init(.warning, "pairing denied on the activation page\(detail)"))]
+        case .failure(.clientRejected(let error)):
+            rejectConfiguration(&step, .clientRejected(error))
         case .failure(let failure) where failure.isTransient:
             polling.failures += 1
             let delay = max(session.interval, policy.retryDelay(failures: polling.failures, random: random, failure: failure))
@@ -83,7 +90,7 @@ extension PairingMachine {
             step.state = .polling(polling)
             step.effects += [.log(.init(.warning, "poll failed: \(polling.lastProblem!)")), .schedule(.poll, afterSeconds: delay)]
         case .failure(let failure):
-            // invalid_grant, invalid_request, a 401…: this code is unusable. A new one,
+            // invalid_grant (grant gone), an unknown error, a 401…: this code is unusable. A new one,
             // after a backoff so a confused server cannot make us spin.
             polling.failures += 1
             polling.session = nil

@@ -12,9 +12,8 @@ public struct ProviderProfile: Sendable {
     public var deviceInfoPath: String?
     /// `POST` with the Bearer token: keeps the device online.
     public var heartbeatPath: String?
-    /// The `error` a refresh answers when its refresh token was used before (nil: the
-    /// dialect does not say; a reuse then looks like `invalid_grant`).
-    public var refreshTokenReusedError: String?
+    /// What the dialect's error answers mean, per grant.
+    public var classifier = AnswerClassifier()
     /// How the client authenticates on every form request.
     public var clientAuthentication: ClientAuthentication = .clientSecretPost
 
@@ -31,6 +30,6 @@ public struct ProviderProfile: Sendable {
             qrPairingHeader: ("x-client-platypus-enabled", "true"),
             deviceInfoPath: "/v2/devices/me",
             heartbeatPath: "/v2/devices/heartbeat",
-            refreshTokenReusedError: "invalid_request")
+            classifier: AnswerClassifier(refreshTokenReusedError: "invalid_request"))
     }
 }

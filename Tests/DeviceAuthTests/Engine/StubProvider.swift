@@ -47,7 +47,7 @@ actor StubProvider: ProviderClient {
 
     func poll(_ session: DeviceCodeSession, now: Moment) async throws(OAuthFailure) -> Grant {
         calls.append(.poll)
-        throw .oauth("authorization_pending")
+        throw .pending(interval: nil)
     }
 
     func refresh(_ grant: Grant, now: Moment) async throws(OAuthFailure) -> Grant {
