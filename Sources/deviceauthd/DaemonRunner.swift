@@ -27,13 +27,22 @@ struct DaemonRunner {
         } catch {
             throw StartupError(description: "cannot keep the client id in the state directory: \(error)", exitCode: 73)
         }
-        let credentials = ClientCredentials(clientID: identity.clientID, clientSecret: setup.clientSecret)
+        // A public client has no secret; it is never placed in a request then.
+        let credentials = ClientCredentials(clientID: identity.clientID, clientSecret: setup.clientSecret ?? "")
         let store = try openStore(clientID: identity.clientID)
         let httpClient = AsyncHTTPTransport.makeClient()
+        let endpoints = setup.endpointSource(transport: AsyncHTTPTransport(client: httpClient, timeout: .seconds(10)))
+        do {
+            try await discover(endpoints)
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        for warning in setup.warnings { logger.warning("\(warning)") }
         let notifier = SystemdNotifier()
         let client = OAuthProviderClient(
-            transport: AsyncHTTPTransport(client: httpClient), profile: setup.profile, credentials: credentials,
-            scope: setup.configuration.scope, qrPairing: setup.configuration.qrPairing)
+            transport: AsyncHTTPTransport(client: httpClient), profile: setup.profile(endpoints: endpoints), credentials: credentials,
+            scope: setup.configuration.effectiveScope, qrPairing: setup.configuration.qrPairing)
         var observers: [any PairingObserver] = [SystemdObserver(notifier: notifier)]
         if setup.configuration.qrPairing { observers.append(PairingQRFiles(directory: setup.runtimeDirectory, logger: logger)) }
         let engine = PairingEngine(
@@ -51,7 +60,7 @@ struct DaemonRunner {
             try? await httpClient.shutdown()
             throw StartupError(description: "cannot open the control socket \(setup.controlSocket): \(error)", exitCode: 73)
         }
-        logger.info("starting: client id \(identity.clientID) (\(ControlStatus.describeClientIDSource(identity.source.rawValue))), provider \(setup.configuration.baseURL), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource)")
+        logger.info("starting: client id \(identity.clientID) (\(ControlStatus.describeClientIDSource(identity.source.rawValue))), provider \(setup.providerWords), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource)")
 
         // Shutdown goes in reverse order: the engine stops before the control socket,
         // so callers waiting on a refresh get their answer before the socket closes.
@@ -78,6 +87,24 @@ struct DaemonRunner {
         }
         try? await httpClient.shutdown()
         logger.info("stopped")
+    }
+
+    /// With `Issuer=`: the endpoints before anything else. A document that is wrong is a
+    /// configuration error (78); an issuer out of reach is not: the cache, or a later try.
+    private func discover(_ endpoints: any EndpointSource) async throws {
+        guard let discovered = endpoints as? DiscoveredEndpoints else { return }
+        do {
+            let (metadata, fromCache) = try await discovered.prepare()
+            logger.info("provider endpoints \(fromCache ? "from the cache" : "discovered") for \(metadata.issuer): token \(metadata.endpoints.token)\(metadata.endpoints.revocation == nil ? ", no revocation endpoint" : "")")
+            let method = setup.configuration.effectiveClientAuthentication.rawValue
+            if let methods = metadata.authMethods, !methods.contains(method) {
+                logger.warning("the provider lists token_endpoint_auth_methods_supported \(methods.prefix(8).joined(separator: ", ")), not \(method); set ClientAuthentication= to one of them")
+            }
+        } catch .invalid(let url, let reason) {
+            throw StartupError(description: "configuration error: Issuer=\(discovered.issuer): \(url): \(reason)", exitCode: ConfigError.exitCode)
+        } catch {
+            logger.warning("\(error); starting all the same, the endpoints will be looked up again before the first call")
+        }
     }
 
     private func openStore(clientID: String) throws -> TokenStore {

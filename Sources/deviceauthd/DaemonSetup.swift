@@ -9,7 +9,8 @@ import Glibc
 /// environment systemd gives us, before any network or store is touched.
 struct DaemonSetup: Sendable {
     let configuration: DaemonConfiguration
-    let clientSecret: String
+    /// nil for a public client (`ClientAuthentication=none`).
+    let clientSecret: String?
     let secretSource: String
     let stateDirectory: String
     let credentialsDirectory: String?
@@ -21,8 +22,9 @@ struct DaemonSetup: Sendable {
     static func resolve(configPath: String) throws(ConfigError) -> DaemonSetup {
         let configuration = try DaemonConfiguration.load(path: configPath)
         let credentialsDirectory = SystemFiles.environment("CREDENTIALS_DIRECTORY")
-        let (secret, source) = try ClientSecret.load(configuredFile: configuration.clientSecretFile,
-                                                     credentialsDirectory: credentialsDirectory)
+        let (secret, source): (String?, String) = configuration.needsClientSecret
+            ? try ClientSecret.load(configuredFile: configuration.clientSecretFile, credentialsDirectory: credentialsDirectory)
+            : (nil, "none: a public client (ClientAuthentication=none)")
         let runtimeDirectory = SystemFiles.environment("RUNTIME_DIRECTORY")?.split(separator: ":").first.map(String.init) ?? "/run/deviceauth"
         let authorizer = try resolveAuthorizer(configuration, configPath: configPath)
         return DaemonSetup(
@@ -71,11 +73,5 @@ struct DaemonSetup: Sendable {
         policy.heartbeatSeconds = configuration.heartbeatSeconds
         policy.maxRetrySeconds = configuration.maxRetrySeconds
         return policy
-    }
-
-    var profile: ProviderProfile {
-        switch configuration.providerType {
-        case .frameioC2C: .frameioC2C(baseURL: configuration.baseURL)
-        }
     }
 }

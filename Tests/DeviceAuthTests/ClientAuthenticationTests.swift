@@ -10,7 +10,7 @@ struct ClientAuthenticationTests {
     func call(_ method: ClientAuthentication) -> HTTPCall {
         var profile = ProviderProfile.frameioC2C(baseURL: "https://auth.example.test")
         profile.clientAuthentication = method
-        return FormRequest.call(profile, path: "/token", credentials: credentials, fields: [("grant_type", "refresh_token"), ("refresh_token", "RT 1")])
+        return FormRequest.call(profile, url: "https://auth.example.test/token", credentials: credentials, fields: [("grant_type", "refresh_token"), ("refresh_token", "RT 1")])
     }
 
     func body(_ call: HTTPCall) -> String { String(decoding: call.body ?? [], as: UTF8.self) }

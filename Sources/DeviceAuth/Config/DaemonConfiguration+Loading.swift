@@ -11,6 +11,7 @@ extension DaemonConfiguration {
             }
             for entry in try IniFile.parse(text, file: file) { try configuration.apply(entry) }
         }
+        try configuration.validate()
         return configuration
     }
 
@@ -18,12 +19,14 @@ extension DaemonConfiguration {
     public static func parse(_ text: String, file: String) throws(ConfigError) -> DaemonConfiguration {
         var configuration = DaemonConfiguration()
         for entry in try IniFile.parse(text, file: file) { try configuration.apply(entry) }
+        try configuration.validate()
         return configuration
     }
 
     /// The keys each section accepts, for the "unknown key" message.
     static let knownKeys: [String: [String]] = [
-        "Provider": ["Type", "BaseURL", "ClientID", "ClientSecretFile", "Scope", "QRPairing"],
+        "Provider": ["Type", "BaseURL", "Issuer", "DeviceAuthorizationEndpoint", "TokenEndpoint", "RevocationEndpoint",
+                     "AuthorizationEndpoint", "ClientAuthentication", "RedirectURI", "ClientID", "ClientSecretFile", "Scope", "QRPairing"],
         "Pairing": ["AutoPair"],
         "Refresh": ["Fraction", "Jitter", "HeartbeatSec", "MaxRetrySec"],
         "Storage": ["StateDirectory"],
@@ -40,6 +43,7 @@ extension DaemonConfiguration {
         }
         let value = entry.value
         let name = "\(entry.key)="
+        locations[entry.section + "." + entry.key] = ConfigLocation(file: entry.file, line: entry.line)
         switch (entry.section, entry.key) {
         case ("Provider", "Type"):
             guard let type = ProviderType(rawValue: value) else {
@@ -47,7 +51,26 @@ extension DaemonConfiguration {
             }
             providerType = type
         case ("Provider", "BaseURL"):
-            baseURL = try Self.validatedBaseURL(value, fail: fail)
+            baseURL = try Self.validatedURL(value, name: name, fail: fail)
+            if baseURL.hasSuffix("/") { baseURL.removeLast() }
+        case ("Provider", "Issuer"):
+            // Kept exactly as written: RFC 8414 compares the metadata's issuer with it byte for byte.
+            issuer = value.isEmpty ? nil : try Self.validatedURL(value, name: name, fail: fail)
+        case ("Provider", "DeviceAuthorizationEndpoint"):
+            deviceAuthorizationEndpoint = value.isEmpty ? nil : try Self.validatedURL(value, name: name, fail: fail)
+        case ("Provider", "TokenEndpoint"):
+            tokenEndpoint = value.isEmpty ? nil : try Self.validatedURL(value, name: name, fail: fail)
+        case ("Provider", "RevocationEndpoint"):
+            revocationEndpoint = value.isEmpty ? nil : try Self.validatedURL(value, name: name, fail: fail)
+        case ("Provider", "AuthorizationEndpoint"):
+            authorizationEndpoint = value.isEmpty ? nil : try Self.validatedURL(value, name: name, fail: fail)
+        case ("Provider", "RedirectURI"):
+            redirectURI = value.isEmpty ? nil : try Self.validatedRedirect(value, fail: fail)
+        case ("Provider", "ClientAuthentication"):
+            guard value.isEmpty || ClientAuthentication(rawValue: value) != nil else {
+                throw fail("\(name) must be one of " + ClientAuthentication.allCases.map(\.rawValue).joined(separator: ", ") + ", not \"\(value)\"")
+            }
+            clientAuthentication = ClientAuthentication(rawValue: value)
         case ("Provider", "ClientID"):
             guard value.isEmpty || (value.count <= 128 && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) })
             else { throw fail("\(name) may hold up to 128 letters, digits and - _ . :") }
@@ -56,9 +79,11 @@ extension DaemonConfiguration {
             guard value.isEmpty || value.hasPrefix("/") else { throw fail("\(name) must be an absolute path") }
             clientSecretFile = value.isEmpty ? nil : value
         case ("Provider", "Scope"):
+            // RFC 6749 §3.3: scope tokens are %x21 / %x23-5B / %x5D-7E, space separated.
             let scopes = value.split(separator: " ")
-            guard !scopes.isEmpty, value.allSatisfy({ $0.isASCII && !$0.isNewline }) else { throw fail("\(name) must list at least one scope") }
-            scope = scopes.joined(separator: " ")
+            guard value.unicodeScalars.allSatisfy({ $0 == " " || ($0.value >= 0x21 && $0.value <= 0x7E && $0 != "\"" && $0 != "\\") })
+            else { throw fail("\(name) may hold only printable ASCII scope names, separated by spaces") }
+            scope = scopes.isEmpty ? nil : scopes.joined(separator: " ")
         case ("Provider", "QRPairing"):
             qrPairing = try Self.boolean(value, name: name, fail: fail)
         case ("Pairing", "AutoPair"):
@@ -109,17 +134,18 @@ extension DaemonConfiguration {
     }
 
     /// https everywhere; plain http only to this machine (the fake provider, a test server),
-    /// because tokens must never cross a network in clear text.
-    static func validatedBaseURL(_ value: String, fail: (String) -> ConfigError) throws(ConfigError) -> String {
-        let trimmed = value.hasSuffix("/") ? String(value.dropLast()) : value
-        if trimmed.hasPrefix("https://"), trimmed.count > "https://".count, !trimmed.contains(" ") { return trimmed }
-        if trimmed.hasPrefix("http://") {
-            let authority = trimmed.dropFirst("http://".count).prefix { $0 != "/" }
-            let host = authority.hasPrefix("[") ? String(authority.prefix { $0 != "]" }) + "]"
-                                                : String(authority.prefix { $0 != ":" })
-            if ["127.0.0.1", "localhost", "[::1]"].contains(host) { return trimmed }
-            throw fail("BaseURL= must use https:// (plain http:// is allowed only to 127.0.0.1, ::1 or localhost)")
+    /// because tokens must never cross a network in clear text (`EndpointURL`).
+    static func validatedURL(_ value: String, name: String, fail: (String) -> ConfigError) throws(ConfigError) -> String {
+        if let problem = EndpointURL.problem(value) { throw fail("\(name) \(problem), not \"\(value.prefix(80))\"") }
+        return value
+    }
+
+    /// RFC 8252 §7.3: a loopback redirect over http is the native-app way; anything
+    /// else must be https (a claimed page that shows the code for pasting).
+    static func validatedRedirect(_ value: String, fail: (String) -> ConfigError) throws(ConfigError) -> String {
+        guard EndpointURL.problem(value) == nil, !value.contains("?") else {
+            throw fail("RedirectURI= must be http://127.0.0.1:PORT/PATH (loopback) or an https:// URL without a query, not \"\(value.prefix(80))\"")
         }
-        throw fail("BaseURL= must be an https:// URL, not \"\(value)\"")
+        return value
     }
 }

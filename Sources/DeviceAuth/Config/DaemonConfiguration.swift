@@ -5,16 +5,31 @@ public struct DaemonConfiguration: Equatable, Sendable {
 
     public enum ProviderType: String, Sendable, CaseIterable {
         case frameioC2C = "frameio-c2c"
+        /// Any RFC 8628 server, endpoints discovered from Issuer= or given.
+        case oauth2Device = "oauth2-device"
+        /// The OAuth 2.0 web-app client: `deviceauthctl login`, then refresh.
+        case oauth2
     }
 
     // [Provider]
     public var providerType: ProviderType = .frameioC2C
     public var baseURL = "https://api.frame.io"
+    /// The authorization server whose RFC 8414 metadata names the endpoints (standard types).
+    public var issuer: String?
+    public var deviceAuthorizationEndpoint: String?
+    public var tokenEndpoint: String?
+    public var revocationEndpoint: String?
+    public var authorizationEndpoint: String?
+    /// nil: the dialect's default (Frame.io client_secret_post, standard types client_secret_basic).
+    public var clientAuthentication: ClientAuthentication?
+    /// Where `deviceauthctl login`'s browser is sent back; nil: a loopback port the CLI picks.
+    public var redirectURI: String?
     /// Unique per device; nil means "derive one from /etc/machine-id".
     public var clientID: String?
     /// nil means "$CREDENTIALS_DIRECTORY/client_secret" (systemd LoadCredential=).
     public var clientSecretFile: String?
-    public var scope = "asset_create offline"
+    /// nil: the dialect's default (Frame.io "asset_create offline"; standard types send none).
+    public var scope: String?
     /// Ask for verification URLs (Frame.io's x-client-platypus-enabled) to draw a QR code.
     public var qrPairing = true
 
@@ -43,5 +58,23 @@ public struct DaemonConfiguration: Equatable, Sendable {
     /// A control connection that sends no request for this long is closed (not a `watch`).
     public var controlIdleSeconds = 60.0
 
+    /// Where each key was last set (`Section.Key`), for errors that span several keys.
+    public var locations: [String: ConfigLocation] = [:]
+
     public init() {}
+
+    /// The scope to ask for: the configured one, else the dialect's default.
+    public var effectiveScope: String? {
+        scope ?? (providerType == .frameioC2C ? "asset_create offline" : nil)
+    }
+
+    public var effectiveClientAuthentication: ClientAuthentication {
+        clientAuthentication ?? (providerType == .frameioC2C ? .clientSecretPost : .clientSecretBasic)
+    }
+}
+
+/// A file and line of the configuration.
+public struct ConfigLocation: Equatable, Sendable {
+    public let file: String
+    public let line: Int
 }

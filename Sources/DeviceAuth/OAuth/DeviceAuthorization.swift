@@ -39,12 +39,12 @@ enum DeviceAuthorization {
     }
 
     static func request(
-        _ transport: any HTTPTransport, profile: ProviderProfile, credentials: ClientCredentials,
-        scope: String, qrPairing: Bool, now: Moment
+        _ transport: any HTTPTransport, profile: ProviderProfile, url: String, credentials: ClientCredentials,
+        scope: String?, qrPairing: Bool, now: Moment
     ) async throws(OAuthFailure) -> DeviceCodeSession {
         let qrHeaders = qrPairing ? profile.qrPairingHeader.map { [$0] } ?? [] : []
-        let answer = try await transport.perform(FormRequest.call(profile, path: profile.deviceCodePath, credentials: credentials,
-                                                                  fields: [("scope", scope)], extraHeaders: qrHeaders))
+        let answer = try await transport.perform(FormRequest.call(profile, url: url, credentials: credentials,
+                                                                  fields: scope.map { [("scope", $0)] } ?? [], extraHeaders: qrHeaders))
         let response = try OAuthAnswer.decode(Response.self, from: answer)
         // RFC 8628 §3.5: 5 s when the server says nothing; never faster than 1 s, whatever it says.
         let interval = max(1, response.interval ?? 5)

@@ -4,12 +4,15 @@ import FoundationEssentials
 /// refresh tokens (Frame.io) the presented one is dead once the server answers.
 enum RefreshGrant {
     static func refresh(
-        _ transport: any HTTPTransport, profile: ProviderProfile, credentials: ClientCredentials,
+        _ transport: any HTTPTransport, profile: ProviderProfile, url: String, credentials: ClientCredentials,
         grant: Grant, now: Moment
     ) async throws(OAuthFailure) -> Grant {
         guard let refreshToken = grant.refreshToken else { throw .grantGone(ServerError("invalid_grant", text: "no refresh token is held")) }
-        let answer = try await transport.perform(FormRequest.call(profile, path: profile.tokenPath, credentials: credentials,
-                                                                  fields: [("grant_type", "refresh_token"), ("refresh_token", refreshToken)]))
+        // The web-app dialect names the scope again (docs/providers.md §2); the grant's own
+        // scope, so a refresh never asks for more than was granted (RFC 6749 §6).
+        let scope = profile.refreshSendsScope && !grant.scope.isEmpty ? [("scope", grant.scope)] : []
+        let answer = try await transport.perform(FormRequest.call(profile, url: url, credentials: credentials,
+                                                                  fields: [("grant_type", "refresh_token")] + scope + [("refresh_token", refreshToken)]))
         do {
             return try OAuthAnswer.decode(TokenResponse.self, from: answer)
                 .grant(requestedAt: now, requestedScope: grant.scope, previousRefreshToken: refreshToken)

@@ -120,9 +120,13 @@ extension PairingEngine {
         continuation.yield(.spawn { [client, logger] in
             let outcome: RevokeOutcome
             do {
-                try await client.revoke(grant, clientID: clientID)
-                logger.info("revoked \(what) at the provider (access \(Fingerprint.of(grant.accessToken)))")
-                outcome = .revoked
+                if try await client.revoke(grant, clientID: clientID) {
+                    logger.info("revoked \(what) at the provider (access \(Fingerprint.of(grant.accessToken)))")
+                    outcome = .revoked
+                } else {
+                    logger.notice("the provider offers no revocation: \(what) (access \(Fingerprint.of(grant.accessToken))) stay valid there until they expire")
+                    outcome = .unsupported
+                }
             } catch {
                 logger.warning("could not revoke \(what) at the provider: \(error)")
                 outcome = .notRevoked("\(error)")

@@ -58,12 +58,15 @@ public enum RevokeOutcome: Equatable, Sendable, CustomStringConvertible {
     case notRevoked(String)
     /// There was no authorization to revoke.
     case nothingToRevoke
+    /// The provider has no revocation endpoint: the tokens are wiped here only.
+    case unsupported
 
     public var description: String {
         switch self {
         case .revoked: "the authorization was revoked at the provider"
         case .notRevoked(let why): "the tokens are wiped here, but the provider could not be told (\(why)); remove the device in the provider's web app"
         case .nothingToRevoke: "there was no authorization to revoke"
+        case .unsupported: "the tokens are wiped here; the provider offers no revocation endpoint, so they stay valid there until they expire (remove the device's access in the provider's account settings to end it sooner)"
         }
     }
 }

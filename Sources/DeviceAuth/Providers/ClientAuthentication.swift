@@ -28,10 +28,10 @@ public enum ClientAuthentication: String, Sendable, CaseIterable {
 
 /// One form POST to a provider endpoint, authenticated as the dialect says.
 enum FormRequest {
-    static func call(_ profile: ProviderProfile, path: String, credentials: ClientCredentials,
+    static func call(_ profile: ProviderProfile, url: String, credentials: ClientCredentials,
                      fields: [(String, String)], extraHeaders: [(String, String)] = []) -> HTTPCall {
         let (fields, authorization) = profile.clientAuthentication.place(credentials, in: fields)
         let headers = profile.commonHeaders + [("content-type", "application/x-www-form-urlencoded")] + authorization + extraHeaders
-        return HTTPCall(method: "POST", url: profile.url(path), headers: headers, body: FormEncoding.encode(fields))
+        return HTTPCall(method: "POST", url: url, headers: headers, body: FormEncoding.encode(fields))
     }
 }

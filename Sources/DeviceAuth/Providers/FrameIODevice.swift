@@ -6,14 +6,14 @@ enum FrameIODevice {
         let project: Project?
     }
 
-    static func me(_ transport: any HTTPTransport, profile: ProviderProfile, path: String, grant: Grant) async throws(OAuthFailure) -> DeviceInfo {
-        let answer = try await transport.perform(HTTPCall(method: "GET", url: profile.url(path), headers: bearer(profile, grant)))
+    static func me(_ transport: any HTTPTransport, profile: ProviderProfile, url: String, grant: Grant) async throws(OAuthFailure) -> DeviceInfo {
+        let answer = try await transport.perform(HTTPCall(method: "GET", url: url, headers: bearer(profile, grant)))
         let me = try OAuthAnswer.decode(Me.self, from: answer)
         return DeviceInfo(deviceName: me.name.map(printable), projectName: me.project?.name.map(printable))
     }
 
-    static func heartbeat(_ transport: any HTTPTransport, profile: ProviderProfile, path: String, grant: Grant) async throws(OAuthFailure) {
-        let answer = try await transport.perform(HTTPCall(method: "POST", url: profile.url(path), headers: bearer(profile, grant)))
+    static func heartbeat(_ transport: any HTTPTransport, profile: ProviderProfile, url: String, grant: Grant) async throws(OAuthFailure) {
+        let answer = try await transport.perform(HTTPCall(method: "POST", url: url, headers: bearer(profile, grant)))
         try OAuthAnswer.check(answer)
     }
 

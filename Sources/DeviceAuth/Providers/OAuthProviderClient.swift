@@ -3,28 +3,35 @@ import FoundationEssentials
 /// What the engine needs from a provider, one call per effect.
 ///
 /// Contract for implementers: every call returns within a bounded time and
-/// reports failures as `OAuthFailure` (never crashes on what a server sends);
-/// `now` is when the request is sent, for token lifetimes.
+/// reports failures as `OAuthFailure` (never crashes on what a server sends),
+/// already classified into typed outcomes; `now` is when the request is sent,
+/// for token lifetimes.
 public protocol ProviderClient: Sendable {
     func requestDeviceCode(now: Moment) async throws(OAuthFailure) -> DeviceCodeSession
     func poll(_ session: DeviceCodeSession, now: Moment) async throws(OAuthFailure) -> Grant
     func refresh(_ grant: Grant, now: Moment) async throws(OAuthFailure) -> Grant
     /// Revokes `grant`; `clientID`, when given, is the (former) client id it was issued to.
-    func revoke(_ grant: Grant, clientID: String?) async throws(OAuthFailure)
+    /// False when the provider offers no revocation: the tokens can only be forgotten.
+    func revoke(_ grant: Grant, clientID: String?) async throws(OAuthFailure) -> Bool
     /// nil when the provider has no such API.
     func deviceInfo(_ grant: Grant) async throws(OAuthFailure) -> DeviceInfo?
     func heartbeat(_ grant: Grant) async throws(OAuthFailure)
+    /// The URL a person opens to log in (RFC 6749 §4.1.1 with RFC 7636's S256 challenge).
+    func authorizationURL(_ request: LoginRequest) async throws(OAuthFailure) -> String
+    /// Trades an authorization code for tokens (RFC 6749 §4.1.3, with the PKCE verifier).
+    func exchangeCode(_ code: String, for request: LoginRequest, now: Moment) async throws(OAuthFailure) -> Grant
 }
 
-/// `ProviderClient` for the device flow providers, driven by a `ProviderProfile`.
+/// `ProviderClient` for every OAuth dialect, driven by a `ProviderProfile`.
 public struct OAuthProviderClient: ProviderClient {
     let transport: any HTTPTransport
     let profile: ProviderProfile
     let credentials: ClientCredentials
-    let scope: String
+    /// nil: no `scope` parameter (the server's default).
+    let scope: String?
     let qrPairing: Bool
 
-    public init(transport: any HTTPTransport, profile: ProviderProfile, credentials: ClientCredentials, scope: String, qrPairing: Bool) {
+    public init(transport: any HTTPTransport, profile: ProviderProfile, credentials: ClientCredentials, scope: String?, qrPairing: Bool) {
         self.transport = transport
         self.profile = profile
         self.credentials = credentials
@@ -33,30 +40,70 @@ public struct OAuthProviderClient: ProviderClient {
     }
 
     public func requestDeviceCode(now: Moment) async throws(OAuthFailure) -> DeviceCodeSession {
-        try await DeviceAuthorization.request(transport, profile: profile, credentials: credentials, scope: scope, qrPairing: qrPairing, now: now)
+        try await calling { endpoints throws(OAuthFailure) in
+            guard let url = endpoints.deviceAuthorization else { throw .malformed("the provider has no device authorization endpoint") }
+            return try await DeviceAuthorization.request(transport, profile: profile, url: url, credentials: credentials,
+                                                         scope: scope, qrPairing: qrPairing, now: now)
+        }
     }
 
     public func poll(_ session: DeviceCodeSession, now: Moment) async throws(OAuthFailure) -> Grant {
-        try await TokenPolling.poll(transport, profile: profile, credentials: credentials, session: session, scope: scope, now: now)
+        try await calling { endpoints throws(OAuthFailure) in
+            try await TokenPolling.poll(transport, profile: profile, url: endpoints.token, credentials: credentials, session: session, scope: scope, now: now)
+        }
     }
 
     public func refresh(_ grant: Grant, now: Moment) async throws(OAuthFailure) -> Grant {
-        try await RefreshGrant.refresh(transport, profile: profile, credentials: credentials, grant: grant, now: now)
+        try await calling { endpoints throws(OAuthFailure) in
+            try await RefreshGrant.refresh(transport, profile: profile, url: endpoints.token, credentials: credentials, grant: grant, now: now)
+        }
     }
 
-    public func revoke(_ grant: Grant, clientID: String? = nil) async throws(OAuthFailure) {
+    public func revoke(_ grant: Grant, clientID: String? = nil) async throws(OAuthFailure) -> Bool {
         var credentials = self.credentials
         if let clientID { credentials.clientID = clientID }
-        try await Revocation.revoke(transport, profile: profile, credentials: credentials, grant: grant)
+        return try await calling { endpoints throws(OAuthFailure) in
+            guard let url = endpoints.revocation else { return false }
+            try await Revocation.revoke(transport, profile: profile, url: url, credentials: credentials, grant: grant)
+            return true
+        }
     }
 
     public func deviceInfo(_ grant: Grant) async throws(OAuthFailure) -> DeviceInfo? {
-        guard let path = profile.deviceInfoPath else { return nil }
-        return try await FrameIODevice.me(transport, profile: profile, path: path, grant: grant)
+        guard let url = profile.deviceInfoURL else { return nil }
+        return try await FrameIODevice.me(transport, profile: profile, url: url, grant: grant)
     }
 
     public func heartbeat(_ grant: Grant) async throws(OAuthFailure) {
-        guard let path = profile.heartbeatPath else { return }
-        try await FrameIODevice.heartbeat(transport, profile: profile, path: path, grant: grant)
+        guard let url = profile.heartbeatURL else { return }
+        try await FrameIODevice.heartbeat(transport, profile: profile, url: url, grant: grant)
+    }
+
+    public func authorizationURL(_ request: LoginRequest) async throws(OAuthFailure) -> String {
+        let endpoints = try await profile.endpoints.current()
+        guard let url = endpoints.authorization else { throw .malformed("the provider has no authorization endpoint") }
+        return AuthorizationCodeGrant.authorizationURL(url, clientID: credentials.clientID, scope: scope, request: request)
+    }
+
+    public func exchangeCode(_ code: String, for request: LoginRequest, now: Moment) async throws(OAuthFailure) -> Grant {
+        try await calling { endpoints throws(OAuthFailure) in
+            try await AuthorizationCodeGrant.exchange(transport, profile: profile, url: endpoints.token, credentials: credentials,
+                                                      code: code, request: request, scope: scope, now: now)
+        }
+    }
+
+    /// Runs one call against the current endpoints; a failure without an OAuth answer
+    /// (no connection, a 404, a redirect) may mean they moved, so discovery looks again.
+    private func calling<T>(_ call: (ProviderEndpoints) async throws(OAuthFailure) -> T) async throws(OAuthFailure) -> T {
+        let endpoints = try await profile.endpoints.current()
+        do {
+            return try await call(endpoints)
+        } catch {
+            switch error {
+            case .network, .httpStatus: await profile.endpoints.callFailed()
+            default: break
+            }
+            throw error
+        }
     }
 }

@@ -1,35 +1,68 @@
-/// What differs between providers, as data: paths, headers, extra APIs.
+/// A dialect: what differs between providers, as data and small strategies
+/// (where the endpoints come from, how the client authenticates, how answers
+/// are classified, how first tokens come, how to revoke). Adding a dialect is
+/// one constructor here plus a config value; the engine is the same for all.
 public struct ProviderProfile: Sendable {
-    public var baseURL: String
-    public var deviceCodePath: String
-    public var tokenPath: String
-    public var revokePath: String
+    /// How a device gets its first tokens.
+    public enum FirstTokens: Sendable {
+        /// RFC 8628: a code for the user, polling (the daemon pairs by itself).
+        case deviceCode
+        /// An authorization-code grant with PKCE, or an imported refresh token,
+        /// both through `deviceauthctl login`.
+        case login
+    }
+
+    /// The dialect's name, as the config's `Type=` spells it.
+    public var name: String
+    public var endpoints: any EndpointSource
+    public var firstTokens: FirstTokens = .deviceCode
     /// Sent with every call (Frame.io: `x-client-version`).
-    public var commonHeaders: [(String, String)]
+    public var commonHeaders: [(String, String)] = [("accept", "application/json"), ("user-agent", "deviceauthd/0.1")]
     /// The header that asks for verification URLs (Frame.io's "platypus"), if the provider needs one.
     public var qrPairingHeader: (String, String)?
     /// `GET` with the Bearer token: which project the device is in.
-    public var deviceInfoPath: String?
+    public var deviceInfoURL: String?
     /// `POST` with the Bearer token: keeps the device online.
-    public var heartbeatPath: String?
+    public var heartbeatURL: String?
     /// What the dialect's error answers mean, per grant.
     public var classifier = AnswerClassifier()
     /// How the client authenticates on every form request.
     public var clientAuthentication: ClientAuthentication = .clientSecretPost
-
-    func url(_ path: String) -> String { baseURL + path }
+    /// RFC 7009 §2.1 `token_type_hint` with a revocation (Frame.io's endpoint takes none).
+    public var revocationHint = true
+    /// `scope` in the refresh form (the web-app client sends it; RFC 6749 §6 makes it optional).
+    public var refreshSendsScope = false
 
     /// Frame.io Camera to Cloud, hardware devices (docs/providers.md §1).
     public static func frameioC2C(baseURL: String) -> ProviderProfile {
-        ProviderProfile(
-            baseURL: baseURL,
-            deviceCodePath: "/v2/auth/device/code",
-            tokenPath: "/v2/auth/token",
-            revokePath: "/v2/auth/revoke",
-            commonHeaders: [("x-client-version", "2.0.0"), ("accept", "application/json"), ("user-agent", "deviceauthd/0.1")],
-            qrPairingHeader: ("x-client-platypus-enabled", "true"),
-            deviceInfoPath: "/v2/devices/me",
-            heartbeatPath: "/v2/devices/heartbeat",
-            classifier: AnswerClassifier(refreshTokenReusedError: "invalid_request"))
+        var profile = ProviderProfile(name: "frameio-c2c", endpoints: FixedEndpoints(ProviderEndpoints(
+            deviceAuthorization: baseURL + "/v2/auth/device/code", token: baseURL + "/v2/auth/token",
+            revocation: baseURL + "/v2/auth/revoke")))
+        profile.commonHeaders = [("x-client-version", "2.0.0"), ("accept", "application/json"), ("user-agent", "deviceauthd/0.1")]
+        profile.qrPairingHeader = ("x-client-platypus-enabled", "true")
+        profile.deviceInfoURL = baseURL + "/v2/devices/me"
+        profile.heartbeatURL = baseURL + "/v2/devices/heartbeat"
+        profile.classifier = AnswerClassifier(refreshTokenReusedError: "invalid_request")
+        profile.revocationHint = false
+        return profile
+    }
+
+    /// Any RFC 8628 authorization server (Keycloak, Auth0, Okta, Entra ID…): standard
+    /// names and errors, endpoints given or discovered (docs/providers.md §4).
+    public static func oauth2Device(endpoints: any EndpointSource, clientAuthentication: ClientAuthentication) -> ProviderProfile {
+        var profile = ProviderProfile(name: "oauth2-device", endpoints: endpoints)
+        profile.clientAuthentication = clientAuthentication
+        return profile
+    }
+
+    /// The OAuth 2.0 web-app client (docs/providers.md §2): first tokens from an
+    /// authorization-code grant with PKCE (or an imported refresh token), then the
+    /// refresh grant with `scope`, Basic or PKCE (`none`).
+    public static func oauth2(endpoints: any EndpointSource, clientAuthentication: ClientAuthentication) -> ProviderProfile {
+        var profile = ProviderProfile(name: "oauth2", endpoints: endpoints)
+        profile.firstTokens = .login
+        profile.clientAuthentication = clientAuthentication
+        profile.refreshSendsScope = true
+        return profile
     }
 }

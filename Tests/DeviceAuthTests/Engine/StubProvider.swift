@@ -68,8 +68,18 @@ actor StubProvider: ProviderClient {
         return self.grant(issued, at: now)
     }
 
-    func revoke(_ grant: Grant, clientID: String?) async throws(OAuthFailure) {
+    func revoke(_ grant: Grant, clientID: String?) async throws(OAuthFailure) -> Bool {
         calls.append(.revoke(grant.accessToken))
+        return true
+    }
+
+    func authorizationURL(_ request: LoginRequest) async throws(OAuthFailure) -> String {
+        "https://auth.example.test/authorize?state=\(request.state)"
+    }
+
+    func exchangeCode(_ code: String, for request: LoginRequest, now: Moment) async throws(OAuthFailure) -> Grant {
+        issued += 1
+        return grant(issued, at: now)
     }
 
     func deviceInfo(_ grant: Grant) async throws(OAuthFailure) -> DeviceInfo? {

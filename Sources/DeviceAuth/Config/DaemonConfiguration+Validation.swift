@@ -1,0 +1,44 @@
+/// The rules that span several keys: each provider type needs its own endpoints,
+/// and keys of another type are mistakes, not silently ignored.
+extension DaemonConfiguration {
+    func validate() throws(ConfigError) {
+        let typeKey = "Provider.Type"
+        func fail(at key: String, _ message: String) -> ConfigError {
+            guard let where_ = locations[key] ?? locations[typeKey] else { return .missing(message) }
+            return .invalid(file: where_.file, line: where_.line, message: message)
+        }
+        let standardKeys = ["Issuer", "DeviceAuthorizationEndpoint", "TokenEndpoint", "RevocationEndpoint", "AuthorizationEndpoint"]
+        switch providerType {
+        case .frameioC2C:
+            for key in standardKeys + ["RedirectURI"] where locations["Provider." + key] != nil {
+                throw fail(at: "Provider." + key, "\(key)= is for Type=oauth2-device and Type=oauth2; Frame.io's endpoints follow from BaseURL=")
+            }
+        case .oauth2Device, .oauth2:
+            if locations["Provider.BaseURL"] != nil {
+                throw fail(at: "Provider.BaseURL", "BaseURL= is for Type=frameio-c2c; give Issuer= (discovery) or the endpoints themselves")
+            }
+            if providerType == .oauth2Device, locations["Provider.RedirectURI"] != nil {
+                throw fail(at: "Provider.RedirectURI", "RedirectURI= is for Type=oauth2 (deviceauthctl login)")
+            }
+            if issuer != nil {
+                for key in standardKeys.dropFirst() where locations["Provider." + key] != nil {
+                    throw fail(at: "Provider." + key, "\(key)= and Issuer= exclude each other: the issuer's metadata names the endpoints")
+                }
+            } else if providerType == .oauth2Device, deviceAuthorizationEndpoint == nil || tokenEndpoint == nil {
+                throw fail(at: typeKey, "Type=oauth2-device needs Issuer= (RFC 8414 discovery), or DeviceAuthorizationEndpoint= and TokenEndpoint=")
+            } else if providerType == .oauth2, tokenEndpoint == nil {
+                throw fail(at: typeKey, "Type=oauth2 needs Issuer= (RFC 8414 discovery), or TokenEndpoint= (and AuthorizationEndpoint= for deviceauthctl login)")
+            }
+            if providerType == .oauth2Device, locations["Provider.AuthorizationEndpoint"] != nil {
+                throw fail(at: "Provider.AuthorizationEndpoint", "AuthorizationEndpoint= is for Type=oauth2 (deviceauthctl login)")
+            }
+            // A standard server registered the client: its id cannot be made up here.
+            if clientID == nil {
+                throw fail(at: typeKey, "Type=\(providerType.rawValue) needs ClientID=: the client id registered at the authorization server")
+            }
+        }
+    }
+
+    /// The secret is needed unless the client is public (`ClientAuthentication=none`).
+    public var needsClientSecret: Bool { effectiveClientAuthentication != .none }
+}

@@ -1,0 +1,43 @@
+@testable import DeviceAuth
+import Testing
+
+/// The provider types' own keys: what each needs, what it refuses, with file and line.
+@Suite("Configuration: provider types")
+struct ProviderTypeConfigTests {
+    func parse(_ text: String) throws(ConfigError) -> DaemonConfiguration { try DaemonConfiguration.parse(text, file: "t.conf") }
+
+    @Test("oauth2-device by discovery: Issuer= kept exactly, client_secret_basic by default, no scope sent")
+    func discovery() throws {
+        let config = try parse("[Provider]\nType=oauth2-device\nIssuer=https://id.example.test/realms/cams/\nClientID=cam-fleet\n")
+        #expect(config.issuer == "https://id.example.test/realms/cams/")
+        #expect(config.effectiveClientAuthentication == .clientSecretBasic)
+        #expect(config.effectiveScope == nil)
+        #expect(config.needsClientSecret)
+    }
+
+    @Test("A public client needs no secret; Frame.io keeps client_secret_post and its scope")
+    func publicClient() throws {
+        let config = try parse("[Provider]\nType=oauth2\nTokenEndpoint=https://id.example.test/token\nClientID=cam\nClientAuthentication=none\n")
+        #expect(!config.needsClientSecret)
+        let frameio = try parse("")
+        #expect(frameio.effectiveClientAuthentication == .clientSecretPost)
+        #expect(frameio.effectiveScope == "asset_create offline")
+    }
+
+    @Test("Every mistake names the file and line", arguments: [
+        ("[Provider]\nType=oauth2-device\nClientID=c\n", 2, "Type=oauth2-device needs Issuer= (RFC 8414 discovery), or DeviceAuthorizationEndpoint= and TokenEndpoint="),
+        ("[Provider]\nType=oauth2-device\nTokenEndpoint=https://a.test/t\nClientID=c\n", 2, "Type=oauth2-device needs Issuer= (RFC 8414 discovery), or DeviceAuthorizationEndpoint= and TokenEndpoint="),
+        ("[Provider]\nType=oauth2\nClientID=c\n", 2, "Type=oauth2 needs Issuer= (RFC 8414 discovery), or TokenEndpoint= (and AuthorizationEndpoint= for deviceauthctl login)"),
+        ("[Provider]\nType=oauth2-device\nIssuer=https://a.test\n", 2, "Type=oauth2-device needs ClientID=: the client id registered at the authorization server"),
+        ("[Provider]\nType=oauth2-device\nIssuer=https://a.test\nTokenEndpoint=https://a.test/t\nClientID=c\n", 4, "TokenEndpoint= and Issuer= exclude each other: the issuer's metadata names the endpoints"),
+        ("[Provider]\nIssuer=https://a.test\n", 2, "Issuer= is for Type=oauth2-device and Type=oauth2; Frame.io's endpoints follow from BaseURL="),
+        ("[Provider]\nType=oauth2\nBaseURL=https://a.test\nTokenEndpoint=https://a.test/t\nClientID=c\n", 3, "BaseURL= is for Type=frameio-c2c; give Issuer= (discovery) or the endpoints themselves"),
+        ("[Provider]\nType=oauth2-device\nIssuer=http://id.example.test\n", 3, "Issuer= must use https:// (plain http:// is allowed only to 127.0.0.1, ::1 or localhost), not \"http://id.example.test\""),
+        ("[Provider]\nType=oauth2\nTokenEndpoint=https://u:p@a.test/t\n", 3, "TokenEndpoint= must not carry a user name or password, not \"https://u:p@a.test/t\""),
+        ("[Provider]\nClientAuthentication=private_key_jwt\n", 2, "ClientAuthentication= must be one of client_secret_post, client_secret_basic, none, not \"private_key_jwt\""),
+        ("[Provider]\nType=oauth2-device\nIssuer=https://a.test\nRedirectURI=http://127.0.0.1:8/cb\nClientID=c\n", 4, "RedirectURI= is for Type=oauth2 (deviceauthctl login)"),
+    ] as [(String, Int, String)])
+    func mistakes(_ text: String, line: Int, message: String) {
+        #expect(throws: ConfigError.invalid(file: "t.conf", line: line, message: message)) { try parse(text) }
+    }
+}
