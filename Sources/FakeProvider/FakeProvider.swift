@@ -26,6 +26,7 @@ public struct FakeProvider: Sendable {
         addAuthRoutes(to: router)
         addDeviceRoutes(to: router)
         addActivationRoutes(to: router)
+        addStandardRoutes(to: router)
         addControlRoutes(to: router)
         return router
     }

@@ -15,15 +15,27 @@ final class DaemonFixture: @unchecked Sendable {
     let notify: NotifySocket
     let fake: FakeHarness
     private(set) var daemon: Subprocess?
+    /// Waits for the daemon to exit by itself (a start-up failure); its status.
+    func waitForExit(seconds: Double) async -> Int32? {
+        guard let daemon else { return nil }
+        let status = await daemon.waitForExit(seconds: seconds)
+        outputs.append(daemon.output)
+        self.daemon = nil
+        return status
+    }
     /// Output of every run so far, for the no-secrets scan.
     private(set) var outputs: [String] = []
 
     /// nil: no ClientID= line, so the daemon decides its own.
     let clientID: String?
 
-    init(fake: FakeHarness, extraConfig: String = "", clientID: String? = "e2e-camera") throws {
+    /// The [Provider] lines of another dialect, instead of Frame.io's BaseURL= and ClientID=.
+    let provider: String?
+
+    init(fake: FakeHarness, extraConfig: String = "", clientID: String? = "e2e-camera", provider: String? = nil) throws {
         self.fake = fake
         self.clientID = clientID
+        self.provider = provider
         directory = "/tmp/da-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Other uids (the role tests) must reach the socket inside.
@@ -41,8 +53,7 @@ final class DaemonFixture: @unchecked Sendable {
         let secretPath = directory + "/client_secret"
         try """
             [Provider]
-            BaseURL=\(fake.baseURL)
-            \(clientID.map { "ClientID=\($0)" } ?? "")
+            \(provider ?? "BaseURL=\(fake.baseURL)\n" + (clientID.map { "ClientID=\($0)" } ?? ""))
             ClientSecretFile=\(secretPath)
             [Storage]
             StateDirectory=\(directory)/state

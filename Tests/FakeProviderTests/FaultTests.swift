@@ -192,6 +192,7 @@ struct FaultTests {
             case .revoke: try await fake.revoke(try #require(pair.refresh))
             case .devicesMe: try await fake.get("/v2/devices/me", bearer: pair.access)
             case .heartbeat: try await fake.send(.POST, "/v2/devices/heartbeat", headers: bearer)
+            case .metadata: try await fake.get("/.well-known/oauth-authorization-server/oauth2")
             }
             #expect(response.status == 503)
             // The fault did no work: the pair is alive.

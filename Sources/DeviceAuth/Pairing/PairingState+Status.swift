@@ -2,7 +2,7 @@ import FoundationEssentials
 
 /// The one-line STATUS= text: the state's name, a colon, what a person needs to know.
 extension PairingState {
-    public func statusLine(projectFallback: String = "unknown project") -> String {
+    public func statusLine() -> String {
         switch self {
         case .unpaired(let reason):
             return "unpaired: \(reason.explanation)"
@@ -16,11 +16,16 @@ extension PairingState {
             if let problem = polling.lastProblem { line += "; \(problem)" }
             return line
         case .authorized(let authorized):
-            return "authorized: project \(authorized.projectName ?? projectFallback), token valid until \(TimeText.clock(authorized.grant.accessExpiresAt))"
+            return "authorized: \(Self.project(authorized))token valid until \(TimeText.clock(authorized.grant.accessExpiresAt))"
         case .refreshing(let authorized, _):
-            var line = "refreshing: project \(authorized.projectName ?? projectFallback), token valid until \(TimeText.clock(authorized.grant.accessExpiresAt))"
+            var line = "refreshing: \(Self.project(authorized))token valid until \(TimeText.clock(authorized.grant.accessExpiresAt))"
             if let problem = authorized.lastProblem { line += "; \(problem)" }
             return line
         }
+    }
+
+    /// Only providers with a device API (Frame.io) name a project.
+    static func project(_ authorized: Authorized) -> String {
+        authorized.projectName.map { "project \($0), " } ?? ""
     }
 }

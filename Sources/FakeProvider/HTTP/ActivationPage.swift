@@ -48,7 +48,7 @@ enum ActivationPage {
         return out
     }
 
-    private static func page(title: String, body: String) -> String {
+    static func page(title: String, body: String) -> String {
         """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8">

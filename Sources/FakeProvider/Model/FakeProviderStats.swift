@@ -18,6 +18,8 @@ public struct FakeProviderStats: Codable, Sendable, Equatable {
     public var refreshReuse = 0
     /// Live authorizations revoked through `POST /v2/auth/revoke`.
     public var revocations = 0
+    /// Logins approved on the standard consent page (authorization codes handed out).
+    public var loginsApproved = 0
     /// Heartbeats answered 204.
     public var heartbeats = 0
     /// `GET /v2/devices/me` calls answered 200.

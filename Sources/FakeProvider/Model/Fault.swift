@@ -5,6 +5,8 @@ public enum FaultEndpoint: String, Codable, Sendable, CaseIterable {
     case revoke
     case devicesMe = "devices_me"
     case heartbeat
+    /// The standard endpoints' metadata documents (RFC 8414, OpenID).
+    case metadata
 }
 
 /// How a faulted request fails (`mode` of `POST /_fake/faults`).

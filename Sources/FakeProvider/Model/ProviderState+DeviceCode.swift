@@ -37,6 +37,20 @@ extension ProviderState {
         let scopes = Set(scope.split(separator: " ").map(String.init))
         guard !scopes.isEmpty, scopes.isSubset(of: Self.knownScopes) else { return .error(.invalidScope) }
 
+        let code = makePendingCode(clientID: clientID, scopes: scopes)
+        return .issued(DeviceCodeResponse(
+            deviceCode: code.deviceCode,
+            expiresIn: configuration.deviceCodeLifetime,
+            interval: configuration.pollingInterval,
+            name: configuration.deviceName,
+            userCode: code.userCode,
+            verificationURI: qrPairing ? activationURL : nil,
+            verificationURIComplete: qrPairing ? "\(activationURL)?code=\(code.userCode)" : nil
+        ))
+    }
+
+    /// A new device code for an authenticated client, remembered until it is polled or dies.
+    func makePendingCode(clientID: String, scopes: Set<String>) -> PendingDeviceCode {
         let now = clock.now()
         pruneDeadCodes(now: now)
         let code = PendingDeviceCode(
@@ -53,15 +67,7 @@ extension ProviderState {
         pendingCodes[code.deviceCode] = code
         counters.deviceCodes += 1
         logger.info("device code issued", metadata: ["user_code": "\(code.userCode)"])
-        return .issued(DeviceCodeResponse(
-            deviceCode: code.deviceCode,
-            expiresIn: configuration.deviceCodeLifetime,
-            interval: configuration.pollingInterval,
-            name: configuration.deviceName,
-            userCode: code.userCode,
-            verificationURI: qrPairing ? activationURL : nil,
-            verificationURIComplete: qrPairing ? "\(activationURL)?code=\(code.userCode)" : nil
-        ))
+        return code
     }
 
     /// A user code no live code uses, so a person's six digits name one device.

@@ -27,6 +27,11 @@ extension ProviderState {
         else { return .error(.invalidRequest) }
         // The older reference omits client_secret on polls; when sent it must be right.
         if let secret = form["client_secret"], !clientSecretMatches(secret) { return .error(.invalidClient) }
+        return pollCode(clientID: clientID, deviceCode: deviceCode)
+    }
+
+    /// A poll from an authenticated client (RFC 8628 §3.5), for both dialects.
+    func pollCode(clientID: String, deviceCode: String) -> TokenOutcome {
         guard var code = pendingCodes[deviceCode], code.clientID == clientID else { return .error(.invalidGrant) }
 
         let now = clock.now()
@@ -56,11 +61,11 @@ extension ProviderState {
         }
     }
 
-    private func createAuthorization(clientID: String, scopes: Set<String>, now: Date) -> IssuedTokens {
+    func createAuthorization(clientID: String, scopes: Set<String>, now: Date) -> IssuedTokens {
         let id = UUID().uuidString.lowercased()
         let access = RandomTokens.opaque(marker: RandomTokens.accessTokenMarker)
         // Without `offline` there is no refresh token and the user re-pairs when the access token dies.
-        let refresh = scopes.contains("offline") ? RandomTokens.opaque(marker: RandomTokens.refreshTokenMarker) : nil
+        let refresh = !scopes.isDisjoint(with: ["offline", "offline_access"]) ? RandomTokens.opaque(marker: RandomTokens.refreshTokenMarker) : nil
         authorizations[id] = Authorization(
             id: id, clientID: clientID, scopes: scopes, createdAt: now,
             accessToken: access,
@@ -82,18 +87,38 @@ extension ProviderState {
               let secret = form["client_secret"], let presented = form["refresh_token"]
         else { return .error(.invalidRequest) }
         guard clientSecretMatches(secret) else { return .error(.invalidClient) }
+        return refreshTokens(clientID: clientID, presented: presented, scope: nil, dialect: .frameio)
+    }
 
+    /// The refresh grant of an authenticated client. Frame.io answers a reused token
+    /// `invalid_request` and a revoked one 401; the RFCs say `invalid_grant` for both,
+    /// and a reuse revokes the whole authorization (OAuth 2.0 Security BCP §4.14).
+    func refreshTokens(clientID: String, presented: String, scope: String?, dialect: FakeDialect) -> TokenOutcome {
         if let id = rotatedRefreshTokens[presented] {
-            if authorizations[id]?.revoked == true { return .notAuthorized }
+            if authorizations[id]?.revoked == true { return dialect == .frameio ? .notAuthorized : .error(.invalidGrant) }
             counters.refreshReuse += 1
             logger.warning("rotated refresh token presented again", metadata: ["authorization": "\(id)"])
-            return .error(.invalidRequest)
+            if dialect == .standard { authorizations[id]?.revoked = true }
+            return .error(dialect == .frameio ? .invalidRequest : .invalidGrant)
         }
         guard let id = authorizationByRefreshToken[presented], var auth = authorizations[id], auth.clientID == clientID
         else { return .error(.invalidGrant) }
-        if auth.revoked { return .notAuthorized }
+        if auth.revoked { return dialect == .frameio ? .notAuthorized : .error(.invalidGrant) }
         let now = clock.now()
         guard now < auth.refreshExpiresAt else { return .error(.invalidGrant) }
+        // RFC 6749 §6: a refresh may narrow the scope, never widen it.
+        if let scope, !Set(scope.split(separator: " ").map(String.init)).isSubset(of: auth.scopes) { return .error(.invalidScope) }
+        if dialect == .standard, !settings.rotateRefreshTokens {
+            // A server that keeps refresh tokens: a new access token, no refresh_token field.
+            authorizationByAccessToken[auth.accessToken] = nil
+            auth.accessToken = RandomTokens.opaque(marker: RandomTokens.accessTokenMarker)
+            auth.accessExpiresAt = now.addingTimeInterval(Double(configuration.accessTokenLifetime))
+            authorizations[id] = auth
+            authorizationByAccessToken[auth.accessToken] = id
+            counters.refreshes += 1
+            counters.tokensIssued += 1
+            return .issued(IssuedTokens(accessToken: auth.accessToken, expiresIn: configuration.accessTokenLifetime, refreshToken: nil))
+        }
 
         authorizationByAccessToken[auth.accessToken] = nil
         authorizationByRefreshToken[presented] = nil

@@ -25,6 +25,11 @@ public actor ProviderState {
     let projectID = UUID().uuidString.lowercased()
 
     var faults: [FaultEndpoint: [Fault]] = [:]
+    /// Switches tests flip at run time (`POST /_fake/settings`).
+    var settings = FakeSettings()
+    /// Logins between the consent page and the code exchange (RFC 6749 §4.1).
+    var loginRequests: [String: PendingLogin] = [:]
+    var authorizationCodes: [String: IssuedCode] = [:]
     var counters = FakeProviderStats()
 
     public init(configuration: FakeProviderConfiguration, clock: any FakeClock, logger: Logger) {
@@ -41,13 +46,19 @@ public actor ProviderState {
     }
 
     func clientSecretMatches(_ presented: String) -> Bool {
-        // Compare every byte so the answer time does not leak the secret's prefix.
-        let a = Array(presented.utf8), b = Array(configuration.clientSecret.utf8)
-        var difference = a.count ^ b.count
-        for i in 0..<min(a.count, b.count) { difference |= Int(a[i] ^ b[i]) }
-        return difference == 0
+        FakeSecret.matches(presented, configuration.clientSecret)
     }
 
     func countRejected() { counters.rejectedRequests += 1 }
     func countMissingClientVersion() { counters.requestsWithoutClientVersion += 1 }
+}
+
+enum FakeSecret {
+    /// Compares every byte, so the answer time does not leak the secret's prefix.
+    static func matches(_ presented: String, _ secret: String) -> Bool {
+        let a = Array(presented.utf8), b = Array(secret.utf8)
+        var difference = a.count ^ b.count
+        for i in 0..<min(a.count, b.count) { difference |= Int(a[i] ^ b[i]) }
+        return difference == 0
+    }
 }

@@ -60,6 +60,14 @@ extension FakeProvider {
             await state.enqueue(Fault(mode: fault.mode, status: status, delayMilliseconds: delay, error: fault.error), on: fault.endpoint, count: count)
             return FakeReply.json(["queued": count]).response
         }
+        router.get("/_fake/settings") { _, _ in FakeReply.json(await state.currentSettings).response }
+        router.post("/_fake/settings") { request, _ in
+            // Fields left out keep their defaults (not their current values): a test says all it needs.
+            do { await state.updateSettings(try await Self.decodeControl(FakeSettings.self, from: request)) } catch {
+                return Self.controlError("\(error)")
+            }
+            return FakeReply.json(await state.currentSettings).response
+        }
         router.get("/_fake/live-tokens") { _, _ in
             FakeReply.json(["access_fingerprints": await state.liveAccessFingerprints()]).response
         }

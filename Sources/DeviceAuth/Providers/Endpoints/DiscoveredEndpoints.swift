@@ -62,7 +62,9 @@ public actor DiscoveredEndpoints: EndpointSource {
         let fetched = try await ProviderDiscovery.fetch(issuer: issuer, needs: needs, transport: transport, now: wallNow())
         metadata = fetched
         stale = false
-        if let cachePath, let bytes = try? JSONEncoder().encode(fetched) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if let cachePath, let bytes = try? encoder.encode(fetched) {
             // A cache that cannot be written costs a fetch at the next start, nothing more.
             try? SystemFiles.writeAtomically(Array(bytes), to: cachePath, mode: 0o644)
         }

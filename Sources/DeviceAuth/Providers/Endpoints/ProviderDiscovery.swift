@@ -8,6 +8,8 @@ public struct ProviderMetadata: Codable, Equatable, Sendable {
     public var authMethods: [String]?
     /// Wall-clock seconds since 1970 when it was fetched, for the cache's age.
     public var fetchedAt: Double
+
+    enum CodingKeys: String, CodingKey { case issuer, endpoints, authMethods = "auth_methods", fetchedAt = "fetched_at" }
 }
 
 /// Why the endpoints could not be discovered.

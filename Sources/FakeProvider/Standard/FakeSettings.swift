@@ -1,0 +1,31 @@
+/// Which rules an endpoint family follows: Frame.io's quirks or the RFCs'.
+enum FakeDialect: Sendable { case frameio, standard }
+
+/// Switches of the standard endpoints that tests flip at run time
+/// (`POST /_fake/settings`, snake_case fields, each optional).
+public struct FakeSettings: Codable, Sendable, Equatable {
+    /// Refresh tokens are single use (a new one with each refresh) or kept (no `refresh_token` in the answer).
+    public var rotateRefreshTokens = true
+    /// The login page approves at once (a 302 back to the client) instead of asking.
+    public var autoApproveLogins = false
+    /// Serve this `issuer` in the metadata instead of the true one (a mix-up, RFC 8414 §3.3).
+    public var metadataIssuer: String?
+    /// Leave these fields out of the metadata.
+    public var metadataOmit: [String] = []
+
+    enum CodingKeys: String, CodingKey {
+        case rotateRefreshTokens = "rotate_refresh_tokens", autoApproveLogins = "auto_approve_logins"
+        case metadataIssuer = "metadata_issuer", metadataOmit = "metadata_omit"
+    }
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = FakeSettings()
+        rotateRefreshTokens = try container.decodeIfPresent(Bool.self, forKey: .rotateRefreshTokens) ?? defaults.rotateRefreshTokens
+        autoApproveLogins = try container.decodeIfPresent(Bool.self, forKey: .autoApproveLogins) ?? defaults.autoApproveLogins
+        metadataIssuer = try container.decodeIfPresent(String.self, forKey: .metadataIssuer)
+        metadataOmit = try container.decodeIfPresent([String].self, forKey: .metadataOmit) ?? []
+    }
+}

@@ -1,0 +1,103 @@
+import FakeProvider
+import Foundation
+import Testing
+import TestSupport
+
+/// `Type=oauth2-device` against the fake's standard endpoints (issuer
+/// `<fake>/oauth2`), through the real binaries: discovery, each client
+/// authentication, refresh, revocation, and the configuration errors.
+@Suite("deviceauthd: any RFC 8628 server", .serialized)
+struct StandardDeviceFlowTests {
+    static let fast: @Sendable (inout FakeProviderConfiguration) -> Void = { $0.pollingInterval = 1; $0.accessTokenLifetime = 600 }
+
+    static func provider(_ fake: FakeHarness, client: String, method: String, extra: String = "") -> String {
+        """
+        Type=oauth2-device
+        Issuer=\(fake.baseURL)/oauth2
+        ClientID=\(client)
+        ClientAuthentication=\(method)
+        Scope=openid offline_access
+        \(extra)
+        """
+    }
+
+    @Test("Discovery, pairing, refresh and revoke with each client authentication", arguments: [
+        ("basic-client", "client_secret_basic"), ("post-client", "client_secret_post"), ("public-client", "none"),
+    ])
+    func pairs(client: String, method: String) async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: client, method: method))
+            try daemon.start()
+            let code = try #require(await daemon.waitForUserCode())
+            try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
+            #expect(await daemon.notify.waitStatus("authorized: token valid until", seconds: 20) != nil)
+            // The metadata is kept for the next start.
+            let cache = try String(contentsOfFile: daemon.stateDirectory + "/provider-metadata.json", encoding: .utf8)
+            #expect(cache.contains("\(fake.baseURL)/oauth2/token"))
+
+            // A token that must outlive its lifetime: the daemon refreshes first.
+            _ = try await daemon.ctl(["token", "--min-valid", "700"])
+            var stats = try await daemon.waitForStats(seconds: 10) { $0.refreshes >= 1 }
+            #expect(stats.refreshes == 1 && stats.rejectedRequests == 0 && stats.refreshReuse == 0)
+
+            let unpair = try await daemon.ctl(["unpair"])
+            #expect(unpair.output.contains("revoked"))
+            stats = try await daemon.waitForStats(seconds: 10) { $0.revocations >= 1 }
+            #expect(stats.revocations == 1 && stats.liveAuthorizations == 0)
+            #expect(await daemon.stop().status == 0)
+            #expect(daemon.leakedSecrets.isEmpty)
+        }
+    }
+
+    @Test("A client that authenticates the wrong way is told so, with the server's words")
+    func wrongMethod() async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            // basic-client is registered for client_secret_basic: its secret in the form is refused.
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "basic-client", method: "client_secret_post"))
+            try daemon.start()
+            let status = await daemon.notify.waitStatus("unpaired: the provider rejected our configuration: invalid_client: \"Client authentication failed\"", seconds: 20)
+            #expect(status != nil)
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    @Test("Configuration errors found by discovery exit 78 with the URL and the reason", arguments: [
+        (#"{"metadata_issuer": "https://evil.example"}"#, "the metadata's issuer \"https://evil.example\" is not Issuer="),
+        (#"{"metadata_omit": ["device_authorization_endpoint"]}"#, "the metadata has no device_authorization_endpoint"),
+    ])
+    func badMetadata(settings: String, reason: String) async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            _ = try await fake.control("settings", settings)
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "basic-client", method: "client_secret_basic"))
+            try daemon.start()
+            let status = await daemon.waitForExit(seconds: 20)
+            #expect(status == 78)
+            let output = daemon.output
+            #expect(output.contains("\(fake.baseURL)/.well-known/oauth-authorization-server/oauth2: \(reason)"))
+            #expect(!FileManager.default.fileExists(atPath: daemon.stateDirectory + "/provider-metadata.json"))
+        }
+    }
+
+    @Test("Endpoints given directly; no revocation endpoint: unpair wipes and says the provider was not told")
+    func explicitEndpoints() async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            let provider = """
+                Type=oauth2-device
+                DeviceAuthorizationEndpoint=\(fake.baseURL)/oauth2/device_authorization
+                TokenEndpoint=\(fake.baseURL)/oauth2/token
+                ClientID=public-client
+                ClientAuthentication=none
+                Scope=offline_access
+                """
+            let daemon = try DaemonFixture(fake: fake, provider: provider)
+            try daemon.start()
+            let code = try #require(await daemon.waitForUserCode())
+            try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
+            #expect(await daemon.notify.waitStatus("authorized: token valid until", seconds: 20) != nil)
+            let unpair = try await daemon.ctl(["unpair"])
+            #expect(unpair.output.contains("the provider offers no revocation endpoint"))
+            #expect(try await fake.stats().revocations == 0)
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+}
