@@ -5,7 +5,7 @@ import DeviceAuth
 ///
 /// Contract for implementers: `pair`, `cancel` and `unpair` have taken effect
 /// when they return (a `status` right after shows it); `updates` starts with
-/// the current snapshot; `token` answers within a bounded time.
+/// the current snapshot; `token` and the login calls answer within a bounded time.
 public protocol ControlBackend: Sendable {
     func snapshot() async -> PairingSnapshot
     func updates() async -> AsyncStream<PairingSnapshot>
@@ -13,9 +13,56 @@ public protocol ControlBackend: Sendable {
     func cancelPairing() async
     func unpair() async -> RevokeOutcome
     func token(minValidSeconds: Double) async throws -> Grant
+    /// `login_start`: `redirectURI` is the CLI's loopback listener; a configured one wins.
+    func beginLogin(redirectURI: String?) async throws(LoginFailure) -> ControlLogin
+    func finishLogin(state: String, code: String) async throws(LoginFailure) -> PairingSnapshot
+    func importRefreshToken(_ refreshToken: String) async throws(LoginFailure) -> PairingSnapshot
 }
 
-extension PairingEngine: ControlBackend {
-    public func snapshot() async -> PairingSnapshot { snapshot }
-    public func unpair() async -> RevokeOutcome { await unpair(revokeWait: .seconds(10)) }
+/// The engine as the control socket's backend, with what the configuration says of logins.
+public struct EngineBackend: ControlBackend {
+    let engine: PairingEngine
+    /// The dialect gets its first tokens from `deviceauthctl login` (`Type=oauth2`).
+    let logsIn: Bool
+    /// RedirectURI=, when configured.
+    let redirectURI: String?
+
+    public init(engine: PairingEngine, logsIn: Bool, redirectURI: String?) {
+        self.engine = engine
+        self.logsIn = logsIn
+        self.redirectURI = redirectURI
+    }
+
+    public func snapshot() async -> PairingSnapshot { await engine.snapshot }
+    public func updates() async -> AsyncStream<PairingSnapshot> { await engine.updates() }
+    public func pair() async { await engine.pair() }
+    public func cancelPairing() async { await engine.cancelPairing() }
+    public func unpair() async -> RevokeOutcome { await engine.unpair(revokeWait: .seconds(10)) }
+    public func token(minValidSeconds: Double) async throws -> Grant { try await engine.token(minValidSeconds: minValidSeconds) }
+
+    public func beginLogin(redirectURI requested: String?) async throws(LoginFailure) -> ControlLogin {
+        guard logsIn else { throw LoginFailure("this provider type pairs with a device code (deviceauthctl pair); log in applies to Type=oauth2") }
+        guard let redirect = redirectURI ?? requested, LoginRedirect.acceptable(redirect) else {
+            throw LoginFailure("no usable redirect URI: give deviceauthctl login a loopback one or set RedirectURI= in [Provider]")
+        }
+        let (url, state) = try await engine.beginLogin(redirectURI: redirect)
+        return ControlLogin(url: url, state: state, redirectURI: redirect)
+    }
+
+    public func finishLogin(state: String, code: String) async throws(LoginFailure) -> PairingSnapshot {
+        guard logsIn else { throw LoginFailure("this provider type pairs with a device code (deviceauthctl pair)") }
+        return try await engine.finishLogin(state: state, code: code)
+    }
+
+    public func importRefreshToken(_ refreshToken: String) async throws(LoginFailure) -> PairingSnapshot {
+        guard logsIn else { throw LoginFailure("this provider type pairs with a device code (deviceauthctl pair)") }
+        return try await engine.importRefreshToken(refreshToken)
+    }
+}
+
+/// A redirect URI the CLI may ask for: loopback http (RFC 8252 §7.3) or https, no fragment.
+enum LoginRedirect {
+    static func acceptable(_ uri: String) -> Bool {
+        EndpointURL.problem(uri) == nil && uri.utf8.count <= 512
+    }
 }

@@ -80,6 +80,27 @@ struct ControlConnection: Sendable {
             reply.message = outcome.description
             reply.revoked = outcome == .revoked
             return reply
+        case .loginStart, .loginFinish, .loginImport:
+            do throws(LoginFailure) {
+                var reply = ControlReply(id: request.id, ok: true)
+                switch method {
+                case .loginStart:
+                    reply.login = try await backend.beginLogin(redirectURI: request.redirectURI)
+                case .loginFinish:
+                    guard let state = request.state, let code = request.code else {
+                        return ControlReply(id: request.id, ok: false, error: .init(.badRequest, "login_finish needs state and code"))
+                    }
+                    reply.status = status(try await backend.finishLogin(state: state, code: code))
+                default:
+                    guard let token = request.refreshToken, !token.isEmpty else {
+                        return ControlReply(id: request.id, ok: false, error: .init(.badRequest, "login_import needs refresh_token"))
+                    }
+                    reply.status = status(try await backend.importRefreshToken(token))
+                }
+                return reply
+            } catch {
+                return ControlReply(id: request.id, ok: false, error: .init(.loginFailed, error.description))
+            }
         case .token:
             do {
                 let grant = try await backend.token(minValidSeconds: request.minValidSeconds ?? 0)

@@ -10,14 +10,28 @@ public struct ControlRequest: Codable, Sendable {
     public var method: String
     /// `token`: refresh first when the token would expire within this many seconds.
     public var minValidSeconds: Double?
+    /// `login_start`: where the browser is sent back (the daemon's RedirectURI= wins).
+    public var redirectURI: String?
+    /// `login_finish`: the `state` and `code` of the redirect.
+    public var state: String?
+    public var code: String?
+    /// `login_import`: a refresh token obtained elsewhere.
+    public var refreshToken: String?
 
-    public init(id: Int? = nil, method: String, minValidSeconds: Double? = nil) {
+    public init(id: Int? = nil, method: String, minValidSeconds: Double? = nil, redirectURI: String? = nil,
+                state: String? = nil, code: String? = nil, refreshToken: String? = nil) {
         self.id = id
         self.method = method
         self.minValidSeconds = minValidSeconds
+        self.redirectURI = redirectURI
+        self.state = state
+        self.code = code
+        self.refreshToken = refreshToken
     }
 
-    enum CodingKeys: String, CodingKey { case id, method, minValidSeconds = "min_valid_seconds" }
+    enum CodingKeys: String, CodingKey {
+        case id, method, minValidSeconds = "min_valid_seconds", redirectURI = "redirect_uri", state, code, refreshToken = "refresh_token"
+    }
 }
 
 /// The status object of `status`, `watch`, `pair`, `cancel` and `unpair`.
@@ -108,6 +122,8 @@ public struct ControlError: Codable, Equatable, Sendable, Error, CustomStringCon
         case unknownMethod = "unknown_method"
         case permissionDenied = "permission_denied"
         case notAuthorized = "not_authorized"
+        /// A login that did not give tokens (refused code, wrong state, not a login dialect…).
+        case loginFailed = "login_failed"
         case refreshFailed = "refresh_failed"
         case shuttingDown = "shutting_down"
         case tooManyConnections = "too_many_connections"
@@ -126,6 +142,8 @@ public struct ControlReply: Codable, Sendable {
     public var error: ControlError?
     /// `unpair`: whether the provider confirmed the revocation, and in words.
     public var revoked: Bool?
+    /// `login_start`: what to open, and the login's `state`.
+    public var login: ControlLogin?
     public var message: String?
 
     public init(id: Int?, ok: Bool, event: String? = nil, status: ControlStatus? = nil, token: ControlToken? = nil, error: ControlError? = nil) {
@@ -145,4 +163,20 @@ public enum ControlJSON {
         // Our own types always encode; the fallback keeps the line protocol intact if one ever did not.
         return Array((try? encoder.encode(value)) ?? Data(#"{"ok":false}"#.utf8)) + [UInt8(ascii: "\n")]
     }
+}
+
+/// `login_start`'s answer: the authorization URL (holding only the PKCE challenge)
+/// and the redirect the browser will be sent to.
+public struct ControlLogin: Codable, Equatable, Sendable {
+    public var url: String
+    public var state: String
+    public var redirectURI: String
+
+    public init(url: String, state: String, redirectURI: String) {
+        self.url = url
+        self.state = state
+        self.redirectURI = redirectURI
+    }
+
+    enum CodingKeys: String, CodingKey { case url, state, redirectURI = "redirect_uri" }
 }

@@ -17,7 +17,7 @@ struct DeviceAuthCtl: ParsableCommand {
               77  permission denied: this user may not do that (see TokenReaders= in deviceauthd.conf)
               130 interrupted (Ctrl-C)
             """,
-        subcommands: [Status.self, Pair.self, Cancel.self, Unpair.self, Token.self, Wait.self],
+        subcommands: [Status.self, Pair.self, Cancel.self, Unpair.self, Token.self, Wait.self, Login.self],
         defaultSubcommand: Status.self
     )
 

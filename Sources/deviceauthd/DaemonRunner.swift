@@ -54,7 +54,9 @@ struct DaemonRunner {
             var limits = ConnectionLimits()
             limits.total = setup.configuration.maxControlConnections
             limits.idleSeconds = setup.configuration.controlIdleSeconds
-            control = try await ControlServer(path: setup.controlSocket, backend: engine, authorizer: authorizer, identity: identity,
+            let backend = EngineBackend(engine: engine, logsIn: setup.configuration.providerType == .oauth2,
+                                        redirectURI: setup.configuration.redirectURI)
+            control = try await ControlServer(path: setup.controlSocket, backend: backend, authorizer: authorizer, identity: identity,
                                               limits: limits, logger: logger).bind()
         } catch {
             try? await httpClient.shutdown()

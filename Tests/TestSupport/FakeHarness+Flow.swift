@@ -62,5 +62,19 @@ extension FakeHarness {
         else { throw HarnessError.unexpectedReply(response.status, response.text) }
         return TokenPair(access: access, refresh: response.string("refresh_token"))
     }
-}
 
+    /// A grant made at the standard endpoints by a public client (a companion app's
+    /// login, as far as the daemon can tell); its refresh token. Real-time fakes only.
+    public func pairStandard(client: String, scope: String) async throws -> String {
+        let code = try await postForm("/oauth2/device_authorization", [("client_id", client), ("scope", scope)])
+        guard code.status == 200, let deviceCode = code.string("device_code"), let userCode = code.string("user_code"),
+              let interval = code.int("interval")
+        else { throw HarnessError.unexpectedReply(code.status, code.text) }
+        try await control("approve", #"{"user_code": "\#(userCode)"}"#)
+        try await Task.sleep(for: .milliseconds(interval * 1000 + 100))
+        let tokens = try await postForm("/oauth2/token", [("client_id", client), ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                                                           ("device_code", deviceCode)])
+        guard tokens.status == 200, let refresh = tokens.string("refresh_token") else { throw HarnessError.unexpectedReply(tokens.status, tokens.text) }
+        return refresh
+    }
+}

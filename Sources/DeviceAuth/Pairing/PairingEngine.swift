@@ -56,6 +56,8 @@ public actor PairingEngine: Service {
     var revokeStarted = false
     var watchers: [Int: AsyncStream<PairingSnapshot>.Continuation] = [:]
     var nextID = 0
+    /// Logins between `beginLogin` and `finishLogin`, by `state` (PairingEngine+Login.swift).
+    var logins: [String: (request: LoginRequest, startedAt: Double)] = [:]
 
     public init(
         policy: PairingPolicy, client: any ProviderClient, store: any GrantStore, observer: any PairingObserver,

@@ -21,6 +21,9 @@ public enum PairingEvent: Equatable, Sendable {
     case persistFailed(String)
     /// The wall clock was set (stepped by NTP or by hand).
     case wallClockSet
+    /// `deviceauthctl login` brought first tokens (an authorization code or an imported
+    /// refresh token, already exchanged by the engine).
+    case loggedIn(Grant)
 }
 
 /// The engine's timers; scheduling one again replaces it.

@@ -39,6 +39,7 @@ public struct PairingMachine: Sendable {
         case .heartbeatAnswered(let token, let failure): heartbeatAnswered(&step, token, failure)
         case .timerFired(let timer): timerFired(&step, timer, now: now)
         case .wallClockSet: wallClockSet(&step, now: now, random: random)
+        case .loggedIn(let grant): loggedIn(&step, grant, now: now, random: random)
         case .persistFailed(let reason):
             if step.state.grant != nil {
                 // Keep using the tokens (they are the only valid ones) and keep trying to save them.
@@ -93,7 +94,24 @@ public struct PairingMachine: Sendable {
                          .log(.init(.notice, "\(why): revoking the new tokens (access \(Fingerprint.of(grant.accessToken))) instead of keeping them"))]
     }
 
+    /// First tokens from `deviceauthctl login`. A login that finishes while tokens are
+    /// held does not replace them (unpair first to switch accounts): its tokens are revoked.
+    func loggedIn(_ step: inout Step, _ grant: Grant, now: Moment, random: Double) {
+        guard step.state.grant == nil else {
+            return discard(&step, grant, why: "a login finished while the device was already authorized")
+        }
+        step.state = .authorized(.init(grant: grant))
+        step.effects += Self.cancelPairingTimers + [.persist(grant),
+            .log(.init(.notice, "logged in (access \(Fingerprint.of(grant.accessToken)), valid until \(TimeText.clock(grant.accessExpiresAt)))", kind: .paired))]
+            + afterNewTokens(grant, now: now, random: random)
+    }
+
     func beginPairing(_ step: inout Step) {
+        guard policy.pairsByDeviceCode else {
+            step.state = .unpaired(.awaitingLogin)
+            step.effects.append(.log(.init(.notice, "waiting for a login: run deviceauthctl login")))
+            return
+        }
         step.state = .polling(.init())
         step.effects += [.log(.init(.info, "pairing started")), .requestDeviceCode]
     }

@@ -3,6 +3,8 @@ import FoundationEssentials
 /// The knobs of the state machine, from `[Pairing]` and `[Refresh]`.
 public struct PairingPolicy: Equatable, Sendable {
     public var autoPair = true
+    /// false: the dialect gets its first tokens from `deviceauthctl login`, not a device code.
+    public var pairsByDeviceCode = true
     public var refreshFraction = 0.75
     public var refreshJitter = 0.05
     public var heartbeatSeconds = 120.0

@@ -48,6 +48,8 @@ public enum UnpairedReason: Equatable, Sendable {
     case pairingCancelled
     case unpairRequested
     case denied
+    /// A login dialect: the first tokens come from `deviceauthctl login`.
+    case awaitingLogin
     /// The provider no longer accepts the authorization (revoked, rotated elsewhere, expired).
     case authorizationLost(String)
     /// The provider refused our client credentials or request: a configuration problem.
@@ -59,6 +61,7 @@ public enum UnpairedReason: Equatable, Sendable {
         case .pairingCancelled: "pairing cancelled"
         case .unpairRequested: "unpaired on request"
         case .denied: "the pairing was denied on the activation page"
+        case .awaitingLogin: "not logged in: run deviceauthctl login"
         case .authorizationLost(let why): "the authorization was lost (\(why))"
         case .configurationRejected(let why): "the provider rejected our configuration: \(why)"
         }

@@ -1,0 +1,72 @@
+import ArgumentParser
+import ControlProtocol
+import QRCode
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Login: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Log in (Type=oauth2): open the printed URL, approve, and the device has its tokens.",
+        discussion: """
+            The daemon makes the PKCE verifier and state and exchanges the code itself. The browser is
+            sent back to a listener on 127.0.0.1 here; when the browser is on another machine, paste the
+            URL it ended on (the address bar of the page that failed to load) and press Enter.
+            With --refresh-token-file, a refresh token obtained elsewhere is imported instead: the daemon
+            refreshes with it at once and keeps it only if that works.
+            """)
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Import the refresh token in this file instead of logging in.")
+    var refreshTokenFile: String?
+
+    @Option(help: "Give up after this many seconds.")
+    var timeout: Double = 300
+
+    @Flag(help: "Do not draw the QR code.")
+    var noQR = false
+
+    func run() throws {
+        let session = try Session(options)
+        if let refreshTokenFile { return try importToken(session, from: refreshTokenFile) }
+        let listener = try LoopbackListener()
+        let started = try session.call(.init(method: "login_start", redirectURI: listener.redirectURI))
+        try Output(options).check(started)
+        guard let login = started.login else { throw Output.fail("the daemon sent no login URL", code: 1) }
+        let listening = login.redirectURI == listener.redirectURI
+        // The URL alone on its line, so it can be copied whole; the QR code for a phone.
+        print("Open this URL on a phone or computer and log in:")
+        print(login.url)
+        if !noQR, let code = try? QRCode(login.url) {
+            print(code.terminalText(colors: isatty(STDOUT_FILENO) == 1, indent: "  "), terminator: "")
+        }
+        print(listening ? "Waiting for the browser to come back to \(login.redirectURI) … or paste the URL it ended on and press Enter:"
+                        : "Then paste the URL the browser ended on (\(login.redirectURI)?…) and press Enter:")
+        fflush(nil)
+        guard let url = listener.waitForRedirect(seconds: timeout, listen: listening) else {
+            throw Output.fail("no redirect within \(Int(timeout)) s: nothing was stored; run deviceauthctl login again", code: 1)
+        }
+        guard let answer = LoginRedirectAnswer(url: url) else {
+            throw Output.fail("that is not the redirect URL (it has neither code= nor error=): nothing was stored", code: 1)
+        }
+        if let error = answer.error {
+            throw Output.fail("the authorization server answered \(error)\(answer.errorDescription.map { ": \($0)" } ?? ""): nothing was stored", code: 1)
+        }
+        guard answer.state == login.state, let code = answer.code else {
+            throw Output.fail("the redirect's state does not match this login (another login's URL?): nothing was stored", code: 1)
+        }
+        let finished = try session.call(.init(method: "login_finish", state: answer.state, code: code), timeout: 60)
+        try Output(options).show(finished) { status in "Logged in.\n" + Output.describe(status) }
+    }
+
+    private func importToken(_ session: Session, from path: String) throws {
+        guard let file = fopen(path, "r") else { throw Output.fail("\(path): \(String(cString: strerror(errno)))", code: 1) }
+        defer { fclose(file) }
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        let count = fread(&buffer, 1, buffer.count, file)
+        let token = String(decoding: buffer.prefix(count), as: UTF8.self).filter { !$0.isWhitespace }
+        guard !token.isEmpty else { throw Output.fail("\(path) is empty", code: 1) }
+        let reply = try session.call(.init(method: "login_import", refreshToken: token), timeout: 60)
+        try Output(options).show(reply) { status in "Logged in with the imported refresh token.\n" + Output.describe(status) }
+    }
+}

@@ -1,0 +1,149 @@
+import FakeProvider
+import Foundation
+import Testing
+import TestSupport
+
+/// `Type=oauth2` through the real binaries: `deviceauthctl login` with PKCE through
+/// the loopback redirect and through a pasted URL, refresh with Basic and with PKCE,
+/// an imported refresh token, and the logins that must store nothing.
+@Suite("deviceauthd: OAuth 2.0 login", .serialized)
+struct LoginTests {
+    static let fast: @Sendable (inout FakeProviderConfiguration) -> Void = { $0.pollingInterval = 1; $0.accessTokenLifetime = 600 }
+
+    static func provider(_ fake: FakeHarness, client: String, method: String) -> String {
+        "Type=oauth2\nIssuer=\(fake.baseURL)/oauth2\nClientID=\(client)\nClientAuthentication=\(method)\nScope=openid offline"
+    }
+
+    /// deviceauthctl login, its standard input a FIFO the test may write a pasted URL to.
+    static func startLogin(_ daemon: DaemonFixture) throws -> (login: Subprocess, paste: String) {
+        let fifo = daemon.directory + "/paste"
+        mkfifo(fifo, 0o600)
+        let ctl = Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path
+        // The shell holds the FIFO open for writing too, so the CLI never sees end of input early.
+        let login = try Subprocess("/bin/sh", ["-c", "exec 3<>'\(fifo)'; exec '\(ctl)' login --socket '\(daemon.socketPath)' --no-qr --timeout 20 <&3"])
+        return (login, fifo)
+    }
+
+    /// The authorization URL: the line after "Open this URL".
+    static func authorizationURL(_ login: Subprocess) async throws -> String {
+        for _ in 0..<100 {
+            let lines = login.output.split(separator: "\n")
+            if let index = lines.firstIndex(where: { $0.hasPrefix("Open this URL") }), index + 1 < lines.count { return String(lines[index + 1]) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw LoginTestError.noURL(login.output)
+    }
+
+    enum LoginTestError: Error { case noURL(String), noRedirect(Int) }
+
+    /// Opens the URL as a browser would and answers where it is sent back (not followed).
+    static func browse(_ url: String) async throws -> String {
+        let (status, output) = try Subprocess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", url])
+        let parts = output.split(separator: " ", maxSplits: 1)
+        guard status == 0, parts.first == "302", parts.count == 2 else { throw LoginTestError.noRedirect(Int(parts.first ?? "") ?? 0) }
+        return String(parts[1])
+    }
+
+    @Test("Login through the loopback redirect, then refresh, with PKCE and with Basic", arguments: [
+        ("public-client", "none"), ("basic-client", "client_secret_basic"),
+    ])
+    func loopback(client: String, method: String) async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            _ = try await fake.control("settings", #"{"auto_approve_logins": true}"#)
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: client, method: method))
+            try daemon.start()
+            #expect(await daemon.notify.waitStatus("unpaired: not logged in: run deviceauthctl login", seconds: 20) != nil)
+            let (login, _) = try Self.startLogin(daemon)
+            let url = try await Self.authorizationURL(login)
+            #expect(url.contains("code_challenge_method=S256") && url.contains("state=") && !url.contains("code_verifier"))
+            let redirect = try await Self.browse(url)
+            #expect(redirect.hasPrefix("http://127.0.0.1:"))
+            _ = try Subprocess.run("/usr/bin/curl", ["-s", redirect])
+            #expect(await login.waitForExit(seconds: 20) == 0)
+            #expect(login.output.contains("Logged in."))
+            #expect(await daemon.notify.waitStatus("authorized: token valid until", seconds: 10) != nil)
+
+            _ = try await daemon.ctl(["token", "--min-valid", "700"])
+            let stats = try await daemon.waitForStats(seconds: 10) { $0.refreshes >= 1 }
+            #expect(stats.refreshes == 1 && stats.rejectedRequests == 0 && stats.loginsApproved == 1)
+            #expect(try await daemon.ctl(["unpair"]).output.contains("revoked"))
+            #expect(await daemon.stop().status == 0)
+            #expect(daemon.leakedSecrets.isEmpty)
+        }
+    }
+
+    @Test("Login through a pasted redirect URL, decided on the consent page")
+    func pasted() async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "public-client", method: "none"))
+            try daemon.start()
+            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
+            let (login, paste) = try Self.startLogin(daemon)
+            let url = try await Self.authorizationURL(login)
+            let page = try Subprocess.run("/usr/bin/curl", ["-s", url]).output
+            let id = try #require(page.split(separator: "\"").first { $0.hasPrefix("id_") })
+            let (_, decision) = try Subprocess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{redirect_url}", "-d",
+                                                                     "login=\(id)&decision=approve", "\(fake.baseURL)/oauth2/authorize/decision"])
+            // The browser was elsewhere: the person pastes where it ended up.
+            let handle = try #require(FileHandle(forWritingAtPath: paste))
+            handle.write(Data((decision + "\n").utf8))
+            #expect(await login.waitForExit(seconds: 20) == 0)
+            #expect(await daemon.notify.waitStatus("authorized: token valid until", seconds: 10) != nil)
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    @Test("A wrong state, a denial or a refused code ends the login with exit 1 and nothing stored", arguments: ["state", "deny", "code"])
+    func refused(_ what: String) async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "public-client", method: "none"))
+            try daemon.start()
+            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
+            let (login, paste) = try Self.startLogin(daemon)
+            let url = try await Self.authorizationURL(login)
+            let line: String
+            switch what {
+            case "deny":
+                let page = try Subprocess.run("/usr/bin/curl", ["-s", url]).output
+                let id = try #require(page.split(separator: "\"").first { $0.hasPrefix("id_") })
+                line = try Subprocess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{redirect_url}", "-d",
+                                                            "login=\(id)&decision=deny", "\(fake.baseURL)/oauth2/authorize/decision"]).output
+            case "state":
+                line = "http://127.0.0.1:9/callback?code=abc&state=someone-elses"
+            default:
+                let state = try #require(url.split(separator: "&").first { $0.hasPrefix("state=") }?.dropFirst(6))
+                line = "http://127.0.0.1:9/callback?code=not-a-code&state=\(state)"
+            }
+            try #require(FileHandle(forWritingAtPath: paste)).write(Data((line + "\n").utf8))
+            #expect(await login.waitForExit(seconds: 20) == 1)
+            let expected = ["state": "the redirect's state does not match this login",
+                            "deny": "the authorization server answered access_denied: The user denied the request: nothing was stored",
+                            "code": "the authorization server refused the code: the grant is gone (invalid_grant"][what]!
+            #expect(login.output.contains(expected))
+            let status = try await daemon.ctl(["status"]).output
+            #expect(status.contains("State:   unpaired"))
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    @Test("An imported refresh token is refreshed at once and kept only if that works")
+    func importToken() async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            // A companion app's tokens: a grant made at the fake for this client.
+            let pair = try await fake.pairStandard(client: "public-client", scope: "offline")
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "public-client", method: "none"))
+            try daemon.start()
+            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
+            let file = daemon.directory + "/refresh_token"
+            try "not-a-token\n".write(toFile: file, atomically: true, encoding: .utf8)
+            let bad = try await daemon.ctl(["login", "--refresh-token-file", file])
+            #expect(bad.status == 1 && bad.output.contains("the authorization server refused the refresh token: the grant is gone (invalid_grant"))
+            try pair.write(toFile: file, atomically: true, encoding: .utf8)
+            let good = try await daemon.ctl(["login", "--refresh-token-file", file])
+            #expect(good.status == 0 && good.output.contains("Logged in with the imported refresh token."))
+            #expect(try await fake.stats().refreshes == 1)
+            #expect(await daemon.stop().status == 0)
+            #expect(daemon.leakedSecrets.isEmpty)
+        }
+    }
+}
