@@ -1,4 +1,5 @@
 @testable import DeviceAuth
+import Foundation
 import Testing
 
 /// The provider types' own keys: what each needs, what it refuses, with file and line.
@@ -39,5 +40,18 @@ struct ProviderTypeConfigTests {
     ] as [(String, Int, String)])
     func mistakes(_ text: String, line: Int, message: String) {
         #expect(throws: ConfigError.invalid(file: "t.conf", line: line, message: message)) { try parse(text) }
+    }
+}
+
+@Suite("Shipped provider examples")
+struct ShippedProviderExamplesTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("config/oauth2-device.conf and config/oauth2.conf are valid as shipped", arguments: ["oauth2-device", "oauth2"])
+    func parses(_ name: String) throws {
+        let path = Self.repository.appendingPathComponent("config/\(name).conf").path
+        let config = try DaemonConfiguration.parse(String(contentsOfFile: path, encoding: .utf8), file: path)
+        #expect(config.providerType.rawValue == name)
+        #expect(config.issuer != nil && config.clientID != nil)
     }
 }
