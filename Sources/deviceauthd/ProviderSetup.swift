@@ -24,6 +24,7 @@ extension DaemonSetup {
         case .oauth2Device: .oauth2Device(endpoints: endpoints, clientAuthentication: authentication)
         case .oauth2: .oauth2(endpoints: endpoints, clientAuthentication: authentication)
         }
+        // ClientAuthentication= applies to Frame.io too (its default is client_secret_post).
         profile.clientAuthentication = authentication
         return profile
     }

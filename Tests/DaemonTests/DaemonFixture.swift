@@ -5,7 +5,7 @@ import TestSupport
 /// One deviceauthd under test: its config, secret and state in a private
 /// directory, a real notify socket, the real binary as a subprocess.
 final class DaemonFixture: @unchecked Sendable {
-    static let secretMarkers = ["FAKEAT_", "FAKERT_", "FAKEDC_"]
+    static let secretMarkers = ["FAKEAT_", "FAKERT_", "FAKEDC_", "FAKEAC_"]
 
     let directory: String
     let configPath: String

@@ -68,6 +68,9 @@ public struct DaemonConfiguration: Equatable, Sendable {
         scope ?? (providerType == .frameioC2C ? "asset_create offline" : nil)
     }
 
+    /// The first tokens come from `deviceauthctl login`, not from a device code.
+    public var logsIn: Bool { providerType == .oauth2 }
+
     public var effectiveClientAuthentication: ClientAuthentication {
         clientAuthentication ?? (providerType == .frameioC2C ? .clientSecretPost : .clientSecretBasic)
     }

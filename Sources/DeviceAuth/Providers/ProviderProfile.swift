@@ -3,19 +3,7 @@
 /// are classified, how first tokens come, how to revoke). Adding a dialect is
 /// one constructor here plus a config value; the engine is the same for all.
 public struct ProviderProfile: Sendable {
-    /// How a device gets its first tokens.
-    public enum FirstTokens: Sendable {
-        /// RFC 8628: a code for the user, polling (the daemon pairs by itself).
-        case deviceCode
-        /// An authorization-code grant with PKCE, or an imported refresh token,
-        /// both through `deviceauthctl login`.
-        case login
-    }
-
-    /// The dialect's name, as the config's `Type=` spells it.
-    public var name: String
     public var endpoints: any EndpointSource
-    public var firstTokens: FirstTokens = .deviceCode
     /// Sent with every call (Frame.io: `x-client-version`).
     public var commonHeaders: [(String, String)] = [("accept", "application/json"), ("user-agent", "deviceauthd/0.1")]
     /// The header that asks for verification URLs (Frame.io's "platypus"), if the provider needs one.
@@ -35,7 +23,7 @@ public struct ProviderProfile: Sendable {
 
     /// Frame.io Camera to Cloud, hardware devices (docs/providers.md §1).
     public static func frameioC2C(baseURL: String) -> ProviderProfile {
-        var profile = ProviderProfile(name: "frameio-c2c", endpoints: FixedEndpoints(ProviderEndpoints(
+        var profile = ProviderProfile(endpoints: FixedEndpoints(ProviderEndpoints(
             deviceAuthorization: baseURL + "/v2/auth/device/code", token: baseURL + "/v2/auth/token",
             revocation: baseURL + "/v2/auth/revoke")))
         profile.commonHeaders = [("x-client-version", "2.0.0"), ("accept", "application/json"), ("user-agent", "deviceauthd/0.1")]
@@ -50,17 +38,17 @@ public struct ProviderProfile: Sendable {
     /// Any RFC 8628 authorization server (Keycloak, Auth0, Okta, Entra ID…): standard
     /// names and errors, endpoints given or discovered (docs/providers.md §4).
     public static func oauth2Device(endpoints: any EndpointSource, clientAuthentication: ClientAuthentication) -> ProviderProfile {
-        var profile = ProviderProfile(name: "oauth2-device", endpoints: endpoints)
+        var profile = ProviderProfile(endpoints: endpoints)
         profile.clientAuthentication = clientAuthentication
         return profile
     }
 
     /// The OAuth 2.0 web-app client (docs/providers.md §2): first tokens from an
-    /// authorization-code grant with PKCE (or an imported refresh token), then the
+    /// authorization-code grant with PKCE (or an imported refresh token) through
+    /// `deviceauthctl login` (`DaemonConfiguration.logsIn`), then the
     /// refresh grant with `scope`, Basic or PKCE (`none`).
     public static func oauth2(endpoints: any EndpointSource, clientAuthentication: ClientAuthentication) -> ProviderProfile {
-        var profile = ProviderProfile(name: "oauth2", endpoints: endpoints)
-        profile.firstTokens = .login
+        var profile = ProviderProfile(endpoints: endpoints)
         profile.clientAuthentication = clientAuthentication
         profile.refreshSendsScope = true
         return profile

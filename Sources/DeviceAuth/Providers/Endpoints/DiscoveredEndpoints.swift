@@ -74,9 +74,7 @@ public actor DiscoveredEndpoints: EndpointSource {
     static func readCache(_ path: String, issuer: String, needs: [ProviderEndpoints.Need]) -> ProviderMetadata? {
         guard let bytes = try? SystemFiles.read(path, limit: 64 * 1024),
               let metadata = try? JSONDecoder().decode(ProviderMetadata.self, from: Data(bytes)),
-              metadata.issuer == issuer, metadata.endpoints.missing(needs) == nil,
-              ([metadata.endpoints.token] + [metadata.endpoints.deviceAuthorization, metadata.endpoints.revocation,
-                                             metadata.endpoints.authorization].compactMap { $0 }).allSatisfy({ EndpointURL.problem($0) == nil })
+              metadata.issuer == issuer, metadata.endpoints.missing(needs) == nil, metadata.endpoints.unusable == nil
         else { return nil }
         return metadata
     }

@@ -98,11 +98,7 @@ public enum ProviderDiscovery {
         let endpoints = ProviderEndpoints(deviceAuthorization: document.deviceAuthorizationEndpoint, token: token,
                                           revocation: document.revocationEndpoint, authorization: document.authorizationEndpoint)
         if let missing = endpoints.missing(needs) { throw .invalid(url: url, reason: "the metadata has no \(missing.rawValue)") }
-        for (name, value) in [("token_endpoint", token), ("device_authorization_endpoint", endpoints.deviceAuthorization),
-                              ("revocation_endpoint", endpoints.revocation), ("authorization_endpoint", endpoints.authorization)] {
-            guard let value else { continue }
-            if let problem = EndpointURL.problem(value) { throw .invalid(url: url, reason: "\(name) \(problem)") }
-        }
+        if let (name, problem) = endpoints.unusable { throw .invalid(url: url, reason: "\(name) \(problem)") }
         return ProviderMetadata(issuer: issuer, endpoints: endpoints, authMethods: document.tokenEndpointAuthMethodsSupported, fetchedAt: now)
     }
 }

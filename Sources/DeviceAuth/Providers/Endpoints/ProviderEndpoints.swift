@@ -27,6 +27,16 @@ public struct ProviderEndpoints: Codable, Equatable, Sendable {
         case authorization = "authorization_endpoint"
     }
 
+    /// The first endpoint that is not a usable URL (`EndpointURL`), by its metadata name, and why.
+    public var unusable: (name: String, problem: String)? {
+        let named = [("token_endpoint", token), ("device_authorization_endpoint", deviceAuthorization),
+                     ("revocation_endpoint", revocation), ("authorization_endpoint", authorization)]
+        for case let (name, value?) in named {
+            if let problem = EndpointURL.problem(value) { return (name, problem) }
+        }
+        return nil
+    }
+
     /// The first required endpoint that is missing, by its metadata name.
     public func missing(_ needs: [Need]) -> Need? {
         needs.first { need in
