@@ -20,6 +20,8 @@ public struct FakeProviderStats: Codable, Sendable, Equatable {
     public var revocations = 0
     /// Logins approved on the standard consent page (authorization codes handed out).
     public var loginsApproved = 0
+    /// Metadata documents served (either well-known path, answered 200).
+    public var metadataFetches = 0
     /// Heartbeats answered 204.
     public var heartbeats = 0
     /// `GET /v2/devices/me` calls answered 200.

@@ -11,10 +11,16 @@ extension FakeProvider {
 
     func addStandardRoutes(to router: Router<FakeRequestContext>) {
         let state = self.state
-        for path in ["/.well-known/oauth-authorization-server" + Self.standardPrefix, Self.standardPrefix + "/.well-known/openid-configuration"] {
+        // RFC 8414 §3.1 puts the well-known part before the issuer's path; OpenID Discovery after it.
+        let documents = [("oauth-authorization-server", "/.well-known/oauth-authorization-server" + Self.standardPrefix),
+                         ("openid-configuration", Self.standardPrefix + "/.well-known/openid-configuration")]
+        for (document, path) in documents {
             router.get(RouterPath(path)) { request, context in
                 try await FaultInjection.respond(to: .metadata, state: state, context: context) {
-                    FakeReply.json(Self.metadata(issuer: Self.issuer(for: request), settings: await state.currentSettings))
+                    guard let settings = await state.serveMetadata(document) else {
+                        return FakeReply.json(["error": "not_found"], status: .notFound)
+                    }
+                    return FakeReply.json(Self.metadata(issuer: Self.issuer(for: request), settings: settings))
                 }
             }
         }

@@ -12,10 +12,14 @@ public struct FakeSettings: Codable, Sendable, Equatable {
     public var metadataIssuer: String?
     /// Leave these fields out of the metadata.
     public var metadataOmit: [String] = []
+    /// Which metadata documents are served (`oauth-authorization-server`, RFC 8414;
+    /// `openid-configuration`, OpenID Discovery); the others answer 404.
+    public var metadataDocuments = FakeSettings.allMetadataDocuments
+    public static let allMetadataDocuments = ["oauth-authorization-server", "openid-configuration"]
 
     enum CodingKeys: String, CodingKey {
         case rotateRefreshTokens = "rotate_refresh_tokens", autoApproveLogins = "auto_approve_logins"
-        case metadataIssuer = "metadata_issuer", metadataOmit = "metadata_omit"
+        case metadataIssuer = "metadata_issuer", metadataOmit = "metadata_omit", metadataDocuments = "metadata_documents"
     }
 
     public init() {}
@@ -27,5 +31,6 @@ public struct FakeSettings: Codable, Sendable, Equatable {
         autoApproveLogins = try container.decodeIfPresent(Bool.self, forKey: .autoApproveLogins) ?? defaults.autoApproveLogins
         metadataIssuer = try container.decodeIfPresent(String.self, forKey: .metadataIssuer)
         metadataOmit = try container.decodeIfPresent([String].self, forKey: .metadataOmit) ?? []
+        metadataDocuments = try container.decodeIfPresent([String].self, forKey: .metadataDocuments) ?? defaults.metadataDocuments
     }
 }

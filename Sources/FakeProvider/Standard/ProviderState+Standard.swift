@@ -124,5 +124,12 @@ extension ProviderState {
     }
 
     func updateSettings(_ settings: FakeSettings) { self.settings = settings }
+
+    /// The settings to draw a metadata document with, counted; nil when that document is switched off.
+    func serveMetadata(_ document: String) -> FakeSettings? {
+        guard settings.metadataDocuments.contains(document) else { return nil }
+        counters.metadataFetches += 1
+        return settings
+    }
     var currentSettings: FakeSettings { settings }
 }
