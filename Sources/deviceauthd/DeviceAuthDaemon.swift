@@ -24,7 +24,7 @@ struct DeviceAuthDaemon: AsyncParsableCommand {
     @Option(help: "The configuration file; drop-ins are read from PATH.d/*.conf.")
     var config = DaemonConfiguration.defaultPath
 
-    @Flag(help: "Check the configuration and the client secret, then exit (0 good, 78 bad). No network.")
+    @Flag(help: "Check the configuration, the client secret and, with Issuer=, the provider's metadata, then exit (0 good, 78 bad).")
     var checkConfig = false
 
     func run() async throws {
@@ -44,10 +44,7 @@ struct DeviceAuthDaemon: AsyncParsableCommand {
             throw ExitCode(ConfigError.exitCode)
         }
         if checkConfig {
-            print("\(config): configuration and client secret (\(setup.secretSource)) are good")
-            if let (identity, notice) = try? setup.identity(save: false) {
-                print("client id \(identity.clientID) (\(identity.source == .random ? "a random one would be kept: \(notice ?? "")" : ControlStatus.describeClientIDSource(identity.source.rawValue)))")
-            }
+            guard await ConfigCheck(setup: setup, configPath: config).run() else { throw ExitCode(ConfigError.exitCode) }
             return
         }
         do {

@@ -93,6 +93,15 @@ final class DaemonFixture: @unchecked Sendable {
 
     var stateDirectory: String { directory + "/state" }
 
+    /// `deviceauthd --check-config` on the fixture's config: exit status and output.
+    func checkConfig() async throws -> (status: Int32?, output: String) {
+        let program = try Subprocess("deviceauthd", ["--config", configPath, "--check-config"],
+                                     environment: ["NOTIFY_SOCKET": "", "JOURNAL_STREAM": ""])
+        let status = await program.waitForExit(seconds: 30)
+        outputs.append(program.output)
+        return (status, program.output)
+    }
+
     /// SIGTERM and wait; answers the exit status (nil if it had to be killed) and how long it took.
     func stop() async -> (status: Int32?, seconds: Double) {
         guard let daemon else { return (nil, 0) }

@@ -69,12 +69,32 @@ struct StandardDeviceFlowTests {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
             _ = try await fake.control("settings", settings)
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "basic-client", method: "client_secret_basic"))
+            let expected = "\(fake.baseURL)/.well-known/oauth-authorization-server/oauth2: \(reason)"
+            let check = try await daemon.checkConfig()
+            #expect(check.status == 78)
+            #expect(check.output.contains("configuration error: Issuer=\(fake.baseURL)/oauth2: \(expected)"))
             try daemon.start()
             let status = await daemon.waitForExit(seconds: 20)
             #expect(status == 78)
-            let output = daemon.output
-            #expect(output.contains("\(fake.baseURL)/.well-known/oauth-authorization-server/oauth2: \(reason)"))
+            #expect(daemon.output.contains(expected))
             #expect(!FileManager.default.fileExists(atPath: daemon.stateDirectory + "/provider-metadata.json"))
+        }
+    }
+
+    @Test("--check-config fetches the metadata: good, or out of reach (a warning, not an error); it writes no cache")
+    func checkConfigFetches() async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "basic-client", method: "client_secret_basic"))
+            let good = try await daemon.checkConfig()
+            #expect(good.status == 0)
+            #expect(good.output.contains("provider metadata of \(fake.baseURL)/oauth2 is good: token endpoint \(fake.baseURL)/oauth2/token"))
+            #expect(try await fake.stats().metadataFetches == 1)
+
+            try await fake.control("faults", #"{"endpoint": "metadata", "mode": "status", "status": 503}"#)
+            let unreachable = try await daemon.checkConfig()
+            #expect(unreachable.status == 0)
+            #expect(unreachable.output.contains("warning: \(fake.baseURL)/.well-known/oauth-authorization-server/oauth2: cannot fetch the provider's metadata: HTTP 503"))
+            #expect(!FileManager.default.fileExists(atPath: daemon.stateDirectory))
         }
     }
 

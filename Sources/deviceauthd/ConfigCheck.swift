@@ -1,0 +1,41 @@
+import ControlProtocol
+import DeviceAuth
+import FoundationEssentials
+
+/// `deviceauthd --check-config`: the configuration, the client secret and, with
+/// `Issuer=`, the provider's metadata. Changes nothing on disk.
+struct ConfigCheck {
+    let setup: DaemonSetup
+    let configPath: String
+
+    /// Prints what was found; answers whether the configuration is good.
+    func run() async -> Bool {
+        print("\(configPath): configuration and client secret (\(setup.secretSource)) are good")
+        if let (identity, notice) = try? setup.identity(save: false) {
+            print("client id \(identity.clientID) (\(identity.source == .random ? "a random one would be kept: \(notice ?? "")" : ControlStatus.describeClientIDSource(identity.source.rawValue)))")
+        }
+        guard let issuer = setup.configuration.issuer else { return true }
+        // The same checks as at start, without writing the cache (a check changes nothing).
+        let client = AsyncHTTPTransport.makeClient()
+        let needs: [ProviderEndpoints.Need] = setup.configuration.providerType == .oauth2Device ? [.deviceAuthorization] : []
+        let fetched: Result<ProviderMetadata, DiscoveryError>
+        do {
+            fetched = .success(try await ProviderDiscovery.fetch(
+                issuer: issuer, needs: needs, transport: AsyncHTTPTransport(client: client, timeout: .seconds(10)),
+                now: Date().timeIntervalSince1970))
+        } catch { fetched = .failure(error) }
+        try? await client.shutdown()
+        do throws(DiscoveryError) {
+            let metadata = try fetched.get()
+            print("provider metadata of \(issuer) is good: token endpoint \(metadata.endpoints.token)\(metadata.endpoints.revocation == nil ? ", no revocation endpoint" : "")")
+            return true
+        } catch .invalid(let url, let reason) {
+            print("configuration error: Issuer=\(issuer): \(url): \(reason)")
+            return false
+        } catch {
+            // Out of reach now is not a bad configuration: the daemon will look again.
+            print("warning: \(error); the metadata could not be checked")
+            return true
+        }
+    }
+}
