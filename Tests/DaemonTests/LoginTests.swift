@@ -146,4 +146,26 @@ struct LoginTests {
             #expect(daemon.leakedSecrets.isEmpty)
         }
     }
+
+    @Test("A refresh sent with the wrong client authentication is refused by the server and stores nothing", arguments: [
+        ("basic-client", "none"), ("basic-client", "client_secret_post"), ("public-client", "client_secret_basic"),
+    ])
+    func wrongAuthentication(client: String, method: String) async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            let pair = try await fake.pairStandard(client: client, scope: "offline")
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: client, method: method))
+            try daemon.start()
+            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
+            let file = daemon.directory + "/refresh_token"
+            try pair.write(toFile: file, atomically: true, encoding: .utf8)
+            let refused = try await daemon.ctl(["login", "--refresh-token-file", file])
+            #expect(refused.status == 1)
+            #expect(refused.output.contains("invalid_client: \"Client authentication failed\""), "\(refused.output)")
+            let stats = try await fake.stats()
+            #expect(stats.refreshes == 0 && stats.rejectedRequests == 1)
+            #expect(try await daemon.ctl(["status"]).output.contains("State:   unpaired"))
+            #expect(await daemon.stop().status == 0)
+            #expect(daemon.leakedSecrets.isEmpty)
+        }
+    }
 }

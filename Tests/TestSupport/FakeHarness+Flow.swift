@@ -1,4 +1,5 @@
 import FakeProvider
+import Foundation
 
 /// The device side of the protocol, spelled once for every test that needs to get somewhere.
 extension FakeHarness {
@@ -63,16 +64,27 @@ extension FakeHarness {
         return TokenPair(access: access, refresh: response.string("refresh_token"))
     }
 
-    /// A grant made at the standard endpoints by a public client (a companion app's
-    /// login, as far as the daemon can tell); its refresh token. Real-time fakes only.
+    /// A grant made at the standard endpoints by one of the fake's clients, each
+    /// authenticated its own way (a companion app's login, as far as the daemon can
+    /// tell); its refresh token. Real-time fakes only.
     public func pairStandard(client: String, scope: String) async throws -> String {
-        let code = try await postForm("/oauth2/device_authorization", [("client_id", client), ("scope", scope)])
+        var headers = Self.defaultHeaders, credentials = [("client_id", client)]
+        switch client {
+        case "basic-client":
+            headers.append(("authorization", "Basic " + Data("\(client):\(formEncode([("", secret)]).dropFirst())".utf8).base64EncodedString()))
+        case "post-client": credentials.append(("client_secret", secret))
+        default: break
+        }
+        func postForm(_ path: String, _ fields: [(String, String)]) async throws -> TestResponse {
+            try await self.postForm(path, fields + credentials, headers: headers)
+        }
+        let code = try await postForm("/oauth2/device_authorization", [("scope", scope)])
         guard code.status == 200, let deviceCode = code.string("device_code"), let userCode = code.string("user_code"),
               let interval = code.int("interval")
         else { throw HarnessError.unexpectedReply(code.status, code.text) }
         try await control("approve", #"{"user_code": "\#(userCode)"}"#)
         try await Task.sleep(for: .milliseconds(interval * 1000 + 100))
-        let tokens = try await postForm("/oauth2/token", [("client_id", client), ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+        let tokens = try await postForm("/oauth2/token", [("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
                                                            ("device_code", deviceCode)])
         guard tokens.status == 200, let refresh = tokens.string("refresh_token") else { throw HarnessError.unexpectedReply(tokens.status, tokens.text) }
         return refresh
