@@ -50,11 +50,13 @@ final class DaemonFixture: @unchecked Sendable {
 
     /// (Re)writes the config: the fixture's base plus `extraConfig`.
     func writeConfig(_ extraConfig: String) throws {
-        let secretPath = directory + "/client_secret"
+        // A public client has no secret: its config names no secret file at all.
+        let isPublic = provider?.contains("ClientAuthentication=none") == true
+        let secretLine = isPublic ? "" : "ClientSecretFile=\(directory)/client_secret"
         try """
             [Provider]
             \(provider ?? "BaseURL=\(fake.baseURL)\n" + (clientID.map { "ClientID=\($0)" } ?? ""))
-            ClientSecretFile=\(secretPath)
+            \(secretLine)
             [Storage]
             StateDirectory=\(directory)/state
             [Refresh]

@@ -118,6 +118,8 @@ struct StandardDeviceFlowTests {
             #expect(unpair.output.contains("the provider offers no revocation endpoint"))
             #expect(try await fake.stats().revocations == 0)
             #expect(await daemon.stop().status == 0)
+            // A public client: the config names no secret file, and the daemon says why it needs none.
+            #expect(daemon.output.contains("secret from none: a public client (ClientAuthentication=none)"))
         }
     }
 }
