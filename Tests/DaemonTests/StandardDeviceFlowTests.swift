@@ -49,6 +49,27 @@ struct StandardDeviceFlowTests {
         }
     }
 
+    @Test("The QR code is verification_uri_complete when the server sends it, else verification_uri with the code in STATUS",
+          arguments: [true, false])
+    func qrCode(complete: Bool) async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            try await fake.control("settings", #"{"verification_uri_complete": \#(complete)}"#)
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "public-client", method: "none"))
+            try daemon.start()
+            let code = try #require(await daemon.waitForUserCode())
+            let uri = "\(fake.baseURL)/device"
+            #expect(daemon.notify.assignments.contains { $0.hasPrefix("STATUS=polling: enter code \(code) at \(uri) (expires") })
+            // The QR files are written just after STATUS is sent.
+            let png = daemon.runtimeDirectory + "/pairing.png"
+            for _ in 0..<50 where !FileManager.default.fileExists(atPath: png) { try await Task.sleep(for: .milliseconds(100)) }
+            let scanned = try Subprocess.run("/usr/bin/zbarimg", ["--nodbus", "--quiet", "--raw", png]).output.trimmingCharacters(in: .newlines)
+            #expect(scanned == (complete ? "\(uri)?code=\(code)" : uri))
+            try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
+            #expect(await daemon.notify.waitStatus("authorized:", seconds: 20) != nil)
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
     @Test("A client that authenticates the wrong way is told so, with the server's words")
     func wrongMethod() async throws {
         try await withFakeProvider(realTime: true, Self.fast) { fake in

@@ -10,6 +10,8 @@ public struct FakeSettings: Codable, Sendable, Equatable {
     public var autoApproveLogins = false
     /// Serve this `issuer` in the metadata instead of the true one (a mix-up, RFC 8414 §3.3).
     public var metadataIssuer: String?
+    /// Device authorization answers carry `verification_uri_complete` (RFC 8628 §3.3.1: optional).
+    public var verificationURIComplete = true
     /// Leave these fields out of the metadata.
     public var metadataOmit: [String] = []
     /// Which metadata documents are served (`oauth-authorization-server`, RFC 8414;
@@ -19,6 +21,7 @@ public struct FakeSettings: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case rotateRefreshTokens = "rotate_refresh_tokens", autoApproveLogins = "auto_approve_logins"
+        case verificationURIComplete = "verification_uri_complete"
         case metadataIssuer = "metadata_issuer", metadataOmit = "metadata_omit", metadataDocuments = "metadata_documents"
     }
 
@@ -29,6 +32,7 @@ public struct FakeSettings: Codable, Sendable, Equatable {
         let defaults = FakeSettings()
         rotateRefreshTokens = try container.decodeIfPresent(Bool.self, forKey: .rotateRefreshTokens) ?? defaults.rotateRefreshTokens
         autoApproveLogins = try container.decodeIfPresent(Bool.self, forKey: .autoApproveLogins) ?? defaults.autoApproveLogins
+        verificationURIComplete = try container.decodeIfPresent(Bool.self, forKey: .verificationURIComplete) ?? defaults.verificationURIComplete
         metadataIssuer = try container.decodeIfPresent(String.self, forKey: .metadataIssuer)
         metadataOmit = try container.decodeIfPresent([String].self, forKey: .metadataOmit) ?? []
         metadataDocuments = try container.decodeIfPresent([String].self, forKey: .metadataDocuments) ?? defaults.metadataDocuments

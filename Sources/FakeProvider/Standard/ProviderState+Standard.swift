@@ -6,7 +6,7 @@ struct StandardDeviceCodeResponse: Encodable, Sendable {
     let deviceCode: String
     let userCode: String
     let verificationURI: String
-    let verificationURIComplete: String
+    let verificationURIComplete: String?
     let expiresIn: Int
     let interval: Int
 
@@ -45,7 +45,7 @@ extension ProviderState {
         let code = makePendingCode(clientID: clientID, scopes: scopes)
         return StandardDeviceCodeResponse(
             deviceCode: code.deviceCode, userCode: code.userCode, verificationURI: activationURL,
-            verificationURIComplete: "\(activationURL)?code=\(code.userCode)",
+            verificationURIComplete: settings.verificationURIComplete ? "\(activationURL)?code=\(code.userCode)" : nil,
             expiresIn: configuration.deviceCodeLifetime, interval: configuration.pollingInterval)
     }
 
