@@ -168,4 +168,27 @@ struct LoginTests {
             #expect(daemon.leakedSecrets.isEmpty)
         }
     }
+
+    @Test("SIGTERM during a code exchange the server does not answer: the daemon stops at once, the CLI is told (69)")
+    func stopDuringExchange() async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "public-client", method: "none"))
+            try daemon.start()
+            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
+            let (login, paste) = try Self.startLogin(daemon)
+            let url = try await Self.authorizationURL(login)
+            let page = try Subprocess.run("/usr/bin/curl", ["-s", url]).output
+            let id = try #require(page.split(separator: "\"").first { $0.hasPrefix("id_") })
+            let redirect = try Subprocess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{redirect_url}", "-d",
+                                                                "login=\(id)&decision=approve", "\(fake.baseURL)/oauth2/authorize/decision"]).output
+            try await fake.control("faults", #"{"endpoint": "token", "mode": "hang"}"#)
+            try #require(FileHandle(forWritingAtPath: paste)).write(Data((redirect + "\n").utf8))
+            _ = try await daemon.waitForStats(seconds: 10) { $0.faultsInjected >= 1 }
+            let stopped = await daemon.stop()
+            #expect(stopped.status == 0 && stopped.seconds < 7, "stopped after \(stopped.seconds) s")
+            // 69 (EX_UNAVAILABLE): the daemon went away, as for any command it could not finish.
+            #expect(await login.waitForExit(seconds: 10) == 69)
+            #expect(login.output.contains("deviceauthctl: deviceauthd closed the connection") && !login.output.contains("Logged in."))
+        }
+    }
 }
