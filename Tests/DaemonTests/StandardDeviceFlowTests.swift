@@ -44,6 +44,7 @@ struct StandardDeviceFlowTests {
             #expect(unpair.output.contains("revoked"))
             stats = try await daemon.waitForStats(seconds: 10) { $0.revocations >= 1 }
             #expect(stats.revocations == 1 && stats.liveAuthorizations == 0)
+            #expect(stats.revocationHintsMatched == 1)  // the refresh token, named as such
             #expect(await daemon.stop().status == 0)
             #expect(daemon.leakedSecrets.isEmpty)
         }

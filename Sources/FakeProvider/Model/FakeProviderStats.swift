@@ -18,6 +18,8 @@ public struct FakeProviderStats: Codable, Sendable, Equatable {
     public var refreshReuse = 0
     /// Live authorizations revoked through `POST /v2/auth/revoke`.
     public var revocations = 0
+    /// Standard revocations whose `token_type_hint` named the kind of token presented.
+    public var revocationHintsMatched = 0
     /// Logins approved on the standard consent page (authorization codes handed out).
     public var loginsApproved = 0
     /// Metadata documents served (either well-known path, answered 200).

@@ -41,7 +41,7 @@ extension FakeProvider {
         router.post(RouterPath(Self.standardPrefix + "/revoke")) { request, context in
             try await Self.standardRoute(.revoke, request, context, state: state) { clientID, form in
                 guard let token = form["token"], !token.isEmpty else { return .standardError(.invalidRequest) }
-                await state.standardRevoke(clientID: clientID, token: token)
+                await state.standardRevoke(clientID: clientID, token: token, hint: form["token_type_hint"])
                 return FakeReply(status: .ok)
             }
         }

@@ -67,11 +67,15 @@ extension ProviderState {
     }
 
     /// RFC 7009: any token of the client; unknown tokens are answered 200 too.
-    func standardRevoke(clientID: String, token: String) {
+    /// RFC 7009 §2.1: `token_type_hint` is only a hint (a wrong one must not fail the revocation),
+    /// so the fake only counts the hints that named the kind of token presented.
+    func standardRevoke(clientID: String, token: String, hint: String?) {
+        let kind = authorizationByRefreshToken[token] != nil ? "refresh_token" : "access_token"
         let id = authorizationByRefreshToken[token] ?? authorizationByAccessToken[token]
         guard let id, let auth = authorizations[id], auth.clientID == clientID, !auth.revoked else { return }
         authorizations[id]?.revoked = true
         counters.revocations += 1
+        if hint == kind { counters.revocationHintsMatched += 1 }
         logger.info("authorization revoked", metadata: ["authorization": "\(id)"])
     }
 
