@@ -27,6 +27,7 @@ public struct FakeProvider: Sendable {
         addDeviceRoutes(to: router)
         addActivationRoutes(to: router)
         addStandardRoutes(to: router)
+        addCameraManagerRoutes(to: router)
         addControlRoutes(to: router)
         return router
     }

@@ -11,11 +11,14 @@ import ServiceLifecycle
 struct FakeProviderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deviceauth-fake-provider",
-        abstract: "A faithful fake of Frame.io's Camera to Cloud auth API, on 127.0.0.1 only.",
+        abstract: "A faithful fake of the providers deviceauthd speaks (Frame.io C2C, standard OAuth 2.0, CameraManager), on 127.0.0.1 only.",
         discussion: """
-            Serves /v2/auth/device/code, /v2/auth/token, /v2/auth/revoke, /v2/devices/me,
-            /v2/devices/heartbeat, an activation page at /device, and the test-control API
-            under /_fake/ (approve, deny, expire-access, revoke-all, faults, stats).
+            Serves Frame.io's /v2/auth/device/code, /v2/auth/token, /v2/auth/revoke,
+            /v2/devices/me, /v2/devices/heartbeat and an activation page at /device; a
+            standard authorization server under /oauth2 (RFC 8414, 8628, 7009, PKCE login);
+            CameraManager's /oauth/token (password and refresh grants) and its logout; and
+            the test-control API under /_fake/ (approve, deny, expire-access, revoke-all,
+            faults, settings, stats).
             Stops cleanly on SIGTERM or SIGINT.
             """
     )
@@ -53,7 +56,19 @@ struct FakeProviderCommand: AsyncParsableCommand {
     @Option(help: "Device name the provider gives a paired camera.")
     var deviceName = "Frameio-CAMERA"
 
+    @Option(name: .customLong("user"), help: ArgumentHelp(
+        "A CameraManager user, EMAIL:PASSWORD (repeatable); default camera@example.com with a built-in test password.",
+        valueName: "email:password"))
+    var users: [String] = []
+
+    @Option(name: .customLong("cameramanager-ttl"), help: "CameraManager access token lifetime in seconds (its guide: 43199).")
+    var cameraManagerTTL = 43_199
+
     func validate() throws {
+        guard cameraManagerTTL > 0 else { throw ValidationError("--cameramanager-ttl must be positive") }
+        for user in users where !user.contains(":") || user.hasPrefix(":") {
+            throw ValidationError("--user takes EMAIL:PASSWORD")
+        }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         guard accessTTL > 0, refreshTTL > 0, codeTTL > 0 else { throw ValidationError("lifetimes must be positive") }
         guard interval >= 0 else { throw ValidationError("--interval must not be negative") }
@@ -81,6 +96,13 @@ struct FakeProviderCommand: AsyncParsableCommand {
         configuration.autoApproveAfter = autoApproveAfter
         configuration.projectName = projectName
         configuration.deviceName = deviceName
+        configuration.cameraManagerTokenLifetime = cameraManagerTTL
+        if !users.isEmpty {
+            configuration.users = Dictionary(users.map { user in
+                let colon = user.firstIndex(of: ":")!
+                return (String(user[..<colon]), String(user[user.index(after: colon)...]))
+            }) { _, last in last }
+        }
 
         let portFile = self.portFile
         let provider = FakeProvider(configuration: configuration, logger: logger)

@@ -14,6 +14,8 @@ struct Authorization: Sendable {
     var refreshExpiresAt: Date
     var revoked = false
     var lastHeartbeatAt: Date?
+    /// The user it was issued to (CameraManager's password grant).
+    var username: String? = nil
 }
 
 /// The answer to a token request: what the route turns into JSON.

@@ -19,5 +19,11 @@ public struct FakeProviderConfiguration: Sendable {
     /// Who approved the device, as `devices/me` reports it.
     public var approverName = "Test User"
 
+    /// CameraManager's users, email to password (`--user EMAIL:PASSWORD`). The default
+    /// password carries the FAKEPW marker so a test can scan any output for it.
+    public var users = ["camera@example.com": "FAKEPW_correct-horse-battery"]
+    /// CameraManager's access token lifetime (its guide: 43199 s, about 12 h).
+    public var cameraManagerTokenLifetime = 43_199
+
     public init() {}
 }

@@ -24,6 +24,11 @@ public struct FakeProviderStats: Codable, Sendable, Equatable {
     public var loginsApproved = 0
     /// Metadata documents served (either well-known path, answered 200).
     public var metadataFetches = 0
+    /// CameraManager password grants that gave tokens, and those refused (wrong email or password).
+    public var passwordLogins = 0
+    public var passwordFailures = 0
+    /// CameraManager logouts (`DELETE /rest/v2.0/users/self/tokens/current`) answered 200.
+    public var logouts = 0
     /// Heartbeats answered 204.
     public var heartbeats = 0
     /// `GET /v2/devices/me` calls answered 200.
