@@ -17,19 +17,21 @@ public protocol ControlBackend: Sendable {
     func beginLogin(redirectURI: String?) async throws(LoginFailure) -> ControlLogin
     func finishLogin(state: String, code: String) async throws(LoginFailure) -> PairingSnapshot
     func importRefreshToken(_ refreshToken: String) async throws(LoginFailure) -> PairingSnapshot
+    /// `login_password`: the user's email and password, used once.
+    func passwordLogin(username: String, password: String) async throws(LoginFailure) -> PairingSnapshot
 }
 
 /// The engine as the control socket's backend, with what the configuration says of logins.
 public struct EngineBackend: ControlBackend {
     let engine: PairingEngine
-    /// The dialect gets its first tokens from `deviceauthctl login` (`Type=oauth2`).
-    let logsIn: Bool
+    /// How the dialect gets its first tokens; each login method answers only its own.
+    let loginMethod: DaemonConfiguration.LoginMethod
     /// RedirectURI=, when configured.
     let redirectURI: String?
 
-    public init(engine: PairingEngine, logsIn: Bool, redirectURI: String?) {
+    public init(engine: PairingEngine, loginMethod: DaemonConfiguration.LoginMethod, redirectURI: String?) {
         self.engine = engine
-        self.logsIn = logsIn
+        self.loginMethod = loginMethod
         self.redirectURI = redirectURI
     }
 
@@ -40,8 +42,18 @@ public struct EngineBackend: ControlBackend {
     public func unpair() async -> RevokeOutcome { await engine.unpair(revokeWait: .seconds(10)) }
     public func token(minValidSeconds: Double) async throws -> Grant { try await engine.token(minValidSeconds: minValidSeconds) }
 
+    /// Refuses a login of another kind than the dialect's, saying which one it takes.
+    private func expect(_ methods: DaemonConfiguration.LoginMethod...) throws(LoginFailure) {
+        guard !methods.contains(loginMethod) else { return }
+        switch loginMethod {
+        case .deviceCode: throw LoginFailure("this provider type pairs with a device code (deviceauthctl pair), it has no login")
+        case .browser: throw LoginFailure("this provider type logs in through a browser: run deviceauthctl login without --username")
+        case .password: throw LoginFailure("this provider type logs in with an email and password: run deviceauthctl login --username EMAIL")
+        }
+    }
+
     public func beginLogin(redirectURI requested: String?) async throws(LoginFailure) -> ControlLogin {
-        guard logsIn else { throw LoginFailure("this provider type pairs with a device code (deviceauthctl pair); log in applies to Type=oauth2") }
+        try expect(.browser)
         guard let redirect = redirectURI ?? requested, LoginRedirect.acceptable(redirect) else {
             throw LoginFailure("no usable redirect URI: give deviceauthctl login a loopback one or set RedirectURI= in [Provider]")
         }
@@ -50,17 +62,21 @@ public struct EngineBackend: ControlBackend {
     }
 
     public func finishLogin(state: String, code: String) async throws(LoginFailure) -> PairingSnapshot {
-        guard logsIn else { throw LoginFailure("this provider type pairs with a device code (deviceauthctl pair)") }
+        try expect(.browser)
         return try await engine.finishLogin(state: state, code: code)
     }
 
     public func importRefreshToken(_ refreshToken: String) async throws(LoginFailure) -> PairingSnapshot {
-        guard logsIn else { throw LoginFailure("this provider type pairs with a device code (deviceauthctl pair)") }
+        try expect(.browser, .password)
         return try await engine.importRefreshToken(refreshToken)
+    }
+
+    public func passwordLogin(username: String, password: String) async throws(LoginFailure) -> PairingSnapshot {
+        try expect(.password)
+        return try await engine.passwordLogin(username: username, password: password)
     }
 }
 
-/// A redirect URI the CLI may ask for: loopback http (RFC 8252 §7.3) or https, no fragment.
 enum LoginRedirect {
     static func acceptable(_ uri: String) -> Bool {
         EndpointURL.problem(uri) == nil && uri.utf8.count <= 512

@@ -80,7 +80,7 @@ struct ControlConnection: Sendable {
             reply.message = outcome.description
             reply.revoked = outcome == .revoked
             return reply
-        case .loginStart, .loginFinish, .loginImport:
+        case .loginStart, .loginFinish, .loginImport, .loginPassword:
             do throws(LoginFailure) {
                 var reply = ControlReply(id: request.id, ok: true)
                 switch method {
@@ -91,6 +91,11 @@ struct ControlConnection: Sendable {
                         return ControlReply(id: request.id, ok: false, error: .init(.badRequest, "login_finish needs state and code"))
                     }
                     reply.status = status(try await backend.finishLogin(state: state, code: code))
+                case .loginPassword:
+                    guard let username = request.username, !username.isEmpty, let password = request.password, !password.isEmpty else {
+                        return ControlReply(id: request.id, ok: false, error: .init(.badRequest, "login_password needs username and password"))
+                    }
+                    reply.status = status(try await backend.passwordLogin(username: username, password: password))
                 default:
                     guard let token = request.refreshToken, !token.isEmpty else {
                         return ControlReply(id: request.id, ok: false, error: .init(.badRequest, "login_import needs refresh_token"))

@@ -3,13 +3,13 @@ import ControlProtocol
 /// The methods, and who may call them.
 public enum ControlMethod: String, CaseIterable, Sendable {
     case status, watch, pair, cancel, unpair, token
-    case loginStart = "login_start", loginFinish = "login_finish", loginImport = "login_import"
+    case loginStart = "login_start", loginFinish = "login_finish", loginImport = "login_import", loginPassword = "login_password"
 
     public var requiredRole: PeerRole {
         switch self {
         case .status, .watch: .observer
         case .token: .tokenReader
-        case .pair, .cancel, .unpair, .loginStart, .loginFinish, .loginImport: .administrator
+        case .pair, .cancel, .unpair, .loginStart, .loginFinish, .loginImport, .loginPassword: .administrator
         }
     }
 }

@@ -8,5 +8,6 @@ extension ControlStatus {
                   verificationURI: snapshot.verificationURI, verificationURIComplete: snapshot.verificationURIComplete,
                   codeExpiresAt: snapshot.codeExpiresAt.map { Int($0.timeIntervalSince1970) }, project: snapshot.project,
                   tokenExpiresAt: snapshot.tokenExpiresAt.map { Int($0.timeIntervalSince1970) }, problem: snapshot.problem)
+        account = snapshot.account
     }
 }

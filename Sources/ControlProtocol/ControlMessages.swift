@@ -17,9 +17,15 @@ public struct ControlRequest: Codable, Sendable {
     public var code: String?
     /// `login_import`: a refresh token obtained elsewhere.
     public var refreshToken: String?
+    /// `login_password`: the user's email and password (used once by the daemon, never kept).
+    public var username: String?
+    public var password: String?
 
     public init(id: Int? = nil, method: String, minValidSeconds: Double? = nil, redirectURI: String? = nil,
-                state: String? = nil, code: String? = nil, refreshToken: String? = nil) {
+                state: String? = nil, code: String? = nil, refreshToken: String? = nil,
+                username: String? = nil, password: String? = nil) {
+        self.username = username
+        self.password = password
         self.id = id
         self.method = method
         self.minValidSeconds = minValidSeconds
@@ -31,6 +37,7 @@ public struct ControlRequest: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, method, minValidSeconds = "min_valid_seconds", redirectURI = "redirect_uri", state, code, refreshToken = "refresh_token"
+        case username, password
     }
 }
 
@@ -48,9 +55,11 @@ public struct ControlStatus: Codable, Equatable, Sendable {
     /// The device's OAuth client id, and where it came from (`configured`, `stored`, `machine-id`, `random`, `token-store`).
     public var clientID: String?
     public var clientIDSource: String?
+    /// The user the device is logged in as (CameraManager's email), when known.
+    public var account: String?
 
     enum CodingKeys: String, CodingKey {
-        case state, status, project, problem
+        case state, status, project, problem, account
         case clientID = "client_id", clientIDSource = "client_id_source"
         case userCode = "user_code", verificationURI = "verification_uri"
         case verificationURIComplete = "verification_uri_complete"

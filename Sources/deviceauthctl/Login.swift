@@ -7,18 +7,27 @@ import Glibc
 
 struct Login: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Log in (Type=oauth2): open the printed URL, approve, and the device has its tokens.",
+        abstract: "Log in: through a browser (Type=oauth2), or with an email and password (Type=cameramanager).",
         discussion: """
             The daemon makes the PKCE verifier and state and exchanges the code itself. The browser is
             sent back to a listener on 127.0.0.1 here; when the browser is on another machine, paste the
             URL it ended on (the address bar of the page that failed to load) and press Enter.
             With --refresh-token-file, a refresh token obtained elsewhere is imported instead: the daemon
             refreshes with it at once and keeps it only if that works.
+            With --username (Type=cameramanager), the password is asked for on the terminal without echo,
+            or read from standard input with --password-stdin; the daemon uses it for one request and
+            keeps it nowhere.
             """)
     @OptionGroup var options: GlobalOptions
 
     @Option(help: "Import the refresh token in this file instead of logging in.")
     var refreshTokenFile: String?
+
+    @Option(help: "Log in as this user (email), with a password (Type=cameramanager).")
+    var username: String?
+
+    @Flag(help: "With --username: read the password from standard input (one line) instead of asking.")
+    var passwordStdin = false
 
     @Option(help: "Give up after this many seconds.")
     var timeout: Double = 300
@@ -27,8 +36,10 @@ struct Login: ParsableCommand {
     var noQR = false
 
     func run() throws {
+        if passwordStdin && username == nil { throw Output.fail("--password-stdin goes with --username", code: 64) }
         let session = try Session(options)
         if let refreshTokenFile { return try importToken(session, from: refreshTokenFile) }
+        if let username { return try passwordLogin(session, username: username) }
         let listener = try LoopbackListener()
         let started = try session.call(.init(method: "login_start", redirectURI: listener.redirectURI))
         try Output(options).check(started)
@@ -57,6 +68,15 @@ struct Login: ParsableCommand {
         }
         let finished = try session.call(.init(method: "login_finish", state: answer.state, code: code), timeout: 60)
         try Output(options).show(finished) { status in "Logged in.\n" + Output.describe(status) }
+    }
+
+    private func passwordLogin(_ session: Session, username: String) throws {
+        var password = passwordStdin ? try PasswordPrompt.fromStandardInput()
+                                     : try PasswordPrompt.fromTerminal(prompt: "Password for \(username): ")
+        defer { PasswordPrompt.zero(&password) }
+        let reply = try session.call(.init(method: "login_password", username: username,
+                                           password: String(decoding: password, as: UTF8.self)), timeout: 60)
+        try Output(options).show(reply) { status in "Logged in as \(username).\n" + Output.describe(status) }
     }
 
     private func importToken(_ session: Session, from path: String) throws {

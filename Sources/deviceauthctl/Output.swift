@@ -38,6 +38,7 @@ struct Output {
         var lines = ["State:   \(status.state)", "Status:  \(status.status)"]
         if let code = status.userCode { lines.append("Code:    \(code)") }
         if let url = status.qrURL { lines.append("URL:     \(url)") }
+        if let account = status.account { lines.append("Account: \(account)") }
         if let project = status.project { lines.append("Project: \(project)") }
         if let expires = status.tokenExpiresAt {
             let left = max(0, expires - Int(Date().timeIntervalSince1970))

@@ -54,7 +54,7 @@ struct DaemonRunner {
             var limits = ConnectionLimits()
             limits.total = setup.configuration.maxControlConnections
             limits.idleSeconds = setup.configuration.controlIdleSeconds
-            let backend = EngineBackend(engine: engine, logsIn: setup.configuration.logsIn,
+            let backend = EngineBackend(engine: engine, loginMethod: setup.configuration.loginMethod,
                                         redirectURI: setup.configuration.redirectURI)
             control = try await ControlServer(path: setup.controlSocket, backend: backend, authorizer: authorizer, identity: identity,
                                               limits: limits, logger: logger).bind()

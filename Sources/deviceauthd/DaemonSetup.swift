@@ -68,7 +68,7 @@ struct DaemonSetup: Sendable {
     static func policy(_ configuration: DaemonConfiguration) -> PairingPolicy {
         var policy = PairingPolicy()
         policy.autoPair = configuration.autoPair
-        policy.pairsByDeviceCode = !configuration.logsIn
+        policy.loginCommand = configuration.loginCommand
         policy.refreshFraction = configuration.refreshFraction
         policy.refreshJitter = configuration.refreshJitter
         policy.heartbeatSeconds = configuration.heartbeatSeconds

@@ -20,7 +20,8 @@ extension DaemonSetup {
     func profile(endpoints: any EndpointSource) -> ProviderProfile {
         let authentication = configuration.effectiveClientAuthentication
         var profile: ProviderProfile = switch configuration.providerType {
-        case .frameioC2C: .frameioC2C(baseURL: configuration.baseURL)
+        case .frameioC2C: .frameioC2C(baseURL: configuration.effectiveBaseURL)
+        case .cameraManager: .cameraManager(baseURL: configuration.effectiveBaseURL)
         case .oauth2Device: .oauth2Device(endpoints: endpoints, clientAuthentication: authentication)
         case .oauth2: .oauth2(endpoints: endpoints, clientAuthentication: authentication)
         }
@@ -32,7 +33,7 @@ extension DaemonSetup {
     /// Where the provider is, in words for the start-up line.
     var providerWords: String {
         switch configuration.providerType {
-        case .frameioC2C: "frameio-c2c at \(configuration.baseURL)"
+        case .frameioC2C, .cameraManager: "\(configuration.providerType.rawValue) at \(configuration.effectiveBaseURL)"
         default: "\(configuration.providerType.rawValue) at \(configuration.issuer ?? configuration.tokenEndpoint ?? "?")"
         }
     }
@@ -41,7 +42,8 @@ extension DaemonSetup {
     var warnings: [String] {
         var warnings: [String] = []
         let scopes = Set((configuration.effectiveScope ?? "").split(separator: " ").map(String.init))
-        if configuration.providerType != .frameioC2C, scopes.isDisjoint(with: ["offline", "offline_access"]) {
+        warnings += configuration.ignoredSettings
+        if [.oauth2Device, .oauth2].contains(configuration.providerType), scopes.isDisjoint(with: ["offline", "offline_access"]) {
             warnings.append("Scope= has neither offline nor offline_access: the server may give no refresh token, and the device must log in again each time the access token expires")
         }
         return warnings

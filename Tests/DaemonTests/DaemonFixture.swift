@@ -5,7 +5,7 @@ import TestSupport
 /// One deviceauthd under test: its config, secret and state in a private
 /// directory, a real notify socket, the real binary as a subprocess.
 final class DaemonFixture: @unchecked Sendable {
-    static let secretMarkers = ["FAKEAT_", "FAKERT_", "FAKEDC_", "FAKEAC_"]
+    static let secretMarkers = ["FAKEAT_", "FAKERT_", "FAKEDC_", "FAKEAC_", "FAKEPW_"]
 
     let directory: String
     let configPath: String
@@ -94,6 +94,8 @@ final class DaemonFixture: @unchecked Sendable {
     }
 
     var stateDirectory: String { directory + "/state" }
+    /// The running daemon's process id.
+    var pid: Int32? { daemon?.process.processIdentifier }
 
     /// `deviceauthd --check-config` on the fixture's config: exit status and output.
     func checkConfig() async throws -> (status: Int32?, output: String) {
@@ -146,7 +148,9 @@ final class DaemonFixture: @unchecked Sendable {
     /// Nothing the daemon printed or sent to systemd may hold a token, device code or the secret.
     var leakedSecrets: [String] {
         let text = output + notify.messages.joined(separator: "\n")
-        return (Self.secretMarkers + [fake.secret]).filter { text.contains($0) }
+        // CameraManager's tokens carry no marker: their shape, <uuid>:<n>, gives them away.
+        let shaped = text.contains(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[0-9]+/) ? ["a <uuid>:<n> token"] : []
+        return (Self.secretMarkers + [fake.secret]).filter { text.contains($0) } + shaped
     }
 
     deinit {

@@ -30,7 +30,7 @@ struct ConfigTests {
             Socket=/run/deviceauth/control.sock
             TokenReaders=uploader @video
             """, file: "test.conf")
-        #expect(config.baseURL == "https://api.frame.io")
+        #expect(config.effectiveBaseURL == "https://api.frame.io")
         #expect(config.clientID == "cam-0001")
         #expect(config.scope == "asset_create offline")
         #expect(config.qrPairing == false)

@@ -37,6 +37,8 @@ struct ProviderTypeConfigTests {
         ("[Provider]\nType=oauth2\nTokenEndpoint=https://u:p@a.test/t\n", 3, "TokenEndpoint= must not carry a user name or password, not \"https://u:p@a.test/t\""),
         ("[Provider]\nClientAuthentication=private_key_jwt\n", 2, "ClientAuthentication= must be one of client_secret_post, client_secret_basic, none, not \"private_key_jwt\""),
         ("[Provider]\nType=oauth2-device\nIssuer=https://a.test\nRedirectURI=http://127.0.0.1:8/cb\nClientID=c\n", 4, "RedirectURI= is for Type=oauth2 (deviceauthctl login)"),
+        ("[Provider]\nType=cameramanager\n", 2, "Type=cameramanager needs ClientID=: the id of the camera model's API key (its secret goes in the client secret file)"),
+        ("[Provider]\nType=cameramanager\nClientID=k\nIssuer=https://a.test\n", 4, "Issuer= is for Type=oauth2-device and Type=oauth2; CameraManager's endpoints follow from BaseURL="),
     ] as [(String, Int, String)])
     func mistakes(_ text: String, line: Int, message: String) {
         #expect(throws: ConfigError.invalid(file: "t.conf", line: line, message: message)) { try parse(text) }
@@ -47,11 +49,29 @@ struct ProviderTypeConfigTests {
 struct ShippedProviderExamplesTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test("config/oauth2-device.conf and config/oauth2.conf are valid as shipped", arguments: ["oauth2-device", "oauth2"])
+    @Test("config/oauth2-device.conf, oauth2.conf and cameramanager.conf are valid as shipped",
+          arguments: ["oauth2-device", "oauth2", "cameramanager"])
     func parses(_ name: String) throws {
         let path = Self.repository.appendingPathComponent("config/\(name).conf").path
         let config = try DaemonConfiguration.parse(String(contentsOfFile: path, encoding: .utf8), file: path)
         #expect(config.providerType.rawValue == name)
-        #expect(config.issuer != nil && config.clientID != nil)
+        #expect(config.clientID != nil)
+        if name == "cameramanager" {
+            #expect(config.effectiveBaseURL == "https://rest.cameramanager.com" && config.effectiveScope == "write")
+            #expect(config.loginMethod == .password && config.effectiveClientAuthentication == .clientSecretBasic)
+        } else {
+            #expect(config.issuer != nil)
+        }
+    }
+}
+
+@Suite("Type=cameramanager settings")
+struct CameraManagerConfigTests {
+    @Test("AutoPair= means nothing for a login type: a warning naming file and line, not an error")
+    func autoPairIgnored() throws {
+        let config = try DaemonConfiguration.parse("[Provider]\nType=cameramanager\nClientID=k\n[Pairing]\nAutoPair=no\n", file: "c.conf")
+        #expect(config.ignoredSettings == ["c.conf:5: AutoPair= has no meaning for Type=cameramanager: there is no pairing code; the device waits for deviceauthctl login --username EMAIL"])
+        let frameio = try DaemonConfiguration.parse("[Pairing]\nAutoPair=no\n", file: "f.conf")
+        #expect(frameio.ignoredSettings.isEmpty)
     }
 }

@@ -51,8 +51,9 @@ extension DaemonConfiguration {
             }
             providerType = type
         case ("Provider", "BaseURL"):
-            baseURL = try Self.validatedURL(value, name: name, fail: fail)
-            if baseURL.hasSuffix("/") { baseURL.removeLast() }
+            var url = try Self.validatedURL(value, name: name, fail: fail)
+            if url.hasSuffix("/") { url.removeLast() }
+            baseURL = url
         case ("Provider", "Issuer"):
             // Kept exactly as written: RFC 8414 compares the metadata's issuer with it byte for byte.
             issuer = value.isEmpty ? nil : try Self.validatedURL(value, name: name, fail: fail)

@@ -9,9 +9,12 @@ extension DaemonConfiguration {
         }
         let standardKeys = ["Issuer", "DeviceAuthorizationEndpoint", "TokenEndpoint", "RevocationEndpoint", "AuthorizationEndpoint"]
         switch providerType {
-        case .frameioC2C:
+        case .frameioC2C, .cameraManager:
             for key in standardKeys + ["RedirectURI"] where locations["Provider." + key] != nil {
-                throw fail(at: "Provider." + key, "\(key)= is for Type=oauth2-device and Type=oauth2; Frame.io's endpoints follow from BaseURL=")
+                throw fail(at: "Provider." + key, "\(key)= is for Type=oauth2-device and Type=oauth2; \(providerType == .frameioC2C ? "Frame.io's" : "CameraManager's") endpoints follow from BaseURL=")
+            }
+            if providerType == .cameraManager, clientID == nil {
+                throw fail(at: typeKey, "Type=cameramanager needs ClientID=: the id of the camera model's API key (its secret goes in the client secret file)")
             }
         case .oauth2Device, .oauth2:
             if locations["Provider.BaseURL"] != nil {
@@ -37,6 +40,15 @@ extension DaemonConfiguration {
                 throw fail(at: typeKey, "Type=\(providerType.rawValue) needs ClientID=: the client id registered at the authorization server")
             }
         }
+    }
+
+    /// Settings that are valid but mean nothing for this type: warned of at start.
+    public var ignoredSettings: [String] {
+        var ignored: [String] = []
+        if loginMethod != .deviceCode, let at = locations["Pairing.AutoPair"] {
+            ignored.append("\(at.file):\(at.line): AutoPair= has no meaning for Type=\(providerType.rawValue): there is no pairing code; the device waits for \(loginCommand ?? "a login")")
+        }
+        return ignored
     }
 
     /// The secret is needed unless the client is public (`ClientAuthentication=none`).

@@ -9,11 +9,24 @@ public struct DaemonConfiguration: Equatable, Sendable {
         case oauth2Device = "oauth2-device"
         /// The OAuth 2.0 web-app client: `deviceauthctl login`, then refresh.
         case oauth2
+        /// CameraManager: a password login through `deviceauthctl login --username`, then refresh.
+        case cameraManager = "cameramanager"
+    }
+
+    /// How the first tokens come.
+    public enum LoginMethod: Sendable {
+        /// A device code a person approves elsewhere (`deviceauthctl pair`, or at start).
+        case deviceCode
+        /// An authorization code from a browser (`deviceauthctl login`, PKCE).
+        case browser
+        /// The user's email and password, once (`deviceauthctl login --username`).
+        case password
     }
 
     // [Provider]
     public var providerType: ProviderType = .frameioC2C
-    public var baseURL = "https://api.frame.io"
+    /// nil: the dialect's default (Frame.io's or CameraManager's API).
+    public var baseURL: String?
     /// The authorization server whose RFC 8414 metadata names the endpoints (standard types).
     public var issuer: String?
     public var deviceAuthorizationEndpoint: String?
@@ -65,11 +78,29 @@ public struct DaemonConfiguration: Equatable, Sendable {
 
     /// The scope to ask for: the configured one, else the dialect's default.
     public var effectiveScope: String? {
-        scope ?? (providerType == .frameioC2C ? "asset_create offline" : nil)
+        scope ?? (providerType == .frameioC2C ? "asset_create offline" : providerType == .cameraManager ? "write" : nil)
     }
 
-    /// The first tokens come from `deviceauthctl login`, not from a device code.
-    public var logsIn: Bool { providerType == .oauth2 }
+    public var effectiveBaseURL: String {
+        baseURL ?? (providerType == .cameraManager ? "https://rest.cameramanager.com" : "https://api.frame.io")
+    }
+
+    public var loginMethod: LoginMethod {
+        switch providerType {
+        case .frameioC2C, .oauth2Device: .deviceCode
+        case .oauth2: .browser
+        case .cameraManager: .password
+        }
+    }
+
+    /// The command that gets the first tokens, when it is not a device code.
+    public var loginCommand: String? {
+        switch loginMethod {
+        case .deviceCode: nil
+        case .browser: "deviceauthctl login"
+        case .password: "deviceauthctl login --username EMAIL"
+        }
+    }
 
     public var effectiveClientAuthentication: ClientAuthentication {
         clientAuthentication ?? (providerType == .frameioC2C ? .clientSecretPost : .clientSecretBasic)

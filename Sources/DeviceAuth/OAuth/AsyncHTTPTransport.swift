@@ -29,13 +29,18 @@ public struct AsyncHTTPTransport: HTTPTransport {
         var request = HTTPClientRequest(url: call.url)
         request.method = HTTPMethod(rawValue: call.method)
         for (name, value) in call.headers { request.headers.add(name: name, value: value) }
-        if let body = call.body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        var sent = call.body.map { ByteBuffer(bytes: $0) }
+        if let sent { request.body = .bytes(sent) }
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: timeout)
         } catch {
             throw .network(Self.describe(error))
         }
+        // The request body may hold a password: our copy is overwritten once it is sent
+        // (best effort; buffers inside the HTTP stack are not ours to reach).
+        request.body = nil
+        sent?.withUnsafeMutableReadableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
         let body: ByteBuffer
         do {
             body = try await response.body.collect(upTo: maxBodyBytes)

@@ -11,6 +11,12 @@ public struct HTTPCall: Sendable {
         self.headers = headers
         self.body = body
     }
+
+    /// Overwrites the body in place (it may hold a password), best effort.
+    mutating func zeroBody() {
+        guard body != nil else { return }
+        body!.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+    }
 }
 
 /// What came back, read whole.

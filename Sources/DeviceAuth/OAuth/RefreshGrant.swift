@@ -14,8 +14,10 @@ enum RefreshGrant {
         let answer = try await transport.perform(FormRequest.call(profile, url: url, credentials: credentials,
                                                                   fields: [("grant_type", "refresh_token")] + scope + [("refresh_token", refreshToken)]))
         do {
-            return try OAuthAnswer.decode(TokenResponse.self, from: answer)
+            var refreshed = try OAuthAnswer.decode(TokenResponse.self, from: answer)
                 .grant(requestedAt: now, requestedScope: grant.scope, previousRefreshToken: refreshToken)
+            refreshed.account = grant.account
+            return refreshed
         } catch {
             throw profile.classifier.refresh(error)
         }

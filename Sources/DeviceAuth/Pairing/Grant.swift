@@ -14,9 +14,12 @@ public struct Grant: Equatable, Sendable, CustomStringConvertible, CustomDebugSt
     /// nil for tokens stored before deviceauthd kept it.
     public var obtainedBoot: BootInstant?
     public var scope: String
+    /// Who the tokens act for, when the login named a user (CameraManager's email). Not a secret.
+    public var account: String?
 
     public init(accessToken: String, refreshToken: String?, accessExpiresAt: Date, obtainedAt: Date,
-                obtainedBoot: BootInstant? = nil, scope: String) {
+                obtainedBoot: BootInstant? = nil, scope: String, account: String? = nil) {
+        self.account = account
         self.accessToken = accessToken
         self.refreshToken = refreshToken
         self.accessExpiresAt = accessExpiresAt

@@ -58,6 +58,22 @@ extension PairingEngine {
         return try apply(login: grant)
     }
 
+    /// Logs in with the user's email and password (CameraManager). The password is used
+    /// for this one request and kept nowhere; the email is kept with the tokens (`account`).
+    public func passwordLogin(username: String, password: String) async throws(LoginFailure) -> PairingSnapshot {
+        guard state.grant == nil else { throw LoginFailure("the device is already logged in; run deviceauthctl unpair first to log in as another user") }
+        let grant: Grant
+        do { grant = try await client.passwordLogin(username: username, password: password, now: clock.now()) } catch {
+            switch error {
+            case .grantGone: throw LoginFailure("the provider rejected the email or password: nothing was stored")
+            case .clientRejected(let why):
+                throw LoginFailure("the provider rejected the camera's API key (ClientID= and the client secret): \(why)")
+            default: throw LoginFailure("cannot log in now: \(error); nothing was stored, try again")
+            }
+        }
+        return try apply(login: grant)
+    }
+
     private func apply(login grant: Grant) throws(LoginFailure) -> PairingSnapshot {
         handle(.loggedIn(grant))
         guard state.grant?.accessToken == grant.accessToken else {

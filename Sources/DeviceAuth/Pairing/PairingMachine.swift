@@ -56,7 +56,7 @@ public struct PairingMachine: Sendable {
     func start(_ step: inout Step, stored: Grant?, now: Moment, random: Double) {
         guard case .unpaired = step.state else { return }
         guard let stored else {
-            if policy.autoPair { beginPairing(&step) }
+            if policy.autoPair || policy.loginCommand != nil { beginPairing(&step) }
             return
         }
         // Tokens from an earlier boot are placed on this boot's clock when the wall clock can say how old they are.
@@ -107,9 +107,11 @@ public struct PairingMachine: Sendable {
     }
 
     func beginPairing(_ step: inout Step) {
-        guard policy.pairsByDeviceCode else {
-            step.state = .unpaired(.awaitingLogin)
-            step.effects.append(.log(.init(.notice, "waiting for a login: run deviceauthctl login")))
+        if let command = policy.loginCommand {
+            var lost: String?
+            if case .unpaired(.authorizationLost(let why)) = step.state { lost = why }
+            step.state = .unpaired(.awaitingLogin(command: command, lost: lost))
+            step.effects.append(.log(.init(.notice, "waiting for a login: run \(command)")))
             return
         }
         step.state = .polling(.init())
@@ -129,7 +131,8 @@ public struct PairingMachine: Sendable {
         step.state = .unpaired(.authorizationLost(why))
         step.effects += PairingTimer.allCases.map { .cancel($0) }
         step.effects += [.wipeStore, .log(.init(.warning, "authorization lost: \(why)", kind: .authorizationLost))]
-        if policy.autoPair { beginPairing(&step) }
+        // A login dialect has nothing to start by itself: it says a login is needed.
+        if policy.autoPair || policy.loginCommand != nil { beginPairing(&step) }
     }
 
     static let cancelPairingTimers: [PairingEffect] = [.cancel(.requestCode), .cancel(.poll), .cancel(.codeExpiry)]

@@ -3,8 +3,9 @@ import FoundationEssentials
 /// The knobs of the state machine, from `[Pairing]` and `[Refresh]`.
 public struct PairingPolicy: Equatable, Sendable {
     public var autoPair = true
-    /// false: the dialect gets its first tokens from `deviceauthctl login`, not a device code.
-    public var pairsByDeviceCode = true
+    /// nil: first tokens from a device code. Else the command that gets them
+    /// (`deviceauthctl login`, with what it needs), shown while waiting for it.
+    public var loginCommand: String?
     public var refreshFraction = 0.75
     public var refreshJitter = 0.05
     public var heartbeatSeconds = 120.0

@@ -12,6 +12,8 @@ public struct PairingSnapshot: Equatable, Sendable {
     public var project: String?
     public var tokenExpiresAt: Date?
     public var problem: String?
+    /// The user the device is logged in as, when the login named one.
+    public var account: String?
 
     public init(_ state: PairingState) {
         self.state = state.name
@@ -29,6 +31,7 @@ public struct PairingSnapshot: Equatable, Sendable {
             project = authorized.projectName
             tokenExpiresAt = authorized.grant.accessExpiresAt
             problem = authorized.lastProblem
+            account = authorized.grant.account
         }
     }
 

@@ -48,8 +48,9 @@ public enum UnpairedReason: Equatable, Sendable {
     case pairingCancelled
     case unpairRequested
     case denied
-    /// A login dialect: the first tokens come from `deviceauthctl login`.
-    case awaitingLogin
+    /// A login dialect: the first tokens come from `command` (`deviceauthctl login …`);
+    /// `lost` says why the tokens held before are gone, if they were.
+    case awaitingLogin(command: String, lost: String?)
     /// The provider no longer accepts the authorization (revoked, rotated elsewhere, expired).
     case authorizationLost(String)
     /// The provider refused our client credentials or request: a configuration problem.
@@ -61,7 +62,8 @@ public enum UnpairedReason: Equatable, Sendable {
         case .pairingCancelled: "pairing cancelled"
         case .unpairRequested: "unpaired on request"
         case .denied: "the pairing was denied on the activation page"
-        case .awaitingLogin: "not logged in: run deviceauthctl login"
+        case .awaitingLogin(let command, nil): "not logged in: run \(command)"
+        case .awaitingLogin(let command, let lost?): "logged out (\(lost)): run \(command)"
         case .authorizationLost(let why): "the authorization was lost (\(why))"
         case .configurationRejected(let why): "the provider rejected our configuration: \(why)"
         }

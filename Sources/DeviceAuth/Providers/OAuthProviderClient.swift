@@ -20,6 +20,8 @@ public protocol ProviderClient: Sendable {
     func authorizationURL(_ request: LoginRequest) async throws(OAuthFailure) -> String
     /// Trades an authorization code for tokens (RFC 6749 §4.1.3, with the PKCE verifier).
     func exchangeCode(_ code: String, for request: LoginRequest, now: Moment) async throws(OAuthFailure) -> Grant
+    /// The user's email and password, once, for tokens (RFC 6749 §4.3).
+    func passwordLogin(username: String, password: String, now: Moment) async throws(OAuthFailure) -> Grant
 }
 
 /// `ProviderClient` for every OAuth dialect, driven by a `ProviderProfile`.
@@ -62,11 +64,33 @@ public struct OAuthProviderClient: ProviderClient {
     public func revoke(_ grant: Grant, clientID: String? = nil) async throws(OAuthFailure) -> Bool {
         var credentials = self.credentials
         if let clientID { credentials.clientID = clientID }
+        if case .bearerDelete(let url) = profile.revocation {
+            return try await logout(grant, url: url, credentials: credentials)
+        }
         return try await calling { endpoints throws(OAuthFailure) in
             guard let url = endpoints.revocation else { return false }
             try await Revocation.revoke(transport, profile: profile, url: url, credentials: credentials, grant: grant)
             return true
         }
+    }
+
+    /// A logout needs a live access token; the refresh token outlives it and would stay
+    /// usable at the provider, so a dead access token is renewed once and the logout sent again.
+    private func logout(_ grant: Grant, url: String, credentials: ClientCredentials) async throws(OAuthFailure) -> Bool {
+        if try await Revocation.logout(transport, profile: profile, url: url, grant: grant) { return true }
+        let renewed: Grant
+        do {
+            let moment = Moment(wall: grant.obtainedAt, boot: grant.obtainedBoot ?? BootInstant(bootID: "", seconds: 0), wallSynchronized: false)
+            renewed = try await calling { endpoints throws(OAuthFailure) in
+                try await RefreshGrant.refresh(transport, profile: profile, url: endpoints.token, credentials: credentials, grant: grant, now: moment)
+            }
+        } catch where error.endsAuthorization {
+            return true  // the provider no longer knows these tokens: logged out already
+        }
+        guard try await Revocation.logout(transport, profile: profile, url: url, grant: renewed) else {
+            throw .notAuthorized
+        }
+        return true
     }
 
     public func deviceInfo(_ grant: Grant) async throws(OAuthFailure) -> DeviceInfo? {
@@ -89,6 +113,13 @@ public struct OAuthProviderClient: ProviderClient {
         try await calling { endpoints throws(OAuthFailure) in
             try await AuthorizationCodeGrant.exchange(transport, profile: profile, url: endpoints.token, credentials: credentials,
                                                       code: code, request: request, scope: scope, now: now)
+        }
+    }
+
+    public func passwordLogin(username: String, password: String, now: Moment) async throws(OAuthFailure) -> Grant {
+        try await calling { endpoints throws(OAuthFailure) in
+            try await PasswordGrant.login(transport, profile: profile, url: endpoints.token, credentials: credentials,
+                                          username: username, password: password, scope: scope, now: now)
         }
     }
 

@@ -16,8 +16,8 @@ public struct ProviderProfile: Sendable {
     public var classifier = AnswerClassifier()
     /// How the client authenticates on every form request.
     public var clientAuthentication: ClientAuthentication = .clientSecretPost
-    /// RFC 7009 §2.1 `token_type_hint` with a revocation (Frame.io's endpoint takes none).
-    public var revocationHint = true
+    /// How an authorization is ended at the provider.
+    public var revocation = RevocationMethod.rfc7009(hint: true)
     /// `scope` in the refresh form (the web-app client sends it; RFC 6749 §6 makes it optional).
     public var refreshSendsScope = false
 
@@ -31,7 +31,7 @@ public struct ProviderProfile: Sendable {
         profile.deviceInfoURL = baseURL + "/v2/devices/me"
         profile.heartbeatURL = baseURL + "/v2/devices/heartbeat"
         profile.classifier = AnswerClassifier(refreshTokenReusedError: "invalid_request")
-        profile.revocationHint = false
+        profile.revocation = .rfc7009(hint: false)
         return profile
     }
 
@@ -43,9 +43,20 @@ public struct ProviderProfile: Sendable {
         return profile
     }
 
+    /// CameraManager (docs/providers.md §3): a password login once, with the camera
+    /// model's API key in Basic; a refresh token that does not rotate; a logout that
+    /// deletes both tokens.
+    public static func cameraManager(baseURL: String) -> ProviderProfile {
+        var profile = ProviderProfile(endpoints: FixedEndpoints(ProviderEndpoints(token: baseURL + "/oauth/token")))
+        profile.clientAuthentication = .clientSecretBasic
+        profile.refreshSendsScope = true
+        profile.revocation = .bearerDelete(url: baseURL + "/rest/v2.0/users/self/tokens/current")
+        return profile
+    }
+
     /// The OAuth 2.0 web-app client (docs/providers.md §2): first tokens from an
     /// authorization-code grant with PKCE (or an imported refresh token) through
-    /// `deviceauthctl login` (`DaemonConfiguration.logsIn`), then the
+    /// `deviceauthctl login` (`DaemonConfiguration.loginMethod`), then the
     /// refresh grant with `scope`, Basic or PKCE (`none`).
     public static func oauth2(endpoints: any EndpointSource, clientAuthentication: ClientAuthentication) -> ProviderProfile {
         var profile = ProviderProfile(endpoints: endpoints)
@@ -53,4 +64,13 @@ public struct ProviderProfile: Sendable {
         profile.refreshSendsScope = true
         return profile
     }
+}
+
+/// How a provider is told to forget an authorization.
+public enum RevocationMethod: Sendable, Equatable {
+    /// RFC 7009 at the revocation endpoint (when there is one), with `token_type_hint` or
+    /// without (Frame.io's endpoint takes none).
+    case rfc7009(hint: Bool)
+    /// `DELETE url` with the Bearer access token (CameraManager's logout).
+    case bearerDelete(url: String)
 }

@@ -111,6 +111,8 @@ public final class TokenStore: GrantStore, Sendable {
         /// When they were obtained on the boot clock (absent in rows from before it was kept).
         var obtainedBoot: BootInstant?
         var scope: String
+        /// The user logged in as (absent in rows from before it was kept, and for device codes).
+        var account: String?
     }
 
     public func load() throws(StoreError) -> Grant? {
@@ -135,7 +137,7 @@ public final class TokenStore: GrantStore, Sendable {
             return Grant(accessToken: stored.accessToken, refreshToken: stored.refreshToken,
                          accessExpiresAt: Date(timeIntervalSince1970: stored.accessExpiresAt),
                          obtainedAt: Date(timeIntervalSince1970: stored.obtainedAt), obtainedBoot: stored.obtainedBoot,
-                         scope: stored.scope)
+                         scope: stored.scope, account: stored.account)
         } catch {
             throw StoreError("the stored tokens cannot be opened with this token key (was the key replaced?)")
         }
@@ -145,7 +147,7 @@ public final class TokenStore: GrantStore, Sendable {
         let stored = Stored(accessToken: grant.accessToken, refreshToken: grant.refreshToken,
                             accessExpiresAt: grant.accessExpiresAt.timeIntervalSince1970,
                             obtainedAt: grant.obtainedAt.timeIntervalSince1970, obtainedBoot: grant.obtainedBoot,
-                            scope: grant.scope)
+                            scope: grant.scope, account: grant.account)
         let sealed: [UInt8]
         do { sealed = try sealer.seal(Array(try JSONEncoder().encode(stored)), context: Self.context(clientID)) } catch {
             throw StoreError("cannot seal the tokens: \(error)")

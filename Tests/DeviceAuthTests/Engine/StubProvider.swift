@@ -82,6 +82,13 @@ actor StubProvider: ProviderClient {
         return grant(issued, at: now)
     }
 
+    func passwordLogin(username: String, password: String, now: Moment) async throws(OAuthFailure) -> Grant {
+        issued += 1
+        var grant = grant(issued, at: now)
+        grant.account = username
+        return grant
+    }
+
     func deviceInfo(_ grant: Grant) async throws(OAuthFailure) -> DeviceInfo? {
         calls.append(.deviceInfo)
         return DeviceInfo(deviceName: "Cam", projectName: "Testbed")
