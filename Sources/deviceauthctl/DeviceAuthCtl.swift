@@ -27,8 +27,24 @@ struct DeviceAuthCtl: ParsableCommand {
 
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: "The control socket of deviceauthd.")
-    var socket = "/run/deviceauth/control.sock"
+    @Option(help: ArgumentHelp("The control socket of deviceauthd (default /run/deviceauth/control.sock).", valueName: "path"))
+    var socket: String?
+
+    @Option(name: [.customShort("i"), .long],
+            help: "The instance of deviceauthd@.service to talk to: its socket is /run/deviceauth/NAME/control.sock.")
+    var instance: String?
+
+    /// The socket to connect to: --socket, else the instance's, else the single daemon's.
+    var socketPath: String {
+        socket ?? instance.map { "/run/deviceauth/\($0)/control.sock" } ?? "/run/deviceauth/control.sock"
+    }
+
+    func validate() throws {
+        if socket != nil && instance != nil { throw ValidationError("give --socket or --instance, not both") }
+        if let instance, instance.isEmpty || instance.contains("/") || instance.hasPrefix(".") {
+            throw ValidationError("--instance takes the name after deviceauthd@ (no slash), not \"\(instance)\"")
+        }
+    }
 
     @Flag(help: "Print JSON (one object per line) instead of text.")
     var json = false

@@ -9,7 +9,7 @@ struct Session {
     let client: ControlClient
 
     init(_ options: GlobalOptions) throws {
-        do { client = try ControlClient(path: options.socket) } catch {
+        do { client = try ControlClient(path: options.socketPath) } catch {
             throw Output.fail("\(error)", code: 69)
         }
     }

@@ -178,6 +178,13 @@ struct ControlSocketTests {
         #expect(missing.status == 69)
         #expect(missing.output.split(separator: "\n").count == 1)
         #expect(missing.output.contains("/nonexistent/control.sock"))
+        // --instance NAME: the socket of deviceauthd@NAME.service.
+        let instance = try Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path,
+                                          ["status", "--instance", "no-such-account"])
+        #expect(instance.status == 69 && instance.output.contains("/run/deviceauth/no-such-account/control.sock"))
+        let both = try Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path,
+                                      ["-i", "a", "--socket", "/x", "status"])
+        #expect(both.status == 64)
 
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
             let daemon = try DaemonFixture(fake: fake)

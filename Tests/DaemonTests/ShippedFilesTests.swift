@@ -23,8 +23,11 @@ struct ShippedFilesTests {
         #expect(await program.waitForExit(seconds: 15) == 0, "\(program.output)")
     }
 
-    @Test("systemd/deviceauthd.service passes systemd-analyze verify, and its sandbox scores 2.0 or better")
-    func unitFile() async throws {
+    /// The unit (or an instance of the template, `deviceauthd@camera.service`) passes
+    /// `systemd-analyze verify`, and its sandbox scores 2.0 or better.
+    @Test("systemd units pass systemd-analyze verify, and their sandbox scores 2.0 or better",
+          arguments: [("deviceauthd.service", "deviceauthd.service"), ("deviceauthd@.service", "deviceauthd@camera.service")])
+    func unitFile(shipped: String, installedAs: String) async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") else {
             Issue.record("systemd-analyze is not installed")
             return
@@ -32,13 +35,31 @@ struct ShippedFilesTests {
         let directory = "/tmp/da-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let unit = try String(contentsOf: Self.repository.appendingPathComponent("systemd/deviceauthd.service"), encoding: .utf8)
+        let unit = try String(contentsOf: Self.repository.appendingPathComponent("systemd/" + shipped), encoding: .utf8)
             .replacingOccurrences(of: "/usr/bin/deviceauthd", with: Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path)
-        try unit.write(toFile: directory + "/deviceauthd.service", atomically: false, encoding: .utf8)
-        let verify = try Subprocess.run("/usr/bin/systemd-analyze", ["verify", directory + "/deviceauthd.service"])
+        try unit.write(toFile: directory + "/" + installedAs, atomically: false, encoding: .utf8)
+        let verify = try Subprocess.run("/usr/bin/systemd-analyze", ["verify", directory + "/" + installedAs])
         #expect(verify.status == 0)
         #expect(verify.output.isEmpty, "systemd-analyze verify said: \(verify.output)")
-        let security = try Subprocess.run("/usr/bin/systemd-analyze", ["security", "--offline=true", "--threshold=20", directory + "/deviceauthd.service"])
+        let security = try Subprocess.run("/usr/bin/systemd-analyze", ["security", "--offline=true", "--threshold=20", directory + "/" + installedAs])
         #expect(security.status == 0, "\(security.output.suffix(300))")
+    }
+
+    @Test("deviceauthd@.service is deviceauthd.service with per-instance paths, nothing else: the two cannot drift")
+    func templateMatchesUnit() throws {
+        func body(_ name: String) throws -> String {
+            let text = try String(contentsOf: Self.repository.appendingPathComponent("systemd/" + name), encoding: .utf8)
+            return String(text[try #require(text.range(of: "[Unit]")).lowerBound...])
+        }
+        let perInstance = [
+            ("Description=Device pairing and token daemon (OAuth 2.0 device flow)\n", "Description=Device pairing and token daemon (OAuth 2.0 device flow), account %i\n"),
+            ("--config /etc/deviceauth/deviceauthd.conf\n", "--config /etc/deviceauth/%i.conf\n"),
+            ("StateDirectory=deviceauth\n", "StateDirectory=deviceauth/%i\n"),
+            ("RuntimeDirectory=deviceauth\n", "RuntimeDirectory=deviceauth/%i\n"),
+            ("client_secret:/etc/deviceauth/client_secret", "client_secret:/etc/deviceauth/%i.client_secret"),
+        ]
+        var expected = try body("deviceauthd.service")
+        for (plain, instance) in perInstance { expected = expected.replacingOccurrences(of: plain, with: instance) }
+        #expect(try body("deviceauthd@.service") == expected)
     }
 }
