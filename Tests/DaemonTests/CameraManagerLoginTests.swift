@@ -36,11 +36,16 @@ struct CameraManagerLoginTests {
         return data.range(of: Data(needle.utf8)) != nil
     }
 
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
     @Test("Login with --password-stdin, refresh keeps the refresh token, status names the user, unpair logs out; the password is nowhere")
     func lifecycle() async throws {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake))
-            try daemon.start()
+            // The daemon's malloc set up as the shipped unit sets it up.
+            let tunables = try #require(try ProcessMemory.unitEnvironment(
+                "GLIBC_TUNABLES", unit: Self.repository.appendingPathComponent("systemd/deviceauthd.service").path))
+            try daemon.start(environment: ["GLIBC_TUNABLES": tunables])
             try #require(await daemon.notify.waitStatus("unpaired: not logged in: run deviceauthctl login --username EMAIL", seconds: 20) != nil)
             let (login, input) = try Self.startLogin(daemon)
             // The CLI as it waits for the password: none in its arguments or environment.
@@ -74,6 +79,9 @@ struct CameraManagerLoginTests {
             for path in [database, database + "-wal"] { #expect(!Self.fileContains(path, Self.password), "\(path)") }
             let pid = try #require(daemon.pid)
             for record in ["cmdline", "environ"] { #expect(!Self.fileContains("/proc/\(pid)/\(record)", Self.password)) }
+            // Nor in the daemon's memory once the login has returned (the email is, as it should be).
+            #expect(try ProcessMemory.count(of: Self.password, in: pid) == 0)
+            #expect(try ProcessMemory.count(of: Self.user, in: pid) > 0)
 
             let unpair = try await daemon.ctl(["unpair"])
             #expect(unpair.status == 0 && unpair.output.contains("revoked"), "\(unpair.output)")

@@ -70,8 +70,9 @@ final class DaemonFixture: @unchecked Sendable {
     ///   directory on a tmpfs of this size (root only), to fill the disk at will.
     /// - Parameter machineID: run in a private mount namespace with this text
     ///   bind-mounted over /etc/machine-id (root only).
-    func start(watchdogMicroseconds: Int? = nil, stateTmpfsKiB: Int? = nil, machineID: String? = nil) throws {
-        var environment = ["NOTIFY_SOCKET": notify.path, "RUNTIME_DIRECTORY": runtimeDirectory]
+    func start(watchdogMicroseconds: Int? = nil, stateTmpfsKiB: Int? = nil, machineID: String? = nil,
+               environment extra: [String: String] = [:]) throws {
+        var environment = ["NOTIFY_SOCKET": notify.path, "RUNTIME_DIRECTORY": runtimeDirectory].merging(extra) { $1 }
         environment["JOURNAL_STREAM"] = ""
         if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
         if let machineID {
