@@ -165,4 +165,23 @@ struct CameraManagerLoginTests {
             #expect(await daemon.stop().status == 0)
         }
     }
+
+    @Test("Unpair with a dead access token: renewed once, then the logout goes through")
+    func logoutWithExpiredAccess() async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake))
+            try daemon.start()
+            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
+            let (login, input) = try Self.startLogin(daemon)
+            try Self.write(Self.password + "\n", to: input)
+            #expect(await login.waitForExit(seconds: 20) == 0)
+            try await fake.control("expire-access")
+            let unpair = try await daemon.ctl(["unpair"])
+            #expect(unpair.status == 0 && unpair.output.contains("revoked"), "\(unpair.output)")
+            let stats = try await fake.stats()
+            // Without the renewal the refresh token would stay valid at the provider.
+            #expect(stats.refreshes == 1 && stats.logouts == 1 && stats.liveAuthorizations == 0)
+            #expect(await daemon.stop().status == 0)
+        }
+    }
 }

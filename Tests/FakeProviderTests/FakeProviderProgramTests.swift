@@ -67,6 +67,24 @@ struct FakeProviderProgramTests {
         _ = await program.waitForExit(seconds: 10)
     }
 
+    @Test("--user adds CameraManager users (the default goes), --cameramanager-ttl shortens tokens; no password or email is logged")
+    func cameraManagerUsers() async throws {
+        let (program, fake) = try await start(["--user", "a@example.com:FAKEPW_first", "--user", "b@example.com:FAKEPW_second:with-colon",
+                                               "--cameramanager-ttl", "90"])
+        let basic = [("authorization", "Basic " + Data("key:\(fake.secret)".utf8).base64EncodedString())]
+        func login(_ user: String, _ password: String) async throws -> TestResponse {
+            try await fake.postForm("/oauth/token", [("grant_type", "password"), ("username", user), ("password", password)], headers: basic)
+        }
+        let first = try await login("a@example.com", "FAKEPW_first")
+        #expect(first.status == 200 && first.int("expires_in") == 90)
+        #expect(try await login("b@example.com", "FAKEPW_second:with-colon").status == 200)
+        #expect(try await login("camera@example.com", "FAKEPW_correct-horse-battery").oauthError == "invalid_grant")
+        program.signal(SIGTERM)
+        #expect(await program.waitForExit(seconds: 10) == 0)
+        #expect(program.output.contains("password login"))
+        #expect(!program.output.contains("FAKEPW_") && !program.output.contains("@example.com"))
+    }
+
     @Test("Bad arguments exit non-zero with a message", arguments: [
         ["--port", "70000"], ["--interval=-1"], ["--client-secret", "a", "--client-secret-file", "/x"],
         ["--client-secret-file", "/nonexistent/secret"], ["--no-such-flag"],
