@@ -129,6 +129,7 @@ struct CameraManagerLoginTests {
             #expect(login.output.contains("the provider rejected the email or password: nothing was stored"), "\(login.output)")
             #expect(try await daemon.ctl(["status"]).output.contains("State:   unpaired"))
             #expect(await daemon.stop().status == 0)
+            #expect(daemon.output.contains("login as \(Self.user) failed: the provider rejected the email or password"))
 
             // The camera model's API key is wrong (another secret than the provider's).
             try "wrong-secret".write(toFile: daemon.directory + "/client_secret", atomically: true, encoding: .utf8)

@@ -64,12 +64,15 @@ extension PairingEngine {
         guard state.grant == nil else { throw LoginFailure("the device is already logged in; run deviceauthctl unpair first to log in as another user") }
         let grant: Grant
         do { grant = try await client.passwordLogin(username: username, password: password, now: clock.now()) } catch {
-            switch error {
-            case .grantGone: throw LoginFailure("the provider rejected the email or password: nothing was stored")
+            let failure = switch error {
+            case .grantGone: LoginFailure("the provider rejected the email or password: nothing was stored")
             case .clientRejected(let why):
-                throw LoginFailure("the provider rejected the camera's API key (ClientID= and the client secret): \(why)")
-            default: throw LoginFailure("cannot log in now: \(error); nothing was stored, try again")
+                LoginFailure("the provider rejected the camera's API key (ClientID= and the client secret): \(why)")
+            default: LoginFailure("cannot log in now: \(error); nothing was stored, try again")
             }
+            // Failed logins belong in the journal (who tried, not with what).
+            logger.notice("login as \(ServerError.printable(username)) failed: \(failure)")
+            throw failure
         }
         return try apply(login: grant)
     }
