@@ -59,6 +59,8 @@ extension FakeProvider {
             "device_authorization_endpoint": .text(issuer + "/device_authorization"),
             "revocation_endpoint": .text(issuer + "/revoke"),
             "response_types_supported": .list(["code"]),
+            // RECOMMENDED by RFC 8414 §2; clients such as oidc-agent require it.
+            "scopes_supported": .list(["openid", "offline_access", "offline", "profile", "email"]),
             "grant_types_supported": .list(["authorization_code", "refresh_token", deviceCodeGrant]),
             "code_challenge_methods_supported": .list(["S256"]),
             "token_endpoint_auth_methods_supported": methods,
