@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "DeviceAuthTests",
             dependencies: [
-                "DeviceAuth", "TestSupport", "FakeProvider", "Systemd",
+                "DeviceAuth", "TestSupport", "FakeProvider",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -34,8 +34,7 @@ public struct SystemClock: DeviceClock {
     public func sleep(untilBoot deadline: Double) async throws {
         let seconds = deadline - Self.read(CLOCK_BOOTTIME)
         guard seconds > 0 else { return try Task.checkCancellation() }
-        // A timerfd on CLOCK_BOOTTIME: suspend counts, and nothing wakes before the deadline.
-        if let timer = BootTimer.shared { return try await timer.sleep(untilBoot: deadline) }
+        // Swift's continuous clock sleeps on a CLOCK_BOOTTIME timer: suspend counts.
         try await Task.sleep(for: .nanoseconds(Int64((seconds * 1e9).rounded(.up))), clock: .continuous)
     }
 
