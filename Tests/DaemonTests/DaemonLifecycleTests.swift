@@ -56,6 +56,43 @@ struct DaemonLifecycleTests {
         }
     }
 
+    @Test("A notify socket nobody reads (a stalled manager) costs status lines, never the token path")
+    func stalledNotifySocket() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.accessTokenLifetime = 600 }) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            // Bound, never read: its queue (net.unix.max_dgram_qlen, 10 here) fills after a few lines.
+            let stalled = daemon.directory + "/stalled-notify.sock"
+            let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(stalled.utf8) + [0]) }
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            try #require(bound == 0)
+            try daemon.start(environment: ["NOTIFY_SOCKET": stalled])
+            // No status reaches the test: it asks the daemon and approves whatever code is pending.
+            var authorized = false
+            for _ in 0..<100 where !authorized {
+                try await Task.sleep(for: .milliseconds(200))
+                _ = try? await fake.control("approve", #"{"all": true}"#)
+                authorized = (try? await daemon.ctl(["status"], seconds: 5).output.contains("State:   authorized")) == true
+            }
+            try #require(authorized)
+            // Each forced refresh sends two status lines: far more than the queue holds.
+            for round in 0..<30 {
+                let token = try await daemon.ctl(["token", "--min-valid", "700"], seconds: 10)
+                #expect(token.status != nil, "round \(round): deviceauthctl token did not return")
+                if token.status == nil { break }
+            }
+            let stats = try await fake.stats()
+            #expect(stats.refreshes >= 30)
+            #expect(try await daemon.ctl(["status"], seconds: 10).output.contains("State:   authorized"))
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
     @Test("SIGINT stops it cleanly too, while pairing")
     func sigint() async throws {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
