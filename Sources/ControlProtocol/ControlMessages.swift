@@ -41,6 +41,14 @@ public struct ControlRequest: Codable, Sendable {
     }
 }
 
+/// A request printed by mistake (`"\(request)"`) shows which secrets it carries, never their values.
+extension ControlRequest: CustomStringConvertible {
+    public var description: String {
+        let carried = [("code", code), ("refresh_token", refreshToken), ("password", password)].compactMap { $0.1 == nil ? nil : $0.0 }
+        return "ControlRequest(\(method)\(id.map { " id \($0)" } ?? "")\(carried.isEmpty ? "" : ", with " + carried.joined(separator: ", ") + " redacted"))"
+    }
+}
+
 /// The status object of `status`, `watch`, `pair`, `cancel` and `unpair`.
 public struct ControlStatus: Codable, Equatable, Sendable {
     public var state: String

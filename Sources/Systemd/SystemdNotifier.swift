@@ -25,7 +25,7 @@ public struct SystemdNotifier: Sendable {
     /// token path) for. A message that cannot go now is dropped; the next status
     /// replaces it, and a missed WATCHDOG=1 is followed by the next one.
     func send(_ message: String) {
-        guard let address = Self.address() else {
+        guard let address = Self.target else {
             _ = sd_notify(0, message)  // a form we do not parse ourselves (e.g. vsock:): libsystemd's way
             return
         }
@@ -41,6 +41,9 @@ public struct SystemdNotifier: Sendable {
             }
         }
     }
+
+    /// Where messages go, read from the environment once (systemd sets it before exec).
+    static let target = address()
 
     /// `$NOTIFY_SOCKET` as a socket address: a path, or `@name` in the abstract namespace.
     static func address() -> (storage: sockaddr_un, length: socklen_t)? {

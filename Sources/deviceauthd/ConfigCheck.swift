@@ -17,22 +17,21 @@ struct ConfigCheck {
         guard let issuer = setup.configuration.issuer else { return true }
         // The same checks as at start, without writing the cache (a check changes nothing).
         let client = AsyncHTTPTransport.makeClient()
-        let needs: [ProviderEndpoints.Need] = setup.configuration.providerType == .oauth2Device ? [.deviceAuthorization] : []
         let fetched: Result<ProviderMetadata, DiscoveryError>
         do {
             fetched = .success(try await ProviderDiscovery.fetch(
-                issuer: issuer, needs: needs, transport: AsyncHTTPTransport(client: client, timeout: .seconds(10)),
+                issuer: issuer, needs: setup.discoveryNeeds, transport: AsyncHTTPTransport(client: client, timeout: .seconds(10)),
                 now: Date().timeIntervalSince1970))
         } catch { fetched = .failure(error) }
         try? await client.shutdown()
-        do throws(DiscoveryError) {
-            let metadata = try fetched.get()
+        switch fetched {
+        case .success(let metadata):
             print("provider metadata of \(issuer) is good: token endpoint \(metadata.endpoints.token)\(metadata.endpoints.revocation == nil ? ", no revocation endpoint" : "")")
             return true
-        } catch .invalid(let url, let reason) {
+        case .failure(.invalid(let url, let reason)):
             print("configuration error: Issuer=\(issuer): \(url): \(reason)")
             return false
-        } catch {
+        case .failure(let error):
             // Out of reach now is not a bad configuration: the daemon will look again.
             print("warning: \(error); the metadata could not be checked")
             return true

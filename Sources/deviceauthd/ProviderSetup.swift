@@ -9,12 +9,16 @@ extension DaemonSetup {
     func endpointSource(transport: any HTTPTransport) -> any EndpointSource {
         let configuration = configuration
         if let issuer = configuration.issuer {
-            let needs: [ProviderEndpoints.Need] = configuration.providerType == .oauth2Device ? [.deviceAuthorization] : []
-            return DiscoveredEndpoints(issuer: issuer, needs: needs, transport: transport, cachePath: metadataCachePath)
+            return DiscoveredEndpoints(issuer: issuer, needs: discoveryNeeds, transport: transport, cachePath: metadataCachePath)
         }
         return FixedEndpoints(ProviderEndpoints(
             deviceAuthorization: configuration.deviceAuthorizationEndpoint, token: configuration.tokenEndpoint ?? "",
             revocation: configuration.revocationEndpoint, authorization: configuration.authorizationEndpoint))
+    }
+
+    /// What the issuer's metadata must name beyond the token endpoint.
+    var discoveryNeeds: [ProviderEndpoints.Need] {
+        configuration.providerType == .oauth2Device ? [.deviceAuthorization] : []
     }
 
     func profile(endpoints: any EndpointSource) -> ProviderProfile {
