@@ -24,6 +24,14 @@ struct CameraManagerLoginTests {
         return (login, fifo)
     }
 
+    /// `deviceauthctl login --username … --password-stdin` given `password`, run to its end.
+    static func logIn(_ daemon: DaemonFixture, password: String = password) async throws -> (login: Subprocess, status: Int32?) {
+        let (login, input) = try startLogin(daemon)
+        defer { unlink(input) }
+        try write(password + "\n", to: input)
+        return (login, await login.waitForExit(seconds: 20))
+    }
+
     static func write(_ text: String, to fifo: String) throws {
         let handle = try #require(FileHandle(forWritingAtPath: fifo))
         handle.write(Data(text.utf8))
@@ -45,14 +53,17 @@ struct CameraManagerLoginTests {
             // The daemon's malloc set up as the shipped unit sets it up.
             let tunables = try #require(try ProcessMemory.unitEnvironment(
                 "GLIBC_TUNABLES", unit: Self.repository.appendingPathComponent("systemd/deviceauthd.service").path))
-            try daemon.start(environment: ["GLIBC_TUNABLES": tunables])
-            try #require(await daemon.notify.waitStatus("unpaired: not logged in: run deviceauthctl login --username EMAIL", seconds: 20) != nil)
+            try await daemon.startAwaitingLogin(environment: ["GLIBC_TUNABLES": tunables])
+            #expect(daemon.notify.assignments.contains("STATUS=unpaired: not logged in: run deviceauthctl login --username EMAIL"))
             let (login, input) = try Self.startLogin(daemon)
-            // The CLI as it waits for the password: none in its arguments or environment.
-            try await Task.sleep(for: .milliseconds(300))
+            // The CLI as it waits for the password (once sh has exec'd it): none in its arguments or environment.
+            let cli = login.process.processIdentifier
+            for _ in 0..<100 where (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(cli)/exe"))?.hasSuffix("/deviceauthctl") != true {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             for record in ["cmdline", "environ"] {
-                #expect(FileManager.default.contents(atPath: "/proc/\(login.process.processIdentifier)/\(record)") != nil)
-                #expect(!Self.fileContains("/proc/\(login.process.processIdentifier)/\(record)", Self.password))
+                #expect(FileManager.default.contents(atPath: "/proc/\(cli)/\(record)") != nil)
+                #expect(!Self.fileContains("/proc/\(cli)/\(record)", Self.password))
             }
             try Self.write(Self.password + "\n", to: input)
             #expect(await login.waitForExit(seconds: 20) == 0, "\(login.output)")
@@ -97,8 +108,7 @@ struct CameraManagerLoginTests {
     func terminal() async throws {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake))
-            try daemon.start()
-            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
+            try await daemon.startAwaitingLogin()
             let fifo = daemon.directory + "/typed"
             mkfifo(fifo, 0o600)
             let ctl = Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path
@@ -121,11 +131,9 @@ struct CameraManagerLoginTests {
     func refusals() async throws {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake))
-            try daemon.start()
-            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
-            var (login, input) = try Self.startLogin(daemon)
-            try Self.write("not-the-password\n", to: input)
-            #expect(await login.waitForExit(seconds: 20) == 1)
+            try await daemon.startAwaitingLogin()
+            var (login, status) = try await Self.logIn(daemon, password: "not-the-password")
+            #expect(status == 1)
             #expect(login.output.contains("the provider rejected the email or password: nothing was stored"), "\(login.output)")
             #expect(try await daemon.ctl(["status"]).output.contains("State:   unpaired"))
             #expect(await daemon.stop().status == 0)
@@ -134,13 +142,9 @@ struct CameraManagerLoginTests {
             // The camera model's API key is wrong (another secret than the provider's).
             try "wrong-secret".write(toFile: daemon.directory + "/client_secret", atomically: true, encoding: .utf8)
             chmod(daemon.directory + "/client_secret", 0o600)
-            let seen = daemon.notify.assignments.count
-            try daemon.start()
-            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20, after: seen) != nil)
-            unlink(input)
-            (login, input) = try Self.startLogin(daemon)
-            try Self.write(Self.password + "\n", to: input)
-            #expect(await login.waitForExit(seconds: 20) == 1)
+            try await daemon.startAwaitingLogin()
+            (login, status) = try await Self.logIn(daemon)
+            #expect(status == 1)
             #expect(login.output.contains("the provider rejected the camera's API key (ClientID= and the client secret): invalid_client"), "\(login.output)")
             let stats = try await fake.stats()
             #expect(stats.passwordLogins == 0 && stats.passwordFailures == 1)
@@ -153,11 +157,8 @@ struct CameraManagerLoginTests {
     func loggedOutElsewhere() async throws {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake))
-            try daemon.start()
-            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
-            let (login, input) = try Self.startLogin(daemon)
-            try Self.write(Self.password + "\n", to: input)
-            #expect(await login.waitForExit(seconds: 20) == 0)
+            try await daemon.startAwaitingLogin()
+            #expect(try await Self.logIn(daemon).status == 0)
             try await fake.control("revoke-all")
             _ = try await daemon.ctl(["token", "--min-valid", "700"])
             let status = await daemon.notify.waitStatus("unpaired: logged out (", seconds: 10)
@@ -171,11 +172,8 @@ struct CameraManagerLoginTests {
     func logoutWithExpiredAccess() async throws {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake))
-            try daemon.start()
-            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
-            let (login, input) = try Self.startLogin(daemon)
-            try Self.write(Self.password + "\n", to: input)
-            #expect(await login.waitForExit(seconds: 20) == 0)
+            try await daemon.startAwaitingLogin()
+            #expect(try await Self.logIn(daemon).status == 0)
             try await fake.control("expire-access")
             let unpair = try await daemon.ctl(["unpair"])
             #expect(unpair.status == 0 && unpair.output.contains("revoked"), "\(unpair.output)")

@@ -44,6 +44,15 @@ struct LoginTests {
         return String(parts[1])
     }
 
+    /// The person on the consent page: opens the authorization URL and approves or denies;
+    /// answers where the browser is sent back (not followed).
+    static func decide(_ url: String, _ decision: String, at fake: FakeHarness) throws -> String {
+        let page = try Subprocess.run("/usr/bin/curl", ["-s", url]).output
+        let id = try #require(page.split(separator: "\"").first { $0.hasPrefix("id_") })
+        return try Subprocess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{redirect_url}", "-d",
+                                                    "login=\(id)&decision=\(decision)", "\(fake.baseURL)/oauth2/authorize/decision"]).output
+    }
+
     @Test("Login through the loopback redirect, then refresh, with PKCE and with Basic", arguments: [
         ("public-client", "none"), ("basic-client", "client_secret_basic"),
     ])
@@ -51,8 +60,8 @@ struct LoginTests {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
             _ = try await fake.control("settings", #"{"auto_approve_logins": true}"#)
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: client, method: method))
-            try daemon.start()
-            #expect(await daemon.notify.waitStatus("unpaired: not logged in: run deviceauthctl login", seconds: 20) != nil)
+            try await daemon.startAwaitingLogin()
+            #expect(daemon.notify.assignments.contains("STATUS=unpaired: not logged in: run deviceauthctl login"))
             let (login, _) = try Self.startLogin(daemon)
             let url = try await Self.authorizationURL(login)
             #expect(url.contains("code_challenge_method=S256") && url.contains("state=") && !url.contains("code_verifier"))
@@ -76,14 +85,10 @@ struct LoginTests {
     func pasted() async throws {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "public-client", method: "none"))
-            try daemon.start()
-            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
+            try await daemon.startAwaitingLogin()
             let (login, paste) = try Self.startLogin(daemon)
             let url = try await Self.authorizationURL(login)
-            let page = try Subprocess.run("/usr/bin/curl", ["-s", url]).output
-            let id = try #require(page.split(separator: "\"").first { $0.hasPrefix("id_") })
-            let (_, decision) = try Subprocess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{redirect_url}", "-d",
-                                                                     "login=\(id)&decision=approve", "\(fake.baseURL)/oauth2/authorize/decision"])
+            let decision = try Self.decide(url, "approve", at: fake)
             // The browser was elsewhere: the person pastes where it ended up.
             let handle = try #require(FileHandle(forWritingAtPath: paste))
             handle.write(Data((decision + "\n").utf8))
@@ -97,17 +102,13 @@ struct LoginTests {
     func refused(_ what: String) async throws {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "public-client", method: "none"))
-            try daemon.start()
-            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
+            try await daemon.startAwaitingLogin()
             let (login, paste) = try Self.startLogin(daemon)
             let url = try await Self.authorizationURL(login)
             let line: String
             switch what {
             case "deny":
-                let page = try Subprocess.run("/usr/bin/curl", ["-s", url]).output
-                let id = try #require(page.split(separator: "\"").first { $0.hasPrefix("id_") })
-                line = try Subprocess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{redirect_url}", "-d",
-                                                            "login=\(id)&decision=deny", "\(fake.baseURL)/oauth2/authorize/decision"]).output
+                line = try Self.decide(url, "deny", at: fake)
             case "state":
                 line = "http://127.0.0.1:9/callback?code=abc&state=someone-elses"
             default:
@@ -132,8 +133,7 @@ struct LoginTests {
             // A companion app's tokens: a grant made at the fake for this client.
             let pair = try await fake.pairStandard(client: "public-client", scope: "offline")
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "public-client", method: "none"))
-            try daemon.start()
-            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
+            try await daemon.startAwaitingLogin()
             let file = daemon.directory + "/refresh_token"
             try "not-a-token\n".write(toFile: file, atomically: true, encoding: .utf8)
             let bad = try await daemon.ctl(["login", "--refresh-token-file", file])
@@ -154,8 +154,7 @@ struct LoginTests {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
             let pair = try await fake.pairStandard(client: client, scope: "offline")
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: client, method: method))
-            try daemon.start()
-            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
+            try await daemon.startAwaitingLogin()
             let file = daemon.directory + "/refresh_token"
             try pair.write(toFile: file, atomically: true, encoding: .utf8)
             let refused = try await daemon.ctl(["login", "--refresh-token-file", file])
@@ -173,14 +172,10 @@ struct LoginTests {
     func stopDuringExchange() async throws {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "public-client", method: "none"))
-            try daemon.start()
-            try #require(await daemon.notify.waitStatus("unpaired: not logged in", seconds: 20) != nil)
+            try await daemon.startAwaitingLogin()
             let (login, paste) = try Self.startLogin(daemon)
             let url = try await Self.authorizationURL(login)
-            let page = try Subprocess.run("/usr/bin/curl", ["-s", url]).output
-            let id = try #require(page.split(separator: "\"").first { $0.hasPrefix("id_") })
-            let redirect = try Subprocess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{redirect_url}", "-d",
-                                                                "login=\(id)&decision=approve", "\(fake.baseURL)/oauth2/authorize/decision"]).output
+            let redirect = try Self.decide(url, "approve", at: fake)
             try await fake.control("faults", #"{"endpoint": "token", "mode": "hang"}"#)
             try #require(FileHandle(forWritingAtPath: paste)).write(Data((redirect + "\n").utf8))
             _ = try await daemon.waitForStats(seconds: 10) { $0.faultsInjected >= 1 }

@@ -80,6 +80,7 @@ public struct OAuthProviderClient: ProviderClient {
         if try await Revocation.logout(transport, profile: profile, url: url, grant: grant) { return true }
         let renewed: Grant
         do {
+            // The renewed pair serves only this logout and is never kept: its times do not matter.
             let moment = Moment(wall: grant.obtainedAt, boot: grant.obtainedBoot ?? BootInstant(bootID: "", seconds: 0), wallSynchronized: false)
             renewed = try await calling { endpoints throws(OAuthFailure) in
                 try await RefreshGrant.refresh(transport, profile: profile, url: endpoints.token, credentials: credentials, grant: grant, now: moment)
