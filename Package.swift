@@ -30,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // The engine: pairing state machine, OAuth grants, token store, config.
         // No UI, socket or systemd: the executables wire those in.
@@ -37,14 +38,13 @@ let package = Package(
             name: "DeviceAuth",
             dependencies: [
                 "CSQLite",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // HTTPTransport on the system's libcurl and OpenSSL (the camera's own TLS stack and trust store).
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "DeviceAuth"]),
         // sd_notify, the watchdog, the journal, machine and boot ids (libsystemd), and the
         // engine's real clock.
         .target(
@@ -76,10 +76,9 @@ let package = Package(
         .executableTarget(
             name: "deviceauthd",
             dependencies: [
-                "DeviceAuth", "Systemd", "Control", "ControlProtocol", "QRCode",
+                "DeviceAuth", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -129,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "DeviceAuthTests",
             dependencies: [
-                "DeviceAuth", "TestSupport", "FakeProvider",
+                "DeviceAuth", "CurlHTTP", "TestSupport", "FakeProvider",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -1,4 +1,5 @@
 import ControlProtocol
+import CurlHTTP
 import DeviceAuth
 import FoundationEssentials
 
@@ -16,14 +17,12 @@ struct ConfigCheck {
         }
         guard let issuer = setup.configuration.issuer else { return true }
         // The same checks as at start, without writing the cache (a check changes nothing).
-        let client = AsyncHTTPTransport.makeClient()
         let fetched: Result<ProviderMetadata, DiscoveryError>
         do {
             fetched = .success(try await ProviderDiscovery.fetch(
-                issuer: issuer, needs: setup.discoveryNeeds, transport: AsyncHTTPTransport(client: client, timeout: .seconds(10)),
+                issuer: issuer, needs: setup.discoveryNeeds, transport: CurlTransport(timeoutSeconds: 10),
                 now: Date().timeIntervalSince1970))
         } catch { fetched = .failure(error) }
-        try? await client.shutdown()
         switch fetched {
         case .success(let metadata):
             print("provider metadata of \(issuer) is good: token endpoint \(metadata.endpoints.token)\(metadata.endpoints.revocation == nil ? ", no revocation endpoint" : "")")

@@ -1,6 +1,6 @@
-import AsyncHTTPClient
 import Control
 import ControlProtocol
+import CurlHTTP
 import DeviceAuth
 import Logging
 import ServiceLifecycle
@@ -30,18 +30,12 @@ struct DaemonRunner {
         // A public client has no secret; it is never placed in a request then.
         let credentials = ClientCredentials(clientID: identity.clientID, clientSecret: setup.clientSecret ?? "")
         let store = try openStore(clientID: identity.clientID)
-        let httpClient = AsyncHTTPTransport.makeClient()
-        let endpoints = setup.endpointSource(transport: AsyncHTTPTransport(client: httpClient, timeout: .seconds(10)))
-        do {
-            try await discover(endpoints)
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
-        }
+        let endpoints = setup.endpointSource(transport: CurlTransport(timeoutSeconds: 10))
+        try await discover(endpoints)
         for warning in setup.warnings { logger.warning("\(warning)") }
         let notifier = SystemdNotifier()
         let client = OAuthProviderClient(
-            transport: AsyncHTTPTransport(client: httpClient), profile: setup.profile(endpoints: endpoints), credentials: credentials,
+            transport: CurlTransport(), profile: setup.profile(endpoints: endpoints), credentials: credentials,
             scope: setup.configuration.effectiveScope, qrPairing: setup.configuration.qrPairing)
         var observers: [any PairingObserver] = [SystemdObserver(notifier: notifier)]
         if setup.configuration.qrPairing { observers.append(PairingQRFiles(directory: setup.runtimeDirectory, logger: logger)) }
@@ -59,7 +53,6 @@ struct DaemonRunner {
             control = try await ControlServer(path: setup.controlSocket, backend: backend, authorizer: authorizer, identity: identity,
                                               limits: limits, logger: logger).bind()
         } catch {
-            try? await httpClient.shutdown()
             throw StartupError(description: "cannot open the control socket \(setup.controlSocket): \(error)", exitCode: 73)
         }
         logger.info("starting: client id \(identity.clientID) (\(ControlStatus.describeClientIDSource(identity.source.rawValue))), provider \(setup.providerWords), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource)")
@@ -81,13 +74,7 @@ struct DaemonRunner {
         // stopped by then is cancelled.
         configuration.maximumGracefulShutdownDuration = .seconds(5)
         let group = ServiceGroup(configuration: configuration)
-        do {
-            try await group.run()
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
-        }
-        try? await httpClient.shutdown()
+        try await group.run()
         logger.info("stopped")
     }
 

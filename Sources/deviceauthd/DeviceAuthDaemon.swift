@@ -35,6 +35,8 @@ struct DeviceAuthDaemon: AsyncParsableCommand {
         }
         // Whatever we create (store, key, WAL files) is ours alone.
         umask(0o077)
+        // A peer that hangs up is an error on that write, never the end of the daemon.
+        signal(SIGPIPE, SIG_IGN)
         let logger = Logger(label: "deviceauthd")
         let setup: DaemonSetup
         do {

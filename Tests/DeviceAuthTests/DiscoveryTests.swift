@@ -1,3 +1,4 @@
+import CurlHTTP
 @testable import DeviceAuth
 import AsyncHTTPClient
 import FakeProvider
@@ -19,7 +20,7 @@ struct DiscoveryTests {
         var reader: @Sendable () -> Double { { self.now } }
     }
 
-    static let transport = AsyncHTTPTransport(client: .shared, timeout: .seconds(5), maxBodyBytes: 64 * 1024)
+    static let transport = CurlTransport(timeoutSeconds: 5, maxBodyBytes: 64 * 1024)
 
     func endpoints(_ fake: FakeHarness, _ wall: Wall, cache: String?, issuer: String? = nil) -> DiscoveredEndpoints {
         DiscoveredEndpoints(issuer: issuer ?? fake.baseURL + "/oauth2", needs: [.deviceAuthorization], transport: Self.transport,

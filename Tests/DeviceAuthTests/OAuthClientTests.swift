@@ -1,3 +1,4 @@
+import CurlHTTP
 @testable import DeviceAuth
 import AsyncHTTPClient
 import FakeProvider
@@ -11,7 +12,7 @@ import Testing
 struct OAuthClientTests {
     func client(_ fake: FakeHarness, secret: String? = nil, qrPairing: Bool = true, scope: String = "asset_create offline") -> OAuthProviderClient {
         OAuthProviderClient(
-            transport: AsyncHTTPTransport(client: .shared, timeout: .seconds(5), maxBodyBytes: 64 * 1024),
+            transport: CurlTransport(timeoutSeconds: 5, maxBodyBytes: 64 * 1024),
             profile: .frameioC2C(baseURL: fake.baseURL),
             credentials: ClientCredentials(clientID: "oauth-test-camera", clientSecret: secret ?? fake.secret),
             scope: scope, qrPairing: qrPairing)
@@ -115,7 +116,7 @@ struct OAuthClientTests {
     @Test("An unreachable provider is a network failure")
     func unreachable() async throws {
         let client = OAuthProviderClient(
-            transport: AsyncHTTPTransport(client: .shared, timeout: .seconds(5)), profile: .frameioC2C(baseURL: "http://127.0.0.1:9"),
+            transport: CurlTransport(timeoutSeconds: 5), profile: .frameioC2C(baseURL: "http://127.0.0.1:9"),
             credentials: ClientCredentials(clientID: "x", clientSecret: "y"), scope: "offline", qrPairing: false)
         await #expect { try await client.requestDeviceCode(now: Fixtures.moment(at: Date())) } throws: { error in
             guard case .network = error as? OAuthFailure else { return false }

@@ -1,0 +1,25 @@
+// libcurl (Debian: libcurl4-openssl-dev): the daemon's HTTP client, TLS by the
+// system's OpenSSL and trust store. curl_easy_setopt and curl_easy_getinfo are
+// variadic, which Swift cannot call: these typed wrappers are the whole bridge.
+#include <curl/curl.h>
+
+typedef size_t (*deviceauth_curl_data_callback)(char *data, size_t size, size_t count, void *context);
+
+static inline CURLcode deviceauth_curl_set_long(CURL *handle, CURLoption option, long value) {
+    return curl_easy_setopt(handle, option, value);
+}
+static inline CURLcode deviceauth_curl_set_string(CURL *handle, CURLoption option, const char *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+static inline CURLcode deviceauth_curl_set_pointer(CURL *handle, CURLoption option, void *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+static inline CURLcode deviceauth_curl_set_headers(CURL *handle, struct curl_slist *headers) {
+    return curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
+}
+static inline CURLcode deviceauth_curl_set_callback(CURL *handle, CURLoption option, deviceauth_curl_data_callback callback) {
+    return curl_easy_setopt(handle, option, callback);
+}
+static inline CURLcode deviceauth_curl_response_code(CURL *handle, long *code) {
+    return curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, code);
+}

@@ -1,0 +1,122 @@
+import CCurl
+import DeviceAuth
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One request, run by libcurl on a thread of its own (requests are rare: a
+/// refresh every few hours, a poll every few seconds while pairing), so no
+/// Swift concurrency thread ever blocks on the network. A multi handle lets
+/// `cancel()` wake the transfer at once instead of at its next timeout.
+final class CurlExchange: Sendable {
+    private let request: CurlRequest
+    private let limits: CurlTransport.Limits
+    /// The multi handle while the transfer runs (nil before and after), and whether
+    /// the caller has given up; `cancel()` may come from any thread.
+    private let shared = Mutex<(multi: UnsafeMutableRawPointer?, cancelled: Bool)>((nil, false))
+
+    init(call: HTTPCall, limits: CurlTransport.Limits) {
+        self.request = CurlRequest(call: call)
+        self.limits = limits
+    }
+
+    func start(_ continuation: CheckedContinuation<Result<HTTPAnswer, OAuthFailure>, Never>) {
+        let job = Unmanaged.passRetained(Job(exchange: self, continuation: continuation)).toOpaque()
+        var thread = pthread_t()
+        if pthread_create(&thread, nil, { context in
+            let job = Unmanaged<Job>.fromOpaque(context!).takeRetainedValue()
+            job.continuation.resume(returning: job.exchange.run())
+            return nil
+        }, job) == 0 {
+            pthread_detach(thread)
+        } else {
+            Unmanaged<Job>.fromOpaque(job).release()
+            continuation.resume(returning: .failure(.network("cannot start a thread for the request")))
+        }
+    }
+
+    func cancel() {
+        shared.withLock { state in
+            state.cancelled = true
+            if let multi = state.multi { curl_multi_wakeup(multi) }
+        }
+    }
+
+    private final class Job {
+        let exchange: CurlExchange
+        let continuation: CheckedContinuation<Result<HTTPAnswer, OAuthFailure>, Never>
+        init(exchange: CurlExchange, continuation: CheckedContinuation<Result<HTTPAnswer, OAuthFailure>, Never>) {
+            self.exchange = exchange
+            self.continuation = continuation
+        }
+    }
+
+    /// The whole transfer, on the exchange's thread.
+    private func run() -> Result<HTTPAnswer, OAuthFailure> {
+        guard let easy = curl_easy_init(), let multi = curl_multi_init() else {
+            return .failure(.network("libcurl could not start a request"))
+        }
+        let response = CurlResponse(maxBodyBytes: limits.maxBodyBytes, maxHeaderBytes: limits.maxHeaderBytes)
+        defer {
+            curl_multi_cleanup(multi)
+            curl_easy_cleanup(easy)
+            request.release()  // after libcurl is done with the body it points at
+        }
+        var errorText = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let outcome: CURLcode = errorText.withUnsafeMutableBufferPointer { errorBuffer in
+            withExtendedLifetime(response) {
+                guard request.configure(easy, limits: limits, response: response, errorBuffer: errorBuffer.baseAddress!) else {
+                    return CURLE_FAILED_INIT
+                }
+                guard curl_multi_add_handle(multi, easy) == CURLM_OK else { return CURLE_FAILED_INIT }
+                defer { curl_multi_remove_handle(multi, easy) }
+                return transfer(multi)
+            }
+        }
+        if outcome == CURLE_ABORTED_BY_CALLBACK { return .failure(.network("cancelled")) }
+        if let overflow = response.overflow { return .failure(.malformed(overflow)) }
+        guard outcome == CURLE_OK else {
+            return .failure(.network(Self.describe(outcome, detail: String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))))
+        }
+        var status = 0
+        _ = deviceauth_curl_response_code(easy, &status)
+        return .success(HTTPAnswer(status: status, headers: response.headers, body: response.body))
+    }
+
+    /// Drives the transfer until it ends or the caller gives up.
+    private func transfer(_ multi: UnsafeMutableRawPointer) -> CURLcode {
+        let proceed = shared.withLock { state -> Bool in
+            state.multi = multi
+            return !state.cancelled
+        }
+        // Cleared before the handle goes away, so `cancel()` never wakes a freed handle.
+        defer { shared.withLock { $0.multi = nil } }
+        guard proceed else { return CURLE_ABORTED_BY_CALLBACK }
+        var running: Int32 = 1
+        while running > 0 {
+            guard curl_multi_perform(multi, &running) == CURLM_OK else { return CURLE_FAILED_INIT }
+            if running == 0 { break }
+            // Sleeps until the socket moves, libcurl's own next deadline, or `cancel()`.
+            _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+            if shared.withLock({ $0.cancelled }) { return CURLE_ABORTED_BY_CALLBACK }
+        }
+        var left: Int32 = 0
+        while let message = curl_multi_info_read(multi, &left) {
+            if message.pointee.msg == CURLMSG_DONE { return message.pointee.data.result }
+        }
+        return CURLE_FAILED_INIT
+    }
+
+    /// Short, secret-free words for a transfer that got no answer. URLs carry no
+    /// secrets here, so libcurl's detail (host and port) may be shown.
+    static func describe(_ code: CURLcode, detail: String) -> String {
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT: return "timed out"
+        case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE: return "connection closed before the answer"
+        default:
+            let words = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            return String(words.prefix(160))
+        }
+    }
+}
