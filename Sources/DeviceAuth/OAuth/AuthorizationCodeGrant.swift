@@ -1,4 +1,3 @@
-import Crypto
 import FoundationEssentials
 
 /// One login in progress (RFC 6749 §4.1 with RFC 7636 PKCE and RFC 8252's loopback
@@ -22,7 +21,7 @@ public struct LoginRequest: Sendable, Equatable {
     }
 
     /// RFC 7636 §4.2: BASE64URL(SHA256(ASCII(code_verifier))).
-    public var challenge: String { Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8)))) }
+    public var challenge: String { Base64URL.encode(SHA256.hash(Array(verifier.utf8))) }
 }
 
 /// base64url without padding (RFC 4648 §5), as PKCE and `state` use it.

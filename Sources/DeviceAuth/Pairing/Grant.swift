@@ -1,4 +1,3 @@
-import Crypto
 import FoundationEssentials
 
 /// The tokens of one authorization. Never printed: its description shows
@@ -40,6 +39,6 @@ public struct Grant: Equatable, Sendable, CustomStringConvertible, CustomDebugSt
 /// digits of its SHA-256.
 public enum Fingerprint {
     public static func of(_ secret: String) -> String {
-        Hex.encode(SHA256.hash(data: Array(secret.utf8)).prefix(6))
+        Hex.encode(SHA256.hash(Array(secret.utf8)).prefix(6))
     }
 }
