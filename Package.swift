@@ -61,8 +61,6 @@ let package = Package(
             dependencies: [
                 "ControlProtocol", "DeviceAuth",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -135,7 +133,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["TestSupport", "FakeProvider", "deviceauthd", "deviceauthctl", "ControlProtocol"],
+            dependencies: ["TestSupport", "FakeProvider", "deviceauthd", "deviceauthctl", "Control", "ControlProtocol"],
             exclude: ["Scripts"]
         ),
         .testTarget(

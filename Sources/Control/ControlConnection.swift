@@ -2,7 +2,6 @@ import ControlProtocol
 import DeviceAuth
 import FoundationEssentials
 import Logging
-import NIOCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,13 +9,14 @@ import Glibc
 /// One client of the control socket, served request by request.
 struct ControlConnection: Sendable {
     let configuration: ControlServer
-    let connection: NIOAsyncChannel<ControlFrame, ByteBuffer>
+    let stream: SocketStream
 
     var backend: any ControlBackend { configuration.backend }
     var logger: Logger { configuration.logger }
 
     func serve() async {
-        let peer = await peerCredentials()
+        defer { stream.close() }
+        let peer = stream.peerCredentials().map(PeerCredentials.init)
         let role = peer.map(configuration.authorizer.role) ?? .observer
         let uid = peer?.uid ?? UInt32.max
         if let refusal = configuration.ledger.admit(uid: uid, role: role) {
@@ -24,44 +24,61 @@ struct ControlConnection: Sendable {
             return
         }
         defer { configuration.ledger.release(uid: uid, role: role) }
+        var framer = LineFramer(maxLength: ControlServer.maxRequestBytes)
+        let idle = Duration.milliseconds(Int64(configuration.ledger.limits.idleSeconds * 1000))
         do {
-            try await connection.executeThenClose { inbound, outbound in
-                var lines = inbound.makeAsyncIterator()
-                while let frame = try await lines.next() {
-                    let request: ControlRequest
-                    switch frame {
-                    case .tooLong:
-                        try await send(outbound, ControlReply(id: nil, ok: false, error: .init(.requestTooLarge, "a request is one line of at most \(ControlServer.maxRequestBytes) bytes")))
-                        continue
-                    case .line(let buffer):
-                        guard let decoded = try? JSONDecoder().decode(ControlRequest.self, from: Data(buffer.readableBytesView)) else {
-                            try await send(outbound, ControlReply(id: nil, ok: false, error: .init(.badRequest, #"a request is a JSON object like {"method": "status"}"#)))
-                            continue
-                        }
-                        request = decoded
-                    }
-                    guard let method = ControlMethod(rawValue: request.method) else {
-                        try await send(outbound, ControlReply(id: request.id, ok: false, error: .init(.unknownMethod,
-                            "unknown method \(request.method.prefix(40)); methods: " + ControlMethod.allCases.map(\.rawValue).joined(separator: ", "))))
-                        continue
-                    }
-                    guard role >= method.requiredRole else {
-                        logger.warning("control: refused \(method.rawValue) to \(peer?.description ?? "an unknown peer") (\(role); needs \(method.requiredRole))")
-                        try await send(outbound, ControlReply(id: request.id, ok: false, error: .init(.permissionDenied,
-                            "\(method.rawValue) needs the \(method.requiredRole) role; uid \(peer.map { String($0.uid) } ?? "?") is \(role == .observer ? "an" : "a") \(role)")))
-                        continue
-                    }
-                    if method == .watch {
-                        try await watch(request, inbound: &lines, outbound: outbound)
-                        return
-                    }
-                    try await send(outbound, await answer(request, method))
+            var ended = false
+            while !ended {
+                let frames: [ControlFrame]
+                switch try await stream.read(until: .now + idle) {
+                case .bytes(let bytes): frames = framer.append(bytes)
+                case .end:
+                    frames = framer.finish().map { [$0] } ?? []
+                    ended = true
+                case .timedOut: return  // idle: closed without a word
+                }
+                for frame in frames {
+                    if try await handle(frame, peer: peer, role: role) == .watching { return }
                 }
             }
         } catch {
-            // The client went away or sent something NIO refused: nothing to answer.
+            // The client went away, or we are stopping: nothing to answer.
             logger.debug("control: connection ended: \(error)")
         }
+    }
+
+    private enum Handled { case answered, watching }
+
+    private func handle(_ frame: ControlFrame, peer: PeerCredentials?, role: PeerRole) async throws -> Handled {
+        let request: ControlRequest
+        switch frame {
+        case .tooLong:
+            try await send(ControlReply(id: nil, ok: false, error: .init(.requestTooLarge, "a request is one line of at most \(ControlServer.maxRequestBytes) bytes")))
+            return .answered
+        case .line(let bytes):
+            guard let decoded = try? JSONDecoder().decode(ControlRequest.self, from: Data(bytes)) else {
+                try await send(ControlReply(id: nil, ok: false, error: .init(.badRequest, #"a request is a JSON object like {"method": "status"}"#)))
+                return .answered
+            }
+            request = decoded
+        }
+        guard let method = ControlMethod(rawValue: request.method) else {
+            try await send(ControlReply(id: request.id, ok: false, error: .init(.unknownMethod,
+                "unknown method \(request.method.prefix(40)); methods: " + ControlMethod.allCases.map(\.rawValue).joined(separator: ", "))))
+            return .answered
+        }
+        guard role >= method.requiredRole else {
+            logger.warning("control: refused \(method.rawValue) to \(peer?.description ?? "an unknown peer") (\(role); needs \(method.requiredRole))")
+            try await send(ControlReply(id: request.id, ok: false, error: .init(.permissionDenied,
+                "\(method.rawValue) needs the \(method.requiredRole) role; uid \(peer.map { String($0.uid) } ?? "?") is \(role == .observer ? "an" : "a") \(role)")))
+            return .answered
+        }
+        if method == .watch {
+            try await watch(request)
+            return .watching
+        }
+        try await send(await answer(request, method))
+        return .answered
     }
 
     private func answer(_ request: ControlRequest, _ method: ControlMethod) async -> ControlReply {
@@ -127,21 +144,25 @@ struct ControlConnection: Sendable {
 
     /// The current status, then one line per change, until the client hangs up
     /// (noticed at once: the inbound side is read while we wait) or we stop.
-    private func watch(_ request: ControlRequest, inbound: inout NIOAsyncChannelInboundStream<ControlFrame>.AsyncIterator,
-                       outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
-        // A watch may stay quiet for days; the connection caps bound how many there are.
-        try? await connection.channel.pipeline.removeHandler(name: IdleCloser.idleHandlerName).get()
+    /// A watch may stay quiet for days: no idle timeout; the connection caps bound
+    /// how many there are.
+    private func watch(_ request: ControlRequest) async throws {
         let updates = await backend.updates()
-        let forward = Task { [self] in
-            var first = true
-            for await snapshot in updates {
-                try await send(outbound, ControlReply(id: request.id, ok: true, event: first ? nil : "status", status: status(snapshot)))
-                first = false
+        try await withThrowingTaskGroup { group in
+            group.addTask {
+                var first = true
+                for await snapshot in updates {
+                    try await send(ControlReply(id: request.id, ok: true, event: first ? nil : "status", status: status(snapshot)))
+                    first = false
+                }
             }
+            // Anything further from a watcher is ignored; its end (or our shutdown) ends the watch.
+            group.addTask {
+                while case .bytes = try await stream.read() {}
+            }
+            try await group.next()
+            group.cancelAll()
         }
-        defer { forward.cancel() }
-        // Anything further from a watcher is ignored; its end (or our shutdown) ends the watch.
-        while try await inbound.next() != nil {}
     }
 
     /// Over the caps: one line that says why, then the connection closes.
@@ -149,8 +170,14 @@ struct ControlConnection: Sendable {
         if configuration.ledger.shouldWarnOfRefusal() {
             logger.warning("control: refusing connections: \(why) (latest from \(peer?.description ?? "an unknown peer"))")
         }
-        try? await connection.executeThenClose { _, outbound in
-            try await send(outbound, ControlReply(id: nil, ok: false, error: .init(.tooManyConnections, why)))
+        try? await send(ControlReply(id: nil, ok: false, error: .init(.tooManyConnections, why)))
+        // Closing with the client's request unread would reset the connection and could
+        // lose the line above: let the client finish (briefly, a little) and hang up first.
+        stream.shutdownWriting()
+        var left = 64 * 1024
+        let deadline = ContinuousClock.now + .seconds(1)
+        while left > 0, case .bytes(let bytes) = (try? await stream.read(upTo: 4096, until: deadline)) ?? .end {
+            left -= bytes.count
         }
     }
 
@@ -161,14 +188,10 @@ struct ControlConnection: Sendable {
         return status
     }
 
-    private func send(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, _ reply: ControlReply) async throws {
-        try await outbound.write(ByteBuffer(bytes: ControlJSON.encode(reply)))
-    }
-
-    private func peerCredentials() async -> PeerCredentials? {
-        guard let provider = connection.channel as? any SocketOptionProvider else { return nil }
-        let credentials: PeerCredentials.RawCredentials? = try? await provider.unsafeGetSocketOption(
-            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED)).get()
-        return credentials.map(PeerCredentials.init)
+    /// Once the server is stopping, nothing more is answered: the client sees the
+    /// connection close (as for a daemon that went away), not an answer cut short.
+    private func send(_ reply: ControlReply) async throws {
+        try Task.checkCancellation()
+        try await stream.write(Array(ControlJSON.encode(reply)))
     }
 }

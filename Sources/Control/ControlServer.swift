@@ -2,8 +2,6 @@ import ControlProtocol
 import DeviceAuth
 import FoundationEssentials
 import Logging
-import NIOCore
-import NIOPosix
 import ServiceLifecycle
 #if canImport(Glibc)
 import Glibc
@@ -38,21 +36,10 @@ public struct ControlServer: Sendable {
         do { try SystemFiles.makeDirectory(SystemFiles.parentDirectory(path), mode: 0o755) } catch {
             throw ControlStartError("cannot create the directory of the control socket: \(error)")
         }
-        let maxRequestBytes = Self.maxRequestBytes
-        let idle = TimeAmount.milliseconds(Int64(ledger.limits.idleSeconds * 1000))
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 128)
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle), name: IdleCloser.idleHandlerName)
-                    try channel.pipeline.syncOperations.addHandler(IdleCloser())
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: maxRequestBytes)))
-                    return try NIOAsyncChannel<ControlFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
+        let listener = try UnixListener(path: path, backlog: 128)
         // Anyone may connect and read the status; roles decide the rest.
         chmod(path, 0o666)
-        return BoundControlServer(server: server, configuration: self)
+        return BoundControlServer(listener: listener, configuration: self)
     }
 
     struct ControlStartError: Error, CustomStringConvertible {
@@ -62,20 +49,23 @@ public struct ControlServer: Sendable {
 }
 
 /// A control server whose socket exists; `run()` serves until graceful shutdown.
+/// Every connection is a child task, so shutdown reaches each one.
 public struct BoundControlServer: Service {
-    let server: NIOAsyncChannel<NIOAsyncChannel<ControlFrame, ByteBuffer>, Never>
+    let listener: UnixListener
     let configuration: ControlServer
 
     public func run() async throws {
         let path = configuration.path
-        defer { unlink(path) }
+        defer {
+            unlink(path)
+            listener.close()
+        }
         do {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingDiscardingTaskGroup { group in
-                    try await server.executeThenClose { connections in
-                        for try await connection in connections {
-                            group.addTask { await ControlConnection(configuration: configuration, connection: connection).serve() }
-                        }
+                    while true {
+                        let stream = try await listener.accept()
+                        group.addTask { await ControlConnection(configuration: configuration, stream: stream).serve() }
                     }
                 }
             }

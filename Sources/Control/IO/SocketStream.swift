@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One connected, non-blocking stream socket. Reads and writes wait on the
+/// poller, never on a thread; one task may read while another writes.
+final class SocketStream: Sendable {
+    let fd: Int32
+
+    init(fd: Int32) { self.fd = fd }
+
+    enum Read { case bytes([UInt8]), end, timedOut }
+
+    /// Up to `limit` bytes, the end of the stream, or nothing before `deadline`.
+    /// Throws `CancellationError` when the task is cancelled, `SocketError` on a reset.
+    func read(upTo limit: Int = 64 * 1024, until deadline: ContinuousClock.Instant? = nil) async throws -> Read {
+        var buffer = [UInt8](repeating: 0, count: limit)
+        while true {
+            let count = Glibc.read(fd, &buffer, limit)
+            if count > 0 { return .bytes(Array(buffer.prefix(count))) }
+            if count == 0 { return .end }
+            guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else { throw SocketError("read") }
+            switch await Poller.shared.wait(fd, for: Int16(POLLIN), until: deadline) {
+            case .ready: continue
+            case .timedOut: return .timedOut
+            case .cancelled: throw CancellationError()
+            }
+        }
+    }
+
+    /// All of `bytes`, however slowly the peer reads. A peer that hung up is an error,
+    /// never a SIGPIPE.
+    func write(_ bytes: [UInt8]) async throws {
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            if count >= 0 {
+                sent += count
+                continue
+            }
+            guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else { throw SocketError("write") }
+            if await Poller.shared.wait(fd, for: Int16(POLLOUT)) == .cancelled { throw CancellationError() }
+        }
+    }
+
+    /// SO_PEERCRED: who connected, as the kernel saw it at connect time.
+    func peerCredentials() -> PeerCredentials.RawCredentials? {
+        var credentials = PeerCredentials.RawCredentials()
+        var length = socklen_t(MemoryLayout<PeerCredentials.RawCredentials>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else { return nil }
+        return credentials
+    }
+
+    /// No more from us; the peer reads the end of the stream after what was sent.
+    func shutdownWriting() { _ = shutdown(fd, Int32(SHUT_WR)) }
+
+    func close() { Glibc.close(fd) }
+}

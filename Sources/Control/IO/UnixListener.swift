@@ -1,0 +1,72 @@
+import DeviceAuth
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An error of a socket call, with the call's name and errno's words.
+struct SocketError: Error, CustomStringConvertible {
+    let call: String
+    let code: Int32
+    init(_ call: String, _ code: Int32 = errno) {
+        self.call = call
+        self.code = code
+    }
+    var description: String { "\(call): \(String(cString: strerror(code)))" }
+}
+
+/// A listening Unix stream socket, non-blocking; `accept()` waits on the poller.
+final class UnixListener: Sendable {
+    let fd: Int32
+
+    /// Binds `path` (a stale socket file there is replaced) and listens.
+    init(path: String, backlog: Int32) throws(SocketError) {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw SocketError("bind \(path)", ENAMETOOLONG) }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SocketError("socket") }
+        unlink(path)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else {
+            let error = SocketError("bind \(path)")
+            Glibc.close(fd)
+            throw error
+        }
+        guard listen(fd, backlog) == 0 else {
+            let error = SocketError("listen \(path)")
+            Glibc.close(fd)
+            throw error
+        }
+        self.fd = fd
+    }
+
+    /// The next connection, non-blocking. Throws `CancellationError` when the task is cancelled.
+    func accept() async throws -> SocketStream {
+        while true {
+            // accept4 is not in Swift's Glibc module; the daemon never execs, so the flags may follow.
+            let client = Glibc.accept(fd, nil, nil)
+            if client >= 0 {
+                _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+                return SocketStream(fd: client)
+            }
+            switch errno {
+            case EAGAIN, EWOULDBLOCK, EINTR, ECONNABORTED:
+                break
+            case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                // Out of descriptors: the connection waits in the backlog; try again shortly.
+                try await Task.sleep(for: .milliseconds(100))
+                continue
+            default:
+                throw SocketError("accept")
+            }
+            if await Poller.shared.wait(fd, for: Int16(POLLIN)) == .cancelled { throw CancellationError() }
+        }
+    }
+
+    func close() { Glibc.close(fd) }
+}
