@@ -33,12 +33,14 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // Codable to and from JSON without Foundation: for the daemon, the CLI and the wire format.
+        .target(name: "JSONCoding"),
         // The engine: pairing state machine, OAuth grants, token store, config.
         // No UI, socket or systemd: the executables wire those in.
         .target(
             name: "DeviceAuth",
             dependencies: [
-                "CSQLite", "CCrypto",
+                "CSQLite", "CCrypto", "JSONCoding",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -54,7 +56,7 @@ let package = Package(
         // libqrencode wrapper: terminal, PNG and SVG renderings of the pairing URL.
         .target(name: "QRCode", dependencies: ["CQRencode"]),
         // The control socket's wire format and a client: all deviceauthctl links.
-        .target(name: "ControlProtocol"),
+        .target(name: "ControlProtocol", dependencies: ["JSONCoding"]),
         // The control socket's server side: roles from peer credentials, the engine behind it.
         .target(
             name: "Control",
@@ -136,6 +138,7 @@ let package = Package(
             dependencies: ["TestSupport", "FakeProvider", "deviceauthd", "deviceauthctl", "Control", "ControlProtocol"],
             exclude: ["Scripts"]
         ),
+        .testTarget(name: "JSONCodingTests", dependencies: ["JSONCoding"]),
         .testTarget(
             name: "QRCodeTests",
             dependencies: ["QRCode", "TestSupport"]
