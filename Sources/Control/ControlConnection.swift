@@ -1,6 +1,7 @@
 import ControlProtocol
 import DeviceAuth
-import FoundationEssentials
+import JSONCoding
+import JSONCoding
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -56,7 +57,7 @@ struct ControlConnection: Sendable {
             try await send(ControlReply(id: nil, ok: false, error: .init(.requestTooLarge, "a request is one line of at most \(ControlServer.maxRequestBytes) bytes")))
             return .answered
         case .line(let bytes):
-            guard let decoded = try? JSONDecoder().decode(ControlRequest.self, from: Data(bytes)) else {
+            guard let decoded = try? JSON.decode(ControlRequest.self, from: bytes) else {
                 try await send(ControlReply(id: nil, ok: false, error: .init(.badRequest, #"a request is a JSON object like {"method": "status"}"#)))
                 return .answered
             }

@@ -1,6 +1,5 @@
 import ControlProtocol
 import DeviceAuth
-import FoundationEssentials
 import Logging
 import ServiceLifecycle
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -75,7 +75,7 @@ public final class ControlClient {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(buffer[..<newline])
                 buffer.removeSubrange(...newline)
-                do { return try JSONDecoder().decode(ControlReply.self, from: Data(line)) } catch {
+                do { return try JSON.decode(ControlReply.self, from: line) } catch {
                     throw .badReply(String(decoding: line.prefix(80), as: UTF8.self))
                 }
             }

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 
 /// The control socket's wire format: one JSON object per line each way.
 /// Documented in docs/control-protocol.md; keep the two in step.
@@ -175,10 +175,8 @@ public struct ControlReply: Codable, Sendable {
 
 public enum ControlJSON {
     public static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Our own types always encode; the fallback keeps the line protocol intact if one ever did not.
-        return Array((try? encoder.encode(value)) ?? Data(#"{"ok":false}"#.utf8)) + [UInt8(ascii: "\n")]
+        return ((try? JSON.encode(value)) ?? Array(#"{"ok":false}"#.utf8)) + [UInt8(ascii: "\n")]
     }
 }
 

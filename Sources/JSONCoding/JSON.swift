@@ -1,20 +1,30 @@
 /// JSON for the daemon and the CLI without Foundation (whose JSON coders cost
 /// a static binary about 7 MB): `Codable` types to and from bytes.
 public enum JSON {
-    /// Why a document could not be read as the type asked for.
-    public struct DecodeError: Error, Sendable, CustomStringConvertible {
-        public let description: String
+    /// Why a document could not be read as the type asked for: not JSON at all, or
+    /// JSON whose content does not fit (a `DecodingError`, or what the type's own
+    /// `init(from:)` threw).
+    public enum DecodeError: Error, @unchecked Sendable, CustomStringConvertible {
+        case syntax(JSONSyntaxError)
+        case content(any Error)
+
+        public var description: String {
+            switch self {
+            case .syntax(let error): error.description
+            case .content(let error): JSON.describe(error)
+            }
+        }
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(DecodeError) -> T {
         let value: JSONValue
-        do { value = try JSONParser.parse(bytes) } catch { throw DecodeError(description: error.description) }
+        do { value = try JSONParser.parse(bytes) } catch { throw .syntax(error) }
         return try decode(type, from: value)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(DecodeError) -> T {
         do { return try JSONValueDecoder(value: value, codingPath: []).decodeValue(type) } catch {
-            throw DecodeError(description: describe(error))
+            throw .content(error)
         }
     }
 

@@ -1,6 +1,5 @@
 import CSystemd
 import DeviceAuth
-import FoundationEssentials
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -26,7 +25,7 @@ public struct SystemClock: DeviceClock {
     }
 
     public func now() -> Moment {
-        Moment(wall: Date(timeIntervalSince1970: Self.read(CLOCK_REALTIME)),
+        Moment(wall: WallTime(timeIntervalSince1970: Self.read(CLOCK_REALTIME)),
                boot: BootInstant(bootID: bootID, seconds: Self.read(CLOCK_BOOTTIME)),
                wallSynchronized: synchronized.seen || synchronized.check(Self.synchronizedFlag))
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ControlProtocol
-import FoundationEssentials
+import JSONCoding
 import QRCode
 #if canImport(Glibc)
 import Glibc
@@ -29,9 +29,7 @@ struct Output {
     }
 
     static func printJSON(_ reply: ControlReply) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        if let data = try? encoder.encode(reply) { print(String(decoding: data, as: UTF8.self)) }
+        print(String(decoding: ControlJSON.encode(reply).dropLast(), as: UTF8.self))
     }
 
     static func describe(_ status: ControlStatus) -> String {
@@ -41,7 +39,7 @@ struct Output {
         if let account = status.account { lines.append("Account: \(account)") }
         if let project = status.project { lines.append("Project: \(project)") }
         if let expires = status.tokenExpiresAt {
-            let left = max(0, expires - Int(Date().timeIntervalSince1970))
+            let left = max(0, expires - Int(time(nil)))
             let span = left >= 3600 ? "\(left / 3600)h\(String(format2: (left % 3600) / 60))m" : left >= 60 ? "\(left / 60) min" : "\(left) s"
             lines.append("Token:   valid for \(span) more")
         }

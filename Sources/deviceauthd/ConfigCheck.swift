@@ -1,7 +1,6 @@
 import ControlProtocol
 import CurlHTTP
 import DeviceAuth
-import FoundationEssentials
 
 /// `deviceauthd --check-config`: the configuration, the client secret and, with
 /// `Issuer=`, the provider's metadata. Changes nothing on disk.
@@ -21,7 +20,7 @@ struct ConfigCheck {
         do {
             fetched = .success(try await ProviderDiscovery.fetch(
                 issuer: issuer, needs: setup.discoveryNeeds, transport: CurlTransport(timeoutSeconds: 10),
-                now: Date().timeIntervalSince1970))
+                now: WallTime().timeIntervalSince1970))
         } catch { fetched = .failure(error) }
         switch fetched {
         case .success(let metadata):

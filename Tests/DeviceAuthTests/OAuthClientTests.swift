@@ -19,16 +19,16 @@ struct OAuthClientTests {
     }
 
     func pairedGrant(_ fake: FakeHarness, _ client: OAuthProviderClient) async throws -> Grant {
-        let session = try await client.requestDeviceCode(now: Fixtures.moment(at: Date()))
+        let session = try await client.requestDeviceCode(now: Fixtures.moment(at: WallTime()))
         try await fake.control("approve", #"{"user_code": "\#(session.userCode)"}"#)
         fake.clock.advance(by: session.interval)
-        return try await client.poll(session, now: Fixtures.moment(at: Date()))
+        return try await client.poll(session, now: Fixtures.moment(at: WallTime()))
     }
 
     @Test("Device code with and without QR pairing")
     func deviceCode() async throws {
         try await withFakeProvider { fake in
-            let now = Fixtures.moment(at: Date())
+            let now = Fixtures.moment(at: WallTime())
             let session = try await client(fake).requestDeviceCode(now: now)
             #expect(session.userCode.count == 6)
             #expect(session.interval == 5)
@@ -44,13 +44,13 @@ struct OAuthClientTests {
     func polling() async throws {
         try await withFakeProvider { fake in
             let client = client(fake)
-            let session = try await client.requestDeviceCode(now: Fixtures.moment(at: Date()))
+            let session = try await client.requestDeviceCode(now: Fixtures.moment(at: WallTime()))
             fake.clock.advance(by: 5)
-            await #expect(throws: OAuthFailure.pending(interval: nil)) { try await client.poll(session, now: Fixtures.moment(at: Date())) }
-            await #expect(throws: OAuthFailure.slowDown(interval: nil)) { try await client.poll(session, now: Fixtures.moment(at: Date())) }
+            await #expect(throws: OAuthFailure.pending(interval: nil)) { try await client.poll(session, now: Fixtures.moment(at: WallTime())) }
+            await #expect(throws: OAuthFailure.slowDown(interval: nil)) { try await client.poll(session, now: Fixtures.moment(at: WallTime())) }
             try await fake.control("approve", #"{"all": true}"#)
             fake.clock.advance(by: 10)
-            let now = Fixtures.moment(at: Date())
+            let now = Fixtures.moment(at: WallTime())
             let grant = try await client.poll(session, now: now)
             let isAccessToken = grant.accessToken.hasPrefix("FAKEAT_")  // a failure must not print the token
             #expect(isAccessToken)
@@ -62,7 +62,7 @@ struct OAuthClientTests {
     @Test("A wrong secret is invalid_client")
     func invalidClient() async throws {
         try await withFakeProvider { fake in
-            await #expect(throws: OAuthFailure.clientRejected(ServerError("invalid_client"))) { try await client(fake, secret: "wrong").requestDeviceCode(now: Fixtures.moment(at: Date())) }
+            await #expect(throws: OAuthFailure.clientRejected(ServerError("invalid_client"))) { try await client(fake, secret: "wrong").requestDeviceCode(now: Fixtures.moment(at: WallTime())) }
         }
     }
 
@@ -71,13 +71,13 @@ struct OAuthClientTests {
         try await withFakeProvider { fake in
             let client = client(fake)
             let first = try await pairedGrant(fake, client)
-            let second = try await client.refresh(first, now: Fixtures.moment(at: Date()))
+            let second = try await client.refresh(first, now: Fixtures.moment(at: WallTime()))
             #expect(second.refreshToken != first.refreshToken)
-            await #expect(throws: OAuthFailure.refreshTokenReused(ServerError("invalid_request"))) { try await client.refresh(first, now: Fixtures.moment(at: Date())) }
+            await #expect(throws: OAuthFailure.refreshTokenReused(ServerError("invalid_request"))) { try await client.refresh(first, now: Fixtures.moment(at: WallTime())) }
             #expect(try await client.deviceInfo(second)?.projectName == "Testbed")
             try await client.heartbeat(second)
             try await client.revoke(second)
-            await #expect(throws: OAuthFailure.notAuthorized) { try await client.refresh(second, now: Fixtures.moment(at: Date())) }
+            await #expect(throws: OAuthFailure.notAuthorized) { try await client.refresh(second, now: Fixtures.moment(at: WallTime())) }
             await #expect(throws: OAuthFailure.notAuthorized) { try await client.heartbeat(second) }
         }
     }
@@ -93,10 +93,10 @@ struct OAuthClientTests {
             let client = client(fake)
             let grant = try await pairedGrant(fake, client)
             try await fake.control("faults", fault)
-            await #expect(throws: expected) { try await client.refresh(grant, now: Fixtures.moment(at: Date())) }
+            await #expect(throws: expected) { try await client.refresh(grant, now: Fixtures.moment(at: WallTime())) }
             #expect(expected.isTransient)
             // Nothing rotated: the same token works.
-            _ = try await client.refresh(grant, now: Fixtures.moment(at: Date()))
+            _ = try await client.refresh(grant, now: Fixtures.moment(at: WallTime()))
         }
     }
 
@@ -106,7 +106,7 @@ struct OAuthClientTests {
             let client = client(fake)
             let grant = try await pairedGrant(fake, client)
             try await fake.control("faults", #"{"endpoint": "token", "mode": "drop"}"#)
-            await #expect { try await client.refresh(grant, now: Fixtures.moment(at: Date())) } throws: { error in
+            await #expect { try await client.refresh(grant, now: Fixtures.moment(at: WallTime())) } throws: { error in
                 guard case .network = error as? OAuthFailure else { return false }
                 return true
             }
@@ -118,7 +118,7 @@ struct OAuthClientTests {
         let client = OAuthProviderClient(
             transport: CurlTransport(timeoutSeconds: 5), profile: .frameioC2C(baseURL: "http://127.0.0.1:9"),
             credentials: ClientCredentials(clientID: "x", clientSecret: "y"), scope: "offline", qrPairing: false)
-        await #expect { try await client.requestDeviceCode(now: Fixtures.moment(at: Date())) } throws: { error in
+        await #expect { try await client.requestDeviceCode(now: Fixtures.moment(at: WallTime())) } throws: { error in
             guard case .network = error as? OAuthFailure else { return false }
             return true
         }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Sample states, events and values for the transition-function tests.
 enum Fixtures {
-    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    static let now = WallTime(timeIntervalSince1970: 1_800_000_000)
     static let bootID = "boot-A"
     /// `now` on the boot clock of boot A.
     static let bootNow = 1000.0
@@ -14,11 +14,11 @@ enum Fixtures {
     }
 
     /// A moment at `wall`, for calls whose boot clock does not matter.
-    static func moment(at wall: Date) -> Moment {
+    static func moment(at wall: WallTime) -> Moment {
         Moment(wall: wall, boot: BootInstant(bootID: bootID, seconds: bootNow), wallSynchronized: true)
     }
 
-    static func grant(obtainedAt: Date = now, lifetime: Double = 28_800, refresh: String? = "RT-1", access: String = "AT-1") -> Grant {
+    static func grant(obtainedAt: WallTime = now, lifetime: Double = 28_800, refresh: String? = "RT-1", access: String = "AT-1") -> Grant {
         Grant(accessToken: access, refreshToken: refresh, accessExpiresAt: obtainedAt.addingTimeInterval(lifetime),
               obtainedAt: obtainedAt, obtainedBoot: BootInstant(bootID: bootID, seconds: bootNow + obtainedAt.timeIntervalSince(now)),
               scope: "asset_create offline")

@@ -178,13 +178,13 @@ struct PairingMachineTests {
 struct PairingMachineClockTests {
     let machine = PairingMachine(policy: PairingPolicy())
     /// Boot B, with the wall clock at `wall` (not synchronized unless said).
-    func bootB(_ wall: Date, synchronized: Bool = false) -> Moment {
+    func bootB(_ wall: WallTime, synchronized: Bool = false) -> Moment {
         Moment(wall: wall, boot: BootInstant(bootID: "boot-B", seconds: 10), wallSynchronized: synchronized)
     }
 
     @Test("Tokens from an earlier boot at an untrusted clock: refreshed first, or, without a refresh token, kept until refused")
     func untrustedClock() {
-        let at1970 = bootB(Date(timeIntervalSince1970: 0))
+        let at1970 = bootB(WallTime(timeIntervalSince1970: 0))
         let withRefresh = machine.transition(Fixtures.unpaired, .started(stored: Fixtures.grant()), now: at1970, random: 0)
         #expect(withRefresh.state.name == "refreshing")
         #expect(withRefresh.requests.contains(.refresh(Fixtures.grant())))
@@ -192,7 +192,7 @@ struct PairingMachineClockTests {
         let kept = machine.transition(Fixtures.unpaired, .started(stored: alone), now: at1970, random: 0)
         #expect(kept.state.name == "authorized")
         // Its timer fires without the age being known: still kept.
-        let fired = machine.transition(kept.state, .timerFired(.refresh), now: bootB(Date(timeIntervalSince1970: 3600)), random: 0)
+        let fired = machine.transition(kept.state, .timerFired(.refresh), now: bootB(WallTime(timeIntervalSince1970: 3600)), random: 0)
         #expect(fired.state.name == "authorized")
         // NTP sets the clock: 7 h of its 8 h have passed, so its end is planned in 1 h, on the boot clock.
         let synced = bootB(Fixtures.now.addingTimeInterval(7 * 3600), synchronized: true)

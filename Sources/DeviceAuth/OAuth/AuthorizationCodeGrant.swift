@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// One login in progress (RFC 6749 §4.1 with RFC 7636 PKCE and RFC 8252's loopback
 /// redirect): what the daemon keeps between handing out the URL and getting the code
@@ -26,16 +25,7 @@ public struct LoginRequest: Sendable, Equatable {
 
 /// base64url without padding (RFC 4648 §5), as PKCE and `state` use it.
 public enum Base64URL {
-    public static func encode(_ bytes: [UInt8]) -> String {
-        String(Data(bytes).base64EncodedString().compactMap { character -> Character? in
-            switch character {
-            case "+": "-"
-            case "/": "_"
-            case "=": nil
-            default: character
-            }
-        })
-    }
+    public static func encode(_ bytes: [UInt8]) -> String { Base64.encodeURLSafe(bytes) }
 
     static func random(bytes count: Int) -> String {
         var generator = SystemRandomNumberGenerator()

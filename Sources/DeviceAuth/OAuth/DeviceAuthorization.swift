@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// RFC 8628 §3.1–3.2: ask for a device code and a user code.
 enum DeviceAuthorization {

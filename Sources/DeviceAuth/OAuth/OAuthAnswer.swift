@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 
 /// Reading a provider's answer: success bodies decoded strictly, failures
 /// sorted into `OAuthFailure` so the state machine knows what to do.
@@ -21,7 +21,7 @@ enum OAuthAnswer {
     static func decode<T: Decodable>(_ type: T.Type, from answer: HTTPAnswer) throws(OAuthFailure) -> T {
         try check(answer)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(answer.body))
+            return try JSON.decode(T.self, from: answer.body)
         } catch {
             throw .malformed(Self.describe(error, bytes: answer.body.count))
         }
@@ -55,7 +55,7 @@ enum OAuthAnswer {
 
     /// The error of an RFC 6749 §5.2 body; nil when there is no usable `error` code.
     static func serverError(_ body: [UInt8]) -> ServerError? {
-        guard let error = try? JSONDecoder().decode(ErrorBody.self, from: Data(body)), let code = error.error,
+        guard let error = try? JSON.decode(ErrorBody.self, from: body), let code = error.error,
               !code.isEmpty, code.count <= 64, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "_") })
         else { return nil }
         return ServerError(code, text: error.errorDescription, interval: error.interval)
@@ -72,7 +72,8 @@ enum OAuthAnswer {
     }
 
     static func describe(_ error: any Error, bytes: Int) -> String {
-        switch error {
+        if case JSON.DecodeError.content(let inner) = error { return describe(inner, bytes: bytes) }
+        return switch error {
         case DecodingError.keyNotFound(let key, _): "field \(key.stringValue) missing"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
             "field \(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type"

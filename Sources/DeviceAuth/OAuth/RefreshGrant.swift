@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// RFC 6749 §6: trade the refresh token for a new pair. With rotating
 /// refresh tokens (Frame.io) the presented one is dead once the server answers.

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// RFC 8628 §3.4: one poll of the token endpoint with the device code.
 enum TokenPolling {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// RFC 6749 §5.1's successful token answer, validated.
 struct TokenResponse: Decodable {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// One device code the daemon is polling with (RFC 8628 §3.2).
 public struct DeviceCodeSession: Equatable, Sendable, CustomStringConvertible {
@@ -8,15 +7,15 @@ public struct DeviceCodeSession: Equatable, Sendable, CustomStringConvertible {
     public var userCode: String
     public var verificationURI: String?
     public var verificationURIComplete: String?
-    public var issuedAt: Date
-    public var expiresAt: Date
+    public var issuedAt: WallTime
+    public var expiresAt: WallTime
     /// `issuedAt` on the boot clock, which decides expiry within this boot.
     public var issuedBoot: BootInstant?
     /// Seconds between polls; `slow_down` adds 5 for good.
     public var interval: Double
 
     public init(deviceCode: String, userCode: String, verificationURI: String?, verificationURIComplete: String?,
-                issuedAt: Date, expiresAt: Date, issuedBoot: BootInstant? = nil, interval: Double) {
+                issuedAt: WallTime, expiresAt: WallTime, issuedBoot: BootInstant? = nil, interval: Double) {
         self.issuedBoot = issuedBoot
         self.deviceCode = deviceCode
         self.userCode = userCode

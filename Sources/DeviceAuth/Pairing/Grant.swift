@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// The tokens of one authorization. Never printed: its description shows
 /// fingerprints only, so a stray `\(grant)` cannot leak a token into a log.
@@ -6,8 +5,8 @@ public struct Grant: Equatable, Sendable, CustomStringConvertible, CustomDebugSt
     public var accessToken: String
     /// Absent when the scope lacked `offline`: the device must pair again when the access token dies.
     public var refreshToken: String?
-    public var accessExpiresAt: Date
-    public var obtainedAt: Date
+    public var accessExpiresAt: WallTime
+    public var obtainedAt: WallTime
     /// When the tokens were obtained on the boot clock, which never jumps: within
     /// that boot it, not the wall clock, decides how long they have left.
     /// nil for tokens stored before deviceauthd kept it.
@@ -16,7 +15,7 @@ public struct Grant: Equatable, Sendable, CustomStringConvertible, CustomDebugSt
     /// Who the tokens act for, when the login named a user (CameraManager's email). Not a secret.
     public var account: String?
 
-    public init(accessToken: String, refreshToken: String?, accessExpiresAt: Date, obtainedAt: Date,
+    public init(accessToken: String, refreshToken: String?, accessExpiresAt: WallTime, obtainedAt: WallTime,
                 obtainedBoot: BootInstant? = nil, scope: String, account: String? = nil) {
         self.account = account
         self.accessToken = accessToken

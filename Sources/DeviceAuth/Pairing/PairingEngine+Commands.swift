@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// What the control socket asks of the engine: pair, cancel, unpair, a policy
 /// after a reload, the snapshot and its changes, and tokens (with one shared refresh).

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Logging
 
 /// Carrying out what the state machine asks: provider calls as children of

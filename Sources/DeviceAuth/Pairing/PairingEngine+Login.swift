@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Why a login did not give the device tokens; the daemon is as it was.
 public struct LoginFailure: Error, Sendable, CustomStringConvertible {

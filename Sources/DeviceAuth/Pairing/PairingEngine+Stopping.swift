@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Graceful shutdown: a bounded grace for a refresh in flight, then every
 /// waiter gets an answer.

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Authorized and refreshing: planning refreshes, one at a time, and telling a
 /// network fault (keep the tokens) from a lost authorization (pair again).

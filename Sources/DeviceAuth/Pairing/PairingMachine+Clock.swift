@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// The wall clock being set, as the machine sees it: lifetimes run on the boot
 /// clock (see `Grant.remaining(at:)`), so only shown and stored times move.

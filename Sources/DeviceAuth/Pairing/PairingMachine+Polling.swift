@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// The polling rules (docs/providers.md §1, RFC 8628 §3.4–3.5): interval, slow_down,
 /// expiry and renewal, denial, configuration errors, backoff.

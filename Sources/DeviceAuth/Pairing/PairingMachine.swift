@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// The pure heart of the daemon: `(state, event) → (state, [effect])`.
 /// No I/O, no clock, no randomness of its own: `now` (both clocks) and

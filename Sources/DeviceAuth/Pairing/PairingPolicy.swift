@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// The knobs of the state machine, from `[Pairing]` and `[Refresh]`.
 public struct PairingPolicy: Equatable, Sendable {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// What the outside world may know about the pairing at one moment: no
 /// token, no device code. The control socket and the QR files are drawn from it.
@@ -8,9 +7,9 @@ public struct PairingSnapshot: Equatable, Sendable {
     public var userCode: String?
     public var verificationURI: String?
     public var verificationURIComplete: String?
-    public var codeExpiresAt: Date?
+    public var codeExpiresAt: WallTime?
     public var project: String?
-    public var tokenExpiresAt: Date?
+    public var tokenExpiresAt: WallTime?
     public var problem: String?
     /// The user the device is logged in as, when the login named one.
     public var account: String?

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// The one-line STATUS= text: the state's name, a colon, what a person needs to know.
 extension PairingState {

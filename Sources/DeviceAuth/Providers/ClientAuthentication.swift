@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// How the client proves who it is on a token-endpoint request (RFC 6749 §2.3.1,
 /// RFC 8414's `token_endpoint_auth_method`). A dialect picks one; every grant
@@ -19,7 +18,7 @@ public enum ClientAuthentication: String, Sendable, CaseIterable {
         case .clientSecretBasic:
             // RFC 6749 §2.3.1: each part form-urlencoded first, then "id:secret" in base64.
             let pair = FormEncoding.escape(credentials.clientID) + ":" + FormEncoding.escape(credentials.clientSecret)
-            return (fields, [("authorization", "Basic " + Data(pair.utf8).base64EncodedString())])
+            return (fields, [("authorization", "Basic " + Base64.encode(Array(pair.utf8)))])
         case .none:
             return ([("client_id", credentials.clientID)] + fields, [])
         }

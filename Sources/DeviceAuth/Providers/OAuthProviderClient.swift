@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// What the engine needs from a provider, one call per effect.
 ///

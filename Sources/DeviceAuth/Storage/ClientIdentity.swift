@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// The device's client id and where it came from.
 ///

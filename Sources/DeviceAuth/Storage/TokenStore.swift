@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -49,7 +49,7 @@ public final class TokenStore: GrantStore, Sendable {
         } catch let error where error.isCorruption || error.code == -1 {
             // A corrupt store must not crash-loop the daemon: set it aside for
             // a post-mortem, start clean, pair again.
-            let aside = path + ".corrupt-\(Int(Date().timeIntervalSince1970))"
+            let aside = path + ".corrupt-\(Int(WallTime().timeIntervalSince1970))"
             for suffix in ["", "-wal", "-shm"] { _ = rename(path + suffix, aside + suffix) }
             recovery = "\(path) was unreadable (\(error.message)); moved it to \(aside) and started with an empty store"
             do { database = try Self.openChecked(path) } catch { throw StoreError("cannot create \(path): \(error)") }
@@ -133,10 +133,10 @@ public final class TokenStore: GrantStore, Sendable {
     private func open(_ sealed: [UInt8], clientID: String) throws(StoreError) -> Grant {
         do {
             let plaintext = try sealer.open(sealed, context: Self.context(clientID))
-            let stored = try JSONDecoder().decode(Stored.self, from: Data(plaintext))
+            let stored = try JSON.decode(Stored.self, from: plaintext)
             return Grant(accessToken: stored.accessToken, refreshToken: stored.refreshToken,
-                         accessExpiresAt: Date(timeIntervalSince1970: stored.accessExpiresAt),
-                         obtainedAt: Date(timeIntervalSince1970: stored.obtainedAt), obtainedBoot: stored.obtainedBoot,
+                         accessExpiresAt: WallTime(timeIntervalSince1970: stored.accessExpiresAt),
+                         obtainedAt: WallTime(timeIntervalSince1970: stored.obtainedAt), obtainedBoot: stored.obtainedBoot,
                          scope: stored.scope, account: stored.account)
         } catch {
             throw StoreError("the stored tokens cannot be opened with this token key (was the key replaced?)")
@@ -149,11 +149,11 @@ public final class TokenStore: GrantStore, Sendable {
                             obtainedAt: grant.obtainedAt.timeIntervalSince1970, obtainedBoot: grant.obtainedBoot,
                             scope: grant.scope, account: grant.account)
         let sealed: [UInt8]
-        do { sealed = try sealer.seal(Array(try JSONEncoder().encode(stored)), context: Self.context(clientID)) } catch {
+        do { sealed = try sealer.seal(try JSON.encode(stored), context: Self.context(clientID)) } catch {
             throw StoreError("cannot seal the tokens: \(error)")
         }
         let values: [SQLiteDatabase.Value] = [.text(clientID), .blob(sealed), .text(Fingerprint.of(grant.accessToken)),
-                                              .integer(Int64(Date().timeIntervalSince1970))]
+                                              .integer(Int64(WallTime().timeIntervalSince1970))]
         do {
             _ = try locked { database throws(SQLiteError) in
                 try database.query("""

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// How long a token lives, decided on the clock that can be trusted.
 extension Grant {
@@ -28,7 +27,7 @@ extension Grant {
 
     /// Across a reboot only the wall clock tells how much time passed, and only
     /// when it is synchronized and has not gone back before a time we saw.
-    static func wallIsTrusted(_ now: Moment, since seen: Date) -> Bool {
+    static func wallIsTrusted(_ now: Moment, since seen: WallTime) -> Bool {
         now.wallSynchronized && now.wall >= seen
     }
 }

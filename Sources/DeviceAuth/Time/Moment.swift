@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// One reading of the device's two clocks.
 ///
@@ -8,12 +7,12 @@ import FoundationEssentials
 /// through suspend, but starts again at zero on every boot, so its readings only
 /// compare within one boot (one `bootID`). Token lifetimes are kept on both.
 public struct Moment: Equatable, Sendable {
-    public var wall: Date
+    public var wall: WallTime
     public var boot: BootInstant
     /// The kernel says the wall clock is synchronized (NTP or the like has set it).
     public var wallSynchronized: Bool
 
-    public init(wall: Date, boot: BootInstant, wallSynchronized: Bool) {
+    public init(wall: WallTime, boot: BootInstant, wallSynchronized: Bool) {
         self.wall = wall
         self.boot = boot
         self.wallSynchronized = wallSynchronized

@@ -12,7 +12,7 @@ struct EngineTimeTests {
     func bootAt1970() async throws {
         // Obtained in boot A a minute before `now`; the camera boots again (boot B) with its clock at 1970.
         let stored = Fixtures.grant(obtainedAt: Fixtures.now.addingTimeInterval(-60), lifetime: 3600)
-        let clock = ManualClock(wall: Date(timeIntervalSince1970: 86_400), boot: 5, bootID: "boot-B", synchronized: false)
+        let clock = ManualClock(wall: WallTime(timeIntervalSince1970: 86_400), boot: 5, bootID: "boot-B", synchronized: false)
         let harness = try EngineHarness(stored: stored, clock: clock)
         try await harness.start()
         let token = try await harness.engine.token()

@@ -11,7 +11,7 @@ final class ManualClock: DeviceClock {
         let continuation: CheckedContinuation<Void, any Error>
     }
     private struct State {
-        var wall: Date
+        var wall: WallTime
         var boot: Double
         var bootID: String
         var synchronized: Bool
@@ -22,7 +22,7 @@ final class ManualClock: DeviceClock {
     }
     private let state: Mutex<State>
 
-    init(wall: Date = Fixtures.now, boot: Double = Fixtures.bootNow, bootID: String = Fixtures.bootID, synchronized: Bool = true) {
+    init(wall: WallTime = Fixtures.now, boot: Double = Fixtures.bootNow, bootID: String = Fixtures.bootID, synchronized: Bool = true) {
         state = Mutex(State(wall: wall, boot: boot, bootID: bootID, synchronized: synchronized))
     }
 
@@ -80,7 +80,7 @@ final class ManualClock: DeviceClock {
     }
 
     /// The wall clock is set to `wall` (NTP, `date -s`); the boot clock does not move.
-    func setWall(_ wall: Date, synchronized: Bool = true) {
+    func setWall(_ wall: WallTime, synchronized: Bool = true) {
         let watchers = state.withLock { state in
             state.wall = wall
             state.synchronized = synchronized

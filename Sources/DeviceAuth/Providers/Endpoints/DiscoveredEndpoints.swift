@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 
 /// Endpoints from the issuer's metadata, kept in a cache file in the state
 /// directory so a restart without network still knows them. Fetched again when
@@ -16,7 +16,7 @@ public actor DiscoveredEndpoints: EndpointSource {
     var lastAttempt = -Double.infinity
 
     public init(issuer: String, needs: [ProviderEndpoints.Need], transport: any HTTPTransport, cachePath: String?,
-                maxAge: Double = 86_400, wallNow: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+                maxAge: Double = 86_400, wallNow: @escaping @Sendable () -> Double = { WallTime().timeIntervalSince1970 }) {
         self.issuer = issuer
         self.needs = needs
         self.transport = transport
@@ -62,9 +62,7 @@ public actor DiscoveredEndpoints: EndpointSource {
         let fetched = try await ProviderDiscovery.fetch(issuer: issuer, needs: needs, transport: transport, now: wallNow())
         metadata = fetched
         stale = false
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        if let cachePath, let bytes = try? encoder.encode(fetched) {
+        if let cachePath, let bytes = try? JSON.encode(fetched) {
             // A cache that cannot be written costs a fetch at the next start, nothing more.
             try? SystemFiles.writeAtomically(Array(bytes), to: cachePath, mode: 0o644)
         }
@@ -73,7 +71,7 @@ public actor DiscoveredEndpoints: EndpointSource {
 
     static func readCache(_ path: String, issuer: String, needs: [ProviderEndpoints.Need]) -> ProviderMetadata? {
         guard let bytes = try? SystemFiles.read(path, limit: 64 * 1024),
-              let metadata = try? JSONDecoder().decode(ProviderMetadata.self, from: Data(bytes)),
+              let metadata = try? JSON.decode(ProviderMetadata.self, from: bytes),
               metadata.issuer == issuer, metadata.endpoints.missing(needs) == nil, metadata.endpoints.unusable == nil
         else { return nil }
         return metadata

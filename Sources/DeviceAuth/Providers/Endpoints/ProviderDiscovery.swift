@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONCoding
 
 /// What an issuer's metadata says that we use (RFC 8414 §2), as fetched.
 public struct ProviderMetadata: Codable, Equatable, Sendable {
@@ -85,7 +85,7 @@ public enum ProviderDiscovery {
 
     static func check(_ body: [UInt8], url: String, issuer: String, needs: [ProviderEndpoints.Need], now: Double) throws(DiscoveryError) -> ProviderMetadata {
         let document: Document
-        do { document = try JSONDecoder().decode(Document.self, from: Data(body)) } catch {
+        do { document = try JSON.decode(Document.self, from: body) } catch {
             throw .invalid(url: url, reason: "the metadata is not a JSON object with string fields (\(OAuthAnswer.describe(error, bytes: body.count)))")
         }
         // RFC 8414 §3.3: the issuer must be the one we asked about, exactly, or the
