@@ -1,4 +1,6 @@
 @testable import DeviceAuth
+import Foundation
+import JSONCoding
 import Testing
 
 /// The sealing of tokens at rest: stores written by earlier releases still open,
@@ -42,6 +44,24 @@ struct TokenSealerTests {
         #expect(Hex.encode(SHA256.hkdf(keyMaterial: [UInt8](repeating: 0x0b, count: 22), info: [], outputByteCount: 32))
                 == "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d")
         #expect(Fingerprint.of("token") == "3c469e9d6c58")
+    }
+
+    @Test("Sealed payloads and cached metadata written by the Foundation build read back the same, and the other way round")
+    func foundationCompatible() throws {
+        let stored = TokenStore.Stored(accessToken: "AT/1", refreshToken: "RT+2", accessExpiresAt: 1_800_028_800.25, obtainedAt: 1_800_000_000,
+                                       obtainedBoot: BootInstant(bootID: "b", seconds: 12.5), scope: "openid offline", account: nil)
+        let byFoundation = try JSONEncoder().encode(stored)
+        let read = try JSON.decode(TokenStore.Stored.self, from: Array(byFoundation))
+        #expect(read.accessToken == "AT/1" && read.refreshToken == "RT+2" && read.accessExpiresAt == 1_800_028_800.25)
+        #expect(read.obtainedBoot == stored.obtainedBoot && read.account == nil && read.scope == "openid offline")
+        let back = try JSONDecoder().decode(TokenStore.Stored.self, from: Data(try JSON.encode(stored)))
+        #expect(back.accessExpiresAt == stored.accessExpiresAt && back.obtainedBoot == stored.obtainedBoot)
+
+        let metadata = ProviderMetadata(issuer: "https://id.example", endpoints: ProviderEndpoints(token: "https://id.example/token"),
+                                        authMethods: ["client_secret_basic"], fetchedAt: 1_800_000_000.5)
+        let cached = try JSONEncoder().encode(metadata)
+        #expect(try JSON.decode(ProviderMetadata.self, from: Array(cached)) == metadata)
+        #expect(try JSONDecoder().decode(ProviderMetadata.self, from: Data(try JSON.encode(metadata))) == metadata)
     }
 
     func bytes(_ hex: String) -> [UInt8] {
