@@ -66,18 +66,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(
-            name: "deviceauthctl",
-            dependencies: [
-                "ControlProtocol", "QRCode",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
+        // Command-line options without swift-argument-parser (which brings FoundationEssentials).
+        .target(name: "CommandOptions"),
+        .executableTarget(name: "deviceauthctl", dependencies: ["ControlProtocol", "QRCode", "CommandOptions"]),
         .executableTarget(
             name: "deviceauthd",
             dependencies: [
-                "DeviceAuth", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "DeviceAuth", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode", "CommandOptions",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -135,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["TestSupport", "FakeProvider", "deviceauthd", "deviceauthctl", "Control", "ControlProtocol"],
+            dependencies: ["TestSupport", "FakeProvider", "deviceauthd", "deviceauthctl", "Control", "ControlProtocol", "CommandOptions"],
             exclude: ["Scripts"]
         ),
         .testTarget(name: "JSONCodingTests", dependencies: ["JSONCoding"]),

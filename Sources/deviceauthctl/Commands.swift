@@ -1,12 +1,13 @@
-import ArgumentParser
+import CommandOptions
 import ControlProtocol
 #if canImport(Glibc)
 import Glibc
 #endif
 
-struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show what deviceauthd is doing.")
-    @OptionGroup var options: GlobalOptions
+struct Status: CtlCommand {
+    static let name = "status", abstract = "Show what deviceauthd is doing."
+    let options: GlobalOptions
+    init(_ parsed: ParsedOptions, options: GlobalOptions) { self.options = options }
 
     func run() throws {
         let reply = try Session(options).call(.init(method: "status"))
@@ -14,14 +15,16 @@ struct Status: ParsableCommand {
     }
 }
 
-struct Pair: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Start pairing if needed, show the code, the URL and a QR code, and follow until paired.",
-        discussion: "New codes are shown as old ones expire. Ctrl-C stops following; pairing goes on in the daemon.")
-    @OptionGroup var options: GlobalOptions
-
-    @Flag(help: "Do not draw the QR code.")
-    var noQR = false
+struct Pair: CtlCommand {
+    static let name = "pair", abstract = "Start pairing if needed, show the code, the URL and a QR code, and follow until paired."
+    static let discussion = "New codes are shown as old ones expire. Ctrl-C stops following; pairing goes on in the daemon."
+    static let options: [OptionSpec] = [.flag("no-qr", "Do not draw the QR code.")]
+    let options: GlobalOptions
+    let noQR: Bool
+    init(_ parsed: ParsedOptions, options: GlobalOptions) {
+        self.options = options
+        noQR = parsed.flag("no-qr")
+    }
 
     func run() throws {
         let session = try Session(options)
@@ -65,9 +68,10 @@ struct Pair: ParsableCommand {
     }
 }
 
-struct Cancel: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Stop pairing (the device stays unpaired).")
-    @OptionGroup var options: GlobalOptions
+struct Cancel: CtlCommand {
+    static let name = "cancel", abstract = "Stop pairing (the device stays unpaired)."
+    let options: GlobalOptions
+    init(_ parsed: ParsedOptions, options: GlobalOptions) { self.options = options }
 
     func run() throws {
         let reply = try Session(options).call(.init(method: "cancel"))
@@ -75,9 +79,10 @@ struct Cancel: ParsableCommand {
     }
 }
 
-struct Unpair: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Revoke the authorization at the provider, wipe the tokens, stay unpaired.")
-    @OptionGroup var options: GlobalOptions
+struct Unpair: CtlCommand {
+    static let name = "unpair", abstract = "Revoke the authorization at the provider, wipe the tokens, stay unpaired."
+    let options: GlobalOptions
+    init(_ parsed: ParsedOptions, options: GlobalOptions) { self.options = options }
 
     func run() throws {
         let reply = try Session(options).call(.init(method: "unpair"))
@@ -85,14 +90,16 @@ struct Unpair: ParsableCommand {
     }
 }
 
-struct Token: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Print the current access token (text: the token alone, for scripts).",
-        discussion: "With --min-valid the daemon refreshes first when the token would expire sooner.")
-    @OptionGroup var options: GlobalOptions
-
-    @Option(help: "The token must stay valid at least this many seconds.")
-    var minValid: Double = 0
+struct Token: CtlCommand {
+    static let name = "token", abstract = "Print the current access token (text: the token alone, for scripts)."
+    static let discussion = "With --min-valid the daemon refreshes first when the token would expire sooner."
+    static let options: [OptionSpec] = [.option("min-valid", value: "seconds", "The token must stay valid at least this many seconds (default: any valid token).")]
+    let options: GlobalOptions
+    let minValid: Double
+    init(_ parsed: ParsedOptions, options: GlobalOptions) throws(UsageError) {
+        self.options = options
+        minValid = try parsed.number("min-valid") ?? 0
+    }
 
     func run() throws {
         let reply = try Session(options).call(.init(method: "token", minValidSeconds: minValid), timeout: 120)
@@ -102,21 +109,24 @@ struct Token: ParsableCommand {
     }
 }
 
-struct Wait: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Wait until the daemon is in a state (e.g. authorized).")
-    @OptionGroup var options: GlobalOptions
+struct Wait: CtlCommand {
+    static let name = "wait", abstract = "Wait until the daemon is in a state (e.g. authorized)."
+    static let options: [OptionSpec] = [
+        .option("until", value: "state", "unpaired, polling, authorized or refreshing."),
+        .option("timeout", value: "seconds", "Give up after this many seconds (exit status 2)."),
+    ]
+    let options: GlobalOptions
+    let until: String
+    let timeout: Double?
 
-    @Option(help: "unpaired, polling, authorized or refreshing.")
-    var until: String
-
-    @Option(help: "Give up after this many seconds (exit status 2).")
-    var timeout: Double?
-
-    func validate() throws {
+    init(_ parsed: ParsedOptions, options: GlobalOptions) throws(UsageError) {
+        self.options = options
+        guard let until = parsed.value("until") else { throw UsageError("missing --until <state>") }
         guard ["unpaired", "polling", "authorized", "refreshing"].contains(until) else {
-            throw ValidationError("--until must be unpaired, polling, authorized or refreshing")
+            throw UsageError("--until must be unpaired, polling, authorized or refreshing")
         }
-        if let timeout, timeout < 0 { throw ValidationError("--timeout must not be negative") }
+        self.until = until
+        timeout = try parsed.number("timeout")
     }
 
     func run() throws {

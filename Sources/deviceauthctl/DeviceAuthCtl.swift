@@ -1,51 +1,127 @@
-import ArgumentParser
+import CommandOptions
 import ControlProtocol
 
 /// `deviceauthctl`: talk to deviceauthd over its control socket.
 @main
-struct DeviceAuthCtl: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "deviceauthctl",
-        abstract: "Control deviceauthd: pair the device, read its status, get its access token.",
-        discussion: """
-            Exit status:
-              0   success
-              1   the daemon could not do it (not paired, refresh failed, pairing denied or cancelled)
-              2   wait: the state was not reached before --timeout
-              64  bad usage
-              69  deviceauthd is not reachable at the socket (not running?)
-              77  permission denied: this user may not do that (see TokenReaders= in deviceauthd.conf)
-              130 interrupted (Ctrl-C)
-            """,
-        subcommands: [Status.self, Pair.self, Cancel.self, Unpair.self, Token.self, Wait.self, Login.self],
-        defaultSubcommand: Status.self
-    )
+enum DeviceAuthCtl {
+    static let commands: [any CtlCommand.Type] = [Status.self, Pair.self, Cancel.self, Unpair.self, Token.self, Wait.self, Login.self]
 
-    // Declared here too, so `deviceauthctl --socket PATH --json status` works as well as after the subcommand.
-    @OptionGroup var options: GlobalOptions
+    static let exitStatus = """
+        EXIT STATUS:
+          0   success
+          1   the daemon could not do it (not paired, refresh failed, pairing denied or cancelled)
+          2   wait: the state was not reached before --timeout
+          64  bad usage
+          69  deviceauthd is not reachable at the socket (not running?)
+          77  permission denied: this user may not do that (see TokenReaders= in deviceauthd.conf)
+          130 interrupted (Ctrl-C)
+        """
+
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let command = takeCommand(from: &arguments) ?? Status.self
+        do {
+            let parsed = try ParsedOptions.parse(arguments, specs: GlobalOptions.specs + command.options)
+            if parsed.flag("help") {
+                print(help(for: command, top: !CommandLine.arguments.dropFirst().contains(command.name)))
+                return
+            }
+            if let extra = parsed.positionals.first { throw UsageError("unexpected argument \"\(extra)\"") }
+            try command.init(parsed, options: GlobalOptions(parsed)).run()
+        } catch let error as UsageError {
+            exitWith(64, message: "Error: \(error)\nSee 'deviceauthctl \(command.name) --help'.")
+        } catch let exit as ExitCode {
+            exitWith(exit.code)
+        } catch {
+            exitWith(1, message: "deviceauthctl: \(error)")
+        }
+    }
+
+    /// The subcommand, wherever it is among the global options (`--socket P status` works too).
+    static func takeCommand(from arguments: inout [String]) -> (any CtlCommand.Type)? {
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if let command = commands.first(where: { $0.name == argument }) {
+                arguments.remove(at: index)
+                return command
+            }
+            if argument == "--" { return nil }
+            let takesValue = GlobalOptions.specs.contains { spec in
+                spec.valueName != nil && (argument == "--\(spec.name)" || spec.short.map { argument == "-\($0)" } == true)
+            }
+            index += takesValue ? 2 : 1
+        }
+        return nil
+    }
+
+    static func help(for command: any CtlCommand.Type, top: Bool) -> String {
+        var text: [String] = []
+        if top {
+            text.append("OVERVIEW: Control deviceauthd: pair the device, read its status, get its access token.")
+            text.append("USAGE: deviceauthctl [<subcommand>] [<options>]")
+            text.append("SUBCOMMANDS:\n" + commands.map { "  " + $0.name.padding(8) + ($0.name == Status.name ? "(default) " : "") + $0.abstract }.joined(separator: "\n"))
+            text.append("OPTIONS:\n" + ParsedOptions.help(GlobalOptions.specs))
+            text.append(exitStatus)
+        } else {
+            text.append("OVERVIEW: \(command.abstract)")
+            if !command.discussion.isEmpty { text.append(command.discussion) }
+            text.append("USAGE: deviceauthctl \(command.name) [<options>]")
+            text.append("OPTIONS:\n" + ParsedOptions.help(command.options + GlobalOptions.specs))
+        }
+        return text.joined(separator: "\n\n")
+    }
+}
+
+/// One subcommand: its name, help and options, built from what the command line said.
+protocol CtlCommand {
+    static var name: String { get }
+    static var abstract: String { get }
+    static var discussion: String { get }
+    static var options: [OptionSpec] { get }
+    init(_ parsed: ParsedOptions, options: GlobalOptions) throws(UsageError)
+    func run() throws
+}
+
+extension CtlCommand {
+    static var discussion: String { "" }
+    static var options: [OptionSpec] { [] }
+}
+
+/// An exit status the CLI documents, thrown to leave with it.
+struct ExitCode: Error {
+    let code: Int32
+    init(_ code: Int32) { self.code = code }
 }
 
 /// Options every subcommand takes.
-struct GlobalOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The control socket of deviceauthd (default /run/deviceauth/control.sock).", valueName: "path"))
-    var socket: String?
+struct GlobalOptions {
+    static let specs: [OptionSpec] = [
+        .option("socket", value: "path", "The control socket of deviceauthd (default /run/deviceauth/control.sock)."),
+        .option("instance", short: "i", value: "name", "The instance of deviceauthd@.service to talk to: its socket is /run/deviceauth/NAME/control.sock."),
+        .flag("json", "Print JSON (one object per line) instead of text."),
+    ]
 
-    @Option(name: [.customShort("i"), .long],
-            help: "The instance of deviceauthd@.service to talk to: its socket is /run/deviceauth/NAME/control.sock.")
-    var instance: String?
+    let socket: String?
+    let instance: String?
+    let json: Bool
+
+    init(_ parsed: ParsedOptions) throws(UsageError) {
+        socket = parsed.value("socket")
+        instance = parsed.value("instance")
+        json = parsed.flag("json")
+        if socket != nil && instance != nil { throw UsageError("give --socket or --instance, not both") }
+        if let instance, instance.isEmpty || instance.contains("/") || instance.hasPrefix(".") {
+            throw UsageError("--instance takes the name after deviceauthd@ (no slash), not \"\(instance)\"")
+        }
+    }
 
     /// The socket to connect to: --socket, else the instance's, else the single daemon's.
     var socketPath: String {
         socket ?? instance.map { "/run/deviceauth/\($0)/control.sock" } ?? "/run/deviceauth/control.sock"
     }
+}
 
-    func validate() throws {
-        if socket != nil && instance != nil { throw ValidationError("give --socket or --instance, not both") }
-        if let instance, instance.isEmpty || instance.contains("/") || instance.hasPrefix(".") {
-            throw ValidationError("--instance takes the name after deviceauthd@ (no slash), not \"\(instance)\"")
-        }
-    }
-
-    @Flag(help: "Print JSON (one object per line) instead of text.")
-    var json = false
+extension String {
+    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(1, width - count)) }
 }

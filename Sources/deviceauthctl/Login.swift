@@ -1,14 +1,13 @@
-import ArgumentParser
+import CommandOptions
 import ControlProtocol
 import QRCode
 #if canImport(Glibc)
 import Glibc
 #endif
 
-struct Login: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Log in: through a browser (Type=oauth2), or with an email and password (Type=cameramanager).",
-        discussion: """
+struct Login: CtlCommand {
+    static let name = "login", abstract = "Log in: through a browser (Type=oauth2), or with an email and password (Type=cameramanager)."
+    static let discussion = """
             The daemon makes the PKCE verifier and state and exchanges the code itself. The browser is
             sent back to a listener on 127.0.0.1 here; when the browser is on another machine, paste the
             URL it ended on (the address bar of the page that failed to load) and press Enter.
@@ -17,23 +16,29 @@ struct Login: ParsableCommand {
             With --username (Type=cameramanager), the password is asked for on the terminal without echo,
             or read from standard input with --password-stdin; the daemon uses it for one request and
             keeps it nowhere.
-            """)
-    @OptionGroup var options: GlobalOptions
+            """
+    static let options: [OptionSpec] = [
+        .option("refresh-token-file", value: "path", "Import the refresh token in this file instead of logging in."),
+        .option("username", value: "email", "Log in as this user (email), with a password (Type=cameramanager)."),
+        .flag("password-stdin", "With --username: read the password from standard input (one line) instead of asking."),
+        .option("timeout", value: "seconds", "Give up after this many seconds (default 300)."),
+        .flag("no-qr", "Do not draw the QR code."),
+    ]
+    let options: GlobalOptions
+    let refreshTokenFile: String?
+    let username: String?
+    let passwordStdin: Bool
+    let timeout: Double
+    let noQR: Bool
 
-    @Option(help: "Import the refresh token in this file instead of logging in.")
-    var refreshTokenFile: String?
-
-    @Option(help: "Log in as this user (email), with a password (Type=cameramanager).")
-    var username: String?
-
-    @Flag(help: "With --username: read the password from standard input (one line) instead of asking.")
-    var passwordStdin = false
-
-    @Option(help: "Give up after this many seconds.")
-    var timeout: Double = 300
-
-    @Flag(help: "Do not draw the QR code.")
-    var noQR = false
+    init(_ parsed: ParsedOptions, options: GlobalOptions) throws(UsageError) {
+        self.options = options
+        refreshTokenFile = parsed.value("refresh-token-file")
+        username = parsed.value("username")
+        passwordStdin = parsed.flag("password-stdin")
+        timeout = try parsed.number("timeout") ?? 300
+        noQR = parsed.flag("no-qr")
+    }
 
     func run() throws {
         if passwordStdin && username == nil { throw Output.fail("--password-stdin goes with --username", code: 64) }

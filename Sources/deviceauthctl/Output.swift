@@ -1,4 +1,3 @@
-import ArgumentParser
 import ControlProtocol
 import JSONCoding
 import QRCode

@@ -1,4 +1,3 @@
-import ArgumentParser
 import ControlProtocol
 #if canImport(Glibc)
 import Glibc

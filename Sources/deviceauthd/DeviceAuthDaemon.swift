@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandOptions
 import ControlProtocol
 import DeviceAuth
 import Logging
@@ -10,24 +10,43 @@ import Glibc
 /// `deviceauthd`: pairs this device with a cloud account and keeps its access
 /// token valid. Runs under systemd (Type=notify); see deviceauthd.service.
 @main
-struct DeviceAuthDaemon: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "deviceauthd",
-        abstract: "Pairs this device with a cloud account (OAuth 2.0 device flow) and keeps its token valid.",
-        discussion: """
-            Exit status: 0 after SIGTERM or SIGINT, or when --check-config finds no problem;
-            78 (EX_CONFIG) for a bad configuration or client secret, with the file and line;
-            73 (EX_CANTCREAT) when the state directory or token store cannot be used.
-            """
-    )
+enum DeviceAuthDaemon {
+    static let specs: [OptionSpec] = [
+        .option("config", value: "path", "The configuration file; drop-ins are read from PATH.d/*.conf (default \(DaemonConfiguration.defaultPath))."),
+        .flag("check-config", "Check the configuration, the client secret and, with Issuer=, the provider's metadata, then exit (0 good, 78 bad)."),
+    ]
 
-    @Option(help: "The configuration file; drop-ins are read from PATH.d/*.conf.")
-    var config = DaemonConfiguration.defaultPath
+    static let help = """
+        OVERVIEW: Pairs this device with a cloud account (OAuth 2.0 device flow) and keeps its token valid.
 
-    @Flag(help: "Check the configuration, the client secret and, with Issuer=, the provider's metadata, then exit (0 good, 78 bad).")
-    var checkConfig = false
+        Exit status: 0 after SIGTERM or SIGINT, or when --check-config finds no problem;
+        78 (EX_CONFIG) for a bad configuration or client secret, with the file and line;
+        73 (EX_CANTCREAT) when the state directory or token store cannot be used.
 
-    func run() async throws {
+        USAGE: deviceauthd [--config <path>] [--check-config]
+
+        OPTIONS:
+        \(ParsedOptions.help(specs))
+        """
+
+    static func main() async {
+        let parsed: ParsedOptions
+        do {
+            parsed = try ParsedOptions.parse(Array(CommandLine.arguments.dropFirst()), specs: specs)
+            if let extra = parsed.positionals.first { throw UsageError("unexpected argument \"\(extra)\"") }
+        } catch {
+            exitWith(64, message: "Error: \(error)\nSee 'deviceauthd --help'.")
+        }
+        if parsed.flag("help") {
+            print(help)
+            return
+        }
+        let status = await run(config: parsed.value("config") ?? DaemonConfiguration.defaultPath, checkConfig: parsed.flag("check-config"))
+        if status != 0 { exitWith(status) }
+    }
+
+    /// The daemon's life; answers its exit status.
+    static func run(config: String, checkConfig: Bool) async -> Int32 {
         // Structured fields when systemd connected stderr to the journal, plain lines otherwise.
         let toJournal = JournalLogHandler.stderrIsJournal
         LoggingSystem.bootstrap { label -> any LogHandler in
@@ -43,17 +62,20 @@ struct DeviceAuthDaemon: AsyncParsableCommand {
             setup = try DaemonSetup.resolve(configPath: config)
         } catch {
             logger.critical("configuration error: \(error)")
-            throw ExitCode(ConfigError.exitCode)
+            return ConfigError.exitCode
         }
         if checkConfig {
-            guard await ConfigCheck(setup: setup, configPath: config).run() else { throw ExitCode(ConfigError.exitCode) }
-            return
+            return await ConfigCheck(setup: setup, configPath: config).run() ? 0 : ConfigError.exitCode
         }
         do {
             try await DaemonRunner(setup: setup, configPath: config, logger: logger).run()
         } catch let error as DaemonRunner.StartupError {
             logger.critical("\(error)")
-            throw ExitCode(error.exitCode)
+            return error.exitCode
+        } catch {
+            logger.critical("stopped on an error: \(error)")
+            return 1
         }
+        return 0
     }
 }

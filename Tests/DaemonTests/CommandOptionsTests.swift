@@ -1,0 +1,34 @@
+import CommandOptions
+import Testing
+
+/// The options parser shared by deviceauthd and deviceauthctl.
+@Suite("Command-line options")
+struct CommandOptionsTests {
+    let specs: [OptionSpec] = [.option("socket", value: "path", ""), .option("instance", short: "i", value: "name", ""), .flag("json", "")]
+
+    @Test("Values by space, by =, by short name; flags; the last value wins; -- ends the options")
+    func forms() throws {
+        let parsed = try ParsedOptions.parse(["--socket", "/a", "--socket=/b=c", "-i", "cm", "--json", "x", "--", "--json2"], specs: specs)
+        #expect(parsed.value("socket") == "/b=c")
+        #expect(parsed.value("instance") == "cm")
+        #expect(parsed.flag("json") && !parsed.flag("help"))
+        #expect(parsed.positionals == ["x", "--json2"])
+        #expect(try ParsedOptions.parse(["-h"], specs: specs).flag("help"))
+    }
+
+    @Test("Unknown options, missing values, values on flags and bad numbers are usage errors", arguments: [
+        ["--nope"], ["-x"], ["--socket"], ["--json=yes"], ["-i"],
+    ])
+    func errors(_ arguments: [String]) {
+        #expect(throws: UsageError.self) { try ParsedOptions.parse(arguments, specs: specs) }
+    }
+
+    @Test("Numbers are finite and not negative")
+    func numbers() throws {
+        let timeout: [OptionSpec] = [.option("timeout", value: "seconds", "")]
+        #expect(try ParsedOptions.parse(["--timeout", "2.5"], specs: timeout).number("timeout") == 2.5)
+        for bad in ["-1", "nan", "inf", "ten", ""] {
+            #expect(throws: UsageError.self) { try ParsedOptions.parse(["--timeout=\(bad)"], specs: timeout).number("timeout") }
+        }
+    }
+}
