@@ -30,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
@@ -47,6 +48,8 @@ let package = Package(
         ),
         // HTTPTransport on the system's libcurl and OpenSSL (the camera's own TLS stack and trust store).
         .target(name: "CurlHTTP", dependencies: ["CCurl", "DeviceAuth"]),
+        // The daemon's executor and signal thread: no libdispatch worker pool, so no idle wake-ups.
+        .target(name: "DaemonRuntime", dependencies: ["CLinux"]),
         // sd_notify, the watchdog, the journal, machine and boot ids (libsystemd), and the
         // engine's real clock.
         .target(
@@ -72,8 +75,7 @@ let package = Package(
         .executableTarget(
             name: "deviceauthd",
             dependencies: [
-                "DeviceAuth", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode", "CommandOptions",
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                "DeviceAuth", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode", "CommandOptions", "DaemonRuntime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

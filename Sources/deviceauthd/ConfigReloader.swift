@@ -3,7 +3,6 @@ import DeviceAuth
 import Logging
 import ServiceLifecycle
 import Systemd
-import UnixSignals
 
 /// `systemctl reload deviceauthd` (SIGHUP): re-read the config and apply what
 /// can change while running — the pairing and refresh policy and TokenReaders=.
@@ -16,9 +15,10 @@ struct ConfigReloader: Service {
     let authorizer: SharedAuthorizer
     let notifier: SystemdNotifier
     let logger: Logger
+    /// One element per SIGHUP.
+    let hangups: AsyncStream<Void>
 
     func run() async throws {
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {
             var current = running
             for await _ in hangups {

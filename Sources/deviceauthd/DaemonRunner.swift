@@ -1,10 +1,14 @@
 import Control
+import DaemonRuntime
 import ControlProtocol
 import CurlHTTP
 import DeviceAuth
 import Logging
 import ServiceLifecycle
 import Systemd
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Wires the store, the provider client and the engine together and runs
 /// them in one ServiceGroup that owns SIGTERM/SIGINT.
@@ -57,6 +61,7 @@ struct DaemonRunner {
         }
         logger.info("starting: client id \(identity.clientID) (\(ControlStatus.describeClientIDSource(identity.source.rawValue))), provider \(setup.providerWords), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource)")
 
+        let (hangups, hangup) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         // Shutdown goes in reverse order: the engine stops before the control socket,
         // so callers waiting on a refresh get their answer before the socket closes.
         var configuration = ServiceGroupConfiguration(
@@ -65,16 +70,25 @@ struct DaemonRunner {
                 .init(service: engine),
                 .init(service: StoppingNotice(notifier: notifier), successTerminationBehavior: .ignore),
                 .init(service: ConfigReloader(configPath: configPath, running: setup.configuration, engine: engine,
-                                              authorizer: authorizer, notifier: notifier, logger: logger),
+                                              authorizer: authorizer, notifier: notifier, logger: logger, hangups: hangups),
                       successTerminationBehavior: .ignore),
             ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         // A backstop well inside the unit's TimeoutStopSec=10: whatever has not
         // stopped by then is cancelled.
         configuration.maximumGracefulShutdownDuration = .seconds(5)
         let group = ServiceGroup(configuration: configuration)
-        try await group.run()
+        // Signals come from our own thread (DaemonRuntime), not from swift-service-lifecycle's
+        // libdispatch sources: SIGTERM and SIGINT stop the group, SIGHUP reloads.
+        try await withThrowingDiscardingTaskGroup { tasks in
+            tasks.addTask {
+                for await signal in SignalWatcher.watch([SIGTERM, SIGINT, SIGHUP]) {
+                    if signal == SIGHUP { hangup.yield() } else { await group.triggerGracefulShutdown() }
+                }
+            }
+            try await group.run()
+            tasks.cancelAll()
+        }
         logger.info("stopped")
     }
 

@@ -1,4 +1,5 @@
 import CommandOptions
+import DaemonRuntime
 import ControlProtocol
 import DeviceAuth
 import Logging
@@ -29,7 +30,9 @@ enum DeviceAuthDaemon {
         \(ParsedOptions.help(specs))
         """
 
-    static func main() async {
+    static func main() {
+        // Before any thread exists, so every thread inherits the mask and only ours takes them.
+        SignalWatcher.block([SIGTERM, SIGINT, SIGHUP])
         let parsed: ParsedOptions
         do {
             parsed = try ParsedOptions.parse(Array(CommandLine.arguments.dropFirst()), specs: specs)
@@ -41,8 +44,8 @@ enum DeviceAuthDaemon {
             print(help)
             return
         }
-        let status = await run(config: parsed.value("config") ?? DaemonConfiguration.defaultPath, checkConfig: parsed.flag("check-config"))
-        if status != 0 { exitWith(status) }
+        let config = parsed.value("config") ?? DaemonConfiguration.defaultPath, checkConfig = parsed.flag("check-config")
+        DaemonRuntime.run { await run(config: config, checkConfig: checkConfig) }
     }
 
     /// The daemon's life; answers its exit status.

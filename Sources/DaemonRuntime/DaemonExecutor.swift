@@ -1,0 +1,168 @@
+@_spi(ExperimentalCustomExecutors) @_spi(ExperimentalScheduling) import _Concurrency
+import CLinux
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The daemon's global executor: a few worker threads of our own and one timer
+/// thread, instead of libdispatch's pool. libdispatch on Linux runs a monitor
+/// that wakes the process every second for as long as any of its worker
+/// threads exists, which keeps a battery camera from idling; here an idle
+/// daemon sleeps until its next due timer and not a moment before.
+///
+/// Timers run on CLOCK_BOOTTIME (a timerfd), so a suspended camera counts the
+/// time it slept, as Swift's `ContinuousClock` does.
+final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked Sendable {
+    private let lock = ConditionLock()
+    /// Guarded by `lock`.
+    private var ready: [UnownedJob] = []
+    private var readyHead = 0
+    private var timers = TimerHeap<UnownedJob>()
+    /// The deadline the timerfd is armed for (0: none), guarded by `lock`.
+    private var armed: UInt64 = 0
+    private let timer: Int32
+    private let wake: Int32
+
+    init(workers: Int) {
+        timer = timerfd_create(CLOCK_BOOTTIME, Int32(TFD_CLOEXEC))
+        wake = eventfd(0, Int32(EFD_CLOEXEC))
+        // Without its threads nothing in the daemon runs: better not to start than to hang.
+        guard timer >= 0, wake >= 0 else { fatalError("executor: cannot create its timer (errno \(errno))") }
+        for _ in 0..<max(1, workers) { spawn { $0.work() } }
+        spawn { $0.keepTime() }
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        lock.locked {
+            ready.append(job)
+            lock.signal()
+        }
+    }
+
+    func enqueue<C: Clock>(_ job: consuming ExecutorJob, at instant: C.Instant, tolerance: C.Duration?, clock: C) {
+        schedule(UnownedJob(job), in: clock.now.duration(to: instant))
+    }
+
+    func enqueue<C: Clock>(_ job: consuming ExecutorJob, after delay: C.Duration, tolerance: C.Duration?, clock: C) {
+        schedule(UnownedJob(job), in: delay)
+    }
+
+    var asSchedulingExecutor: (any SchedulingExecutor)? { self }
+
+    /// Every standard clock's duration is `Duration`; any other runs at once.
+    private func schedule<D>(_ job: UnownedJob, in delay: D) {
+        guard let delay = delay as? Duration, delay > .zero else { return enqueueReady(job) }
+        let (seconds, attoseconds) = delay.components
+        let nanoseconds = UInt64(clamping: seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)
+        let deadline = Self.bootNanoseconds() &+ nanoseconds
+        let rearm = lock.locked { () -> Bool in
+            timers.insert(job, at: deadline)
+            return armed == 0 || deadline < armed
+        }
+        if rearm { poke() }
+    }
+
+    private func enqueueReady(_ job: UnownedJob) {
+        lock.locked {
+            ready.append(job)
+            lock.signal()
+        }
+    }
+
+    /// A worker: runs jobs as they come, sleeps when there are none.
+    private func work() {
+        while true {
+            let job = lock.locked { () -> UnownedJob in
+                while readyHead == ready.count { lock.wait() }
+                let job = ready[readyHead]
+                readyHead += 1
+                if readyHead == ready.count || readyHead > 1024 {
+                    ready.removeFirst(readyHead)
+                    readyHead = 0
+                }
+                return job
+            }
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+    }
+
+    /// The timer thread: sleeps in poll(2) until the earliest deadline or a new
+    /// earlier one, then hands due jobs to the workers.
+    private func keepTime() {
+        var descriptors = [pollfd(fd: timer, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+        while true {
+            let now = Self.bootNanoseconds()
+            let next = lock.locked { () -> UInt64 in
+                let due = timers.popDue(now: now)
+                if !due.isEmpty {
+                    ready.append(contentsOf: due)
+                    lock.broadcast()
+                }
+                armed = timers.earliest ?? 0
+                return armed
+            }
+            var spec = itimerspec()
+            spec.it_value = timespec(tv_sec: Int(next / 1_000_000_000), tv_nsec: Int(next % 1_000_000_000))
+            timerfd_settime(timer, Int32(TFD_TIMER_ABSTIME), &spec, nil)  // 0: disarmed
+            descriptors[0].revents = 0
+            descriptors[1].revents = 0
+            _ = poll(&descriptors, 2, -1)
+            var count: UInt64 = 0
+            if descriptors[0].revents != 0 { _ = read(timer, &count, 8) }
+            if descriptors[1].revents != 0 { _ = read(wake, &count, 8) }
+        }
+    }
+
+    private func poke() {
+        var one: UInt64 = 1
+        _ = write(wake, &one, 8)
+    }
+
+    private func spawn(_ body: @escaping (DaemonExecutor) -> Void) {
+        final class Start {
+            let executor: DaemonExecutor
+            let body: (DaemonExecutor) -> Void
+            init(_ executor: DaemonExecutor, _ body: @escaping (DaemonExecutor) -> Void) {
+                self.executor = executor
+                self.body = body
+            }
+        }
+        var thread = pthread_t()
+        let start = Unmanaged.passRetained(Start(self, body)).toOpaque()
+        guard pthread_create(&thread, nil, { context in
+            let start = Unmanaged<Start>.fromOpaque(context!).takeRetainedValue()
+            start.body(start.executor)
+            return nil
+        }, start) == 0 else { fatalError("executor: cannot start a thread") }
+        pthread_detach(thread)
+    }
+
+    static func bootNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+}
+
+/// A pthread mutex with its condition variable.
+final class ConditionLock: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+
+    /// Only with the lock held.
+    func wait() { pthread_cond_wait(condition, mutex) }
+    func signal() { pthread_cond_signal(condition) }
+    func broadcast() { pthread_cond_broadcast(condition) }
+}
