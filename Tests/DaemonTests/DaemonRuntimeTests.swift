@@ -1,0 +1,42 @@
+@testable import DaemonRuntime
+import Foundation
+import Testing
+
+/// The daemon's own executor: timers in deadline order, work run on its threads,
+/// sleeps that end no earlier than asked and at once when cancelled.
+@Suite("Daemon executor")
+struct DaemonRuntimeTests {
+    @Test("The timer heap hands out what is due, earliest first, ties in arrival order")
+    func heap() {
+        var heap = TimerHeap<String>()
+        for (name, deadline) in [("c", 30), ("a", 10), ("b1", 20), ("b2", 20), ("d", 40)] { heap.insert(name, at: UInt64(deadline)) }
+        #expect(heap.popDue(now: 5).isEmpty)
+        #expect(heap.popDue(now: 20) == ["a", "b1", "b2"])
+        #expect(heap.earliest == 30)
+        #expect(heap.popDue(now: 100) == ["c", "d"])
+        #expect(heap.isEmpty && heap.earliest == nil)
+    }
+
+    @Test("Work preferring the executor runs on it; a sleep ends after its time, and at once when cancelled")
+    func executorRuns() async throws {
+        let executor = DaemonExecutor(workers: 2)
+        let sums = await withTaskExecutorPreference(executor) {
+            await withTaskGroup(of: Int.self) { group in
+                for index in 0..<100 { group.addTask { index } }
+                return await group.reduce(0, +)
+            }
+        }
+        #expect(sums == 4950)
+        let slept = await withTaskExecutorPreference(executor) { () -> Duration in
+            let start = ContinuousClock.now
+            try? await Task.sleep(for: .milliseconds(50))
+            return ContinuousClock.now - start
+        }
+        #expect(slept >= .milliseconds(50))
+        let cancelled = Task(executorPreference: executor) { () -> Bool in
+            (try? await Task.sleep(for: .seconds(60))) == nil
+        }
+        cancelled.cancel()
+        #expect(await cancelled.value)
+    }
+}
