@@ -5,3 +5,6 @@
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
+// glibc's allocator settings: one arena for every thread (a daemon that does little
+// needs no per-thread arenas, each of which keeps its own partly used pages).
+#include <malloc.h>

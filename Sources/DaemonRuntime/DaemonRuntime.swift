@@ -1,4 +1,5 @@
 @_spi(ExperimentalCustomExecutors) import _Concurrency
+import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,6 +17,10 @@ public enum DaemonRuntime {
     /// Runs `body` on the daemon's executor and exits with the status it answers.
     /// Call first thing in a synchronous `main`, before any task exists.
     public static func run(_ body: @escaping @Sendable () async -> Int32) -> Never {
+        // One malloc arena for all threads: glibc would give each thread that allocates
+        // an arena of its own, with its own partly used pages (measured: 0.7 MB of the
+        // idle daemon's 3 MB of anonymous memory).
+        mallopt(M_ARENA_MAX, 1)
         _createExecutors(factory: Executors.self)
         Task.detached {
             let status = await body()
