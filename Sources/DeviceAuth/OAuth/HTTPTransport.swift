@@ -15,7 +15,7 @@ public struct HTTPCall: Sendable {
     /// Overwrites the body in place (it may hold a password), best effort.
     mutating func zeroBody() {
         guard body != nil else { return }
-        body!.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+        _ = body!.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
     }
 }
 
