@@ -38,7 +38,14 @@ public struct ControlServer: Sendable {
         let listener = try UnixListener(path: path, backlog: 128)
         // Anyone may connect and read the status; roles decide the rest.
         chmod(path, 0o666)
-        return BoundControlServer(listener: listener, configuration: self)
+        return BoundControlServer(listener: listener, configuration: self, ownsSocketFile: true)
+    }
+
+    /// Serves on a listening socket systemd opened (`deviceauthd.socket`): clients that
+    /// connect before the daemon is ready wait in its backlog instead of failing, and
+    /// the socket file stays for the next start.
+    public func adopt(listeningSocket fd: Int32) -> BoundControlServer {
+        BoundControlServer(listener: UnixListener(inherited: fd), configuration: self, ownsSocketFile: false)
     }
 
     struct ControlStartError: Error, CustomStringConvertible {
@@ -52,11 +59,13 @@ public struct ControlServer: Sendable {
 public struct BoundControlServer: Service {
     let listener: UnixListener
     let configuration: ControlServer
+    /// False for a socket systemd owns: its file is left in place when we stop.
+    let ownsSocketFile: Bool
 
     public func run() async throws {
         let path = configuration.path
         defer {
-            unlink(path)
+            if ownsSocketFile { unlink(path) }
             listener.close()
         }
         do {

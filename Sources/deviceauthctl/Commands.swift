@@ -111,9 +111,10 @@ struct Token: CtlCommand {
 
 struct Wait: CtlCommand {
     static let name = "wait", abstract = "Wait until the daemon is in a state (e.g. authorized)."
+    static let discussion = "Waits for the daemon's socket to appear too, so a boot script can start the daemon and wait for it at once."
     static let options: [OptionSpec] = [
         .option("until", value: "state", "unpaired, polling, authorized or refreshing."),
-        .option("timeout", value: "seconds", "Give up after this many seconds (exit status 2)."),
+        .option("timeout", value: "seconds", "Give up after this many seconds (exit status 2; 69 when the socket never appeared)."),
     ]
     let options: GlobalOptions
     let until: String
@@ -130,9 +131,10 @@ struct Wait: CtlCommand {
     }
 
     func run() throws {
-        let session = try Session(options)
-        try session.client.send(.init(method: "watch"))
         let deadline = timeout.map { Session.now() + $0 }
+        // A boot script may start the daemon and wait for it at once: the socket may not exist yet.
+        let session = try Session(options, waitingUntil: deadline)
+        try session.client.send(.init(method: "watch"))
         while true {
             let left = deadline.map { $0 - Session.now() }
             if let left, left <= 0 { throw Output.fail("timed out waiting for \(until)", code: 2) }

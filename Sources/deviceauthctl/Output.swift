@@ -59,6 +59,12 @@ struct Output {
         print("Waiting for approval… (Ctrl-C stops following; pairing goes on)")
     }
 
+    /// A line for the person at the terminal, on stderr (stdout stays for results).
+    static func note(_ message: String) {
+        var line = Array("deviceauthctl: \(message)\n".utf8)
+        _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+
     static func fail(_ message: String, code: Int32, quiet: Bool = false) -> ExitCode {
         if !quiet {
             var line = Array("deviceauthctl: \(message)\n".utf8)

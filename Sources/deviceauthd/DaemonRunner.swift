@@ -54,8 +54,22 @@ struct DaemonRunner {
             limits.idleSeconds = setup.configuration.controlIdleSeconds
             let backend = EngineBackend(engine: engine, loginMethod: setup.configuration.loginMethod,
                                         redirectURI: setup.configuration.redirectURI)
-            control = try await ControlServer(path: setup.controlSocket, backend: backend, authorizer: authorizer, identity: identity,
-                                              limits: limits, logger: logger).bind()
+            let server = ControlServer(path: setup.controlSocket, backend: backend, authorizer: authorizer, identity: identity,
+                                       limits: limits, logger: logger)
+            switch SocketActivation.take() {
+            case .none:
+                control = try await server.bind()
+            case .listening(let fd, let path):
+                if let path, path != setup.controlSocket {
+                    logger.warning("systemd's control socket is \(path), not Socket=\(setup.controlSocket): serving on systemd's; make them agree")
+                }
+                logger.info("control socket \(path ?? setup.controlSocket) from systemd (socket activation)")
+                control = server.adopt(listeningSocket: fd)
+            case .unusable(let why):
+                throw StartupError(description: "socket activation: \(why)", exitCode: ConfigError.exitCode)
+            }
+        } catch let error as StartupError {
+            throw error
         } catch {
             throw StartupError(description: "cannot open the control socket \(setup.controlSocket): \(error)", exitCode: 73)
         }

@@ -25,7 +25,7 @@ struct ShippedFilesTests {
 
     /// The unit (or an instance of the template, `deviceauthd@camera.service`) passes
     /// `systemd-analyze verify`, and its sandbox scores 2.0 or better.
-    @Test("systemd units pass systemd-analyze verify, and their sandbox scores 2.0 or better",
+    @Test("systemd units and their socket units pass systemd-analyze verify, and the sandbox scores 2.0 or better",
           arguments: [("deviceauthd.service", "deviceauthd.service"), ("deviceauthd@.service", "deviceauthd@camera.service")])
     func unitFile(shipped: String, installedAs: String) async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") else {
@@ -38,7 +38,11 @@ struct ShippedFilesTests {
         let unit = try String(contentsOf: Self.repository.appendingPathComponent("systemd/" + shipped), encoding: .utf8)
             .replacingOccurrences(of: "/usr/bin/deviceauthd", with: Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path)
         try unit.write(toFile: directory + "/" + installedAs, atomically: false, encoding: .utf8)
-        let verify = try Subprocess.run("/usr/bin/systemd-analyze", ["verify", directory + "/" + installedAs])
+        // The socket unit the service requires, beside it.
+        let socketUnit = installedAs.replacingOccurrences(of: ".service", with: ".socket")
+        try FileManager.default.copyItem(atPath: Self.repository.appendingPathComponent("systemd/" + shipped.replacingOccurrences(of: ".service", with: ".socket")).path,
+                                         toPath: directory + "/" + socketUnit)
+        let verify = try Subprocess.run("/usr/bin/systemd-analyze", ["verify", directory + "/" + installedAs, directory + "/" + socketUnit])
         #expect(verify.status == 0)
         #expect(verify.output.isEmpty, "systemd-analyze verify said: \(verify.output)")
         let security = try Subprocess.run("/usr/bin/systemd-analyze", ["security", "--offline=true", "--threshold=20", directory + "/" + installedAs])
@@ -57,6 +61,9 @@ struct ShippedFilesTests {
             ("StateDirectory=deviceauth\n", "StateDirectory=deviceauth/%i\n"),
             ("RuntimeDirectory=deviceauth\n", "RuntimeDirectory=deviceauth/%i\n"),
             ("client_secret:/etc/deviceauth/client_secret", "client_secret:/etc/deviceauth/%i.client_secret"),
+            ("/etc/credstore.encrypted/deviceauthd.client_secret", "/etc/credstore.encrypted/deviceauthd@%i.client_secret"),
+            ("Requires=deviceauthd.socket\nAfter=deviceauthd.socket\n", "Requires=deviceauthd@%i.socket\nAfter=deviceauthd@%i.socket\n"),
+            ("Also=deviceauthd.socket\n", "Also=deviceauthd@%i.socket\n"),
         ]
         var expected = try body("deviceauthd.service")
         for (plain, instance) in perInstance { expected = expected.replacingOccurrences(of: plain, with: instance) }

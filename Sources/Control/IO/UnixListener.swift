@@ -44,6 +44,14 @@ final class UnixListener: Sendable {
         self.fd = fd
     }
 
+    /// A listening socket handed over by systemd (socket activation): made non-blocking,
+    /// otherwise used as it is. Its file belongs to systemd, not to us.
+    init(inherited fd: Int32) {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        self.fd = fd
+    }
+
     /// The next connection, non-blocking. Throws `CancellationError` when the task is cancelled.
     func accept() async throws -> SocketStream {
         while true {
