@@ -63,7 +63,7 @@ struct ConfigReloader: Service {
         [.init("Type=", \.providerType), .init("BaseURL=", \.baseURL), .init("ClientID=", \.clientID),
          .init("ClientSecretFile=", \.clientSecretFile), .init("Scope=", \.scope), .init("QRPairing=", \.qrPairing),
          .init("StateDirectory=", \.stateDirectory), .init("Socket=", \.controlSocket),
-         .init("MaxConnections=", \.maxControlConnections), .init("IdleTimeoutSec=", \.controlIdleSeconds)]
+         .init("MaxConnections=", \.maxControlConnections), .init("IdleTimeoutSec=", \.controlIdleSeconds), .init("Metrics=", \.metrics)]
     }
 }
 

@@ -43,6 +43,7 @@ struct DaemonRunner {
             scope: setup.configuration.effectiveScope, qrPairing: setup.configuration.qrPairing)
         var observers: [any PairingObserver] = [SystemdObserver(notifier: notifier)]
         if setup.configuration.qrPairing { observers.append(PairingQRFiles(directory: setup.runtimeDirectory, logger: logger)) }
+        if setup.configuration.metrics { observers.append(MetricsFile(directory: setup.runtimeDirectory, logger: logger)) }
         let engine = PairingEngine(
             policy: setup.policy, client: client, store: store, observer: Observers(observers),
             logger: logger, clock: SystemClock(), watchdogInterval: SystemdNotifier.watchdogInterval())

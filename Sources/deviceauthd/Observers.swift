@@ -12,4 +12,8 @@ struct Observers: PairingObserver {
     func engineAlive() {
         for observer in all { observer.engineAlive() }
     }
+
+    func metricsChanged(_ metrics: PairingMetrics, state: PairingState) {
+        for observer in all { observer.metricsChanged(metrics, state: state) }
+    }
 }

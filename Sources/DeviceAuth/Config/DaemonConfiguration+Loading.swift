@@ -30,7 +30,7 @@ extension DaemonConfiguration {
         "Pairing": ["AutoPair"],
         "Refresh": ["Fraction", "Jitter", "HeartbeatSec", "MaxRetrySec"],
         "Storage": ["StateDirectory"],
-        "Control": ["Socket", "TokenReaders", "MaxConnections", "IdleTimeoutSec"],
+        "Control": ["Socket", "TokenReaders", "MaxConnections", "IdleTimeoutSec", "Metrics"],
     ]
 
     mutating func apply(_ entry: IniEntry) throws(ConfigError) {
@@ -110,6 +110,8 @@ extension DaemonConfiguration {
             maxControlConnections = Int(try Self.number(value, name: name, in: 4...4096, fail: fail).rounded())
         case ("Control", "IdleTimeoutSec"):
             controlIdleSeconds = try Self.number(value, name: name, in: 0.1...3600, fail: fail)
+        case ("Control", "Metrics"):
+            metrics = try Self.boolean(value, name: name, fail: fail)
         default:
             throw fail("unknown key \(name)")
         }

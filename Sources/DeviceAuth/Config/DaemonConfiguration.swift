@@ -70,6 +70,8 @@ public struct DaemonConfiguration: Equatable, Sendable {
     public var maxControlConnections = 256
     /// A control connection that sends no request for this long is closed (not a `watch`).
     public var controlIdleSeconds = 60.0
+    /// Write Prometheus metrics to `<RuntimeDirectory>/metrics.prom` (node_exporter's textfile collector).
+    public var metrics = false
 
     /// Where each key was last set (`Section.Key`), for errors that span several keys.
     public var locations: [String: ConfigLocation] = [:]

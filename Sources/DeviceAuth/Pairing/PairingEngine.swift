@@ -20,6 +20,7 @@ public actor PairingEngine: Service {
 
     public internal(set) var state: PairingState = .unpaired(.neverPaired)
     var lastStatus = ""
+    var metrics = PairingMetrics()
 
     enum Input: Sendable {
         case event(PairingEvent)
@@ -156,9 +157,11 @@ public actor PairingEngine: Service {
     func handle(_ event: PairingEvent) {
         if case .refreshAnswered = event { refreshInFlight = false }
         let now = clock.now()
+        let before = state
         let step = machine.transition(state, event, now: now, random: random())
         state = step.state
         for effect in step.effects { execute(effect, at: now) }
+        recordMetrics(event, before: before, effects: step.effects, now: now)
         publishStatus()
         settleTokenWaiters(after: event)
     }

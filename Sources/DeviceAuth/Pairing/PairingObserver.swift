@@ -8,4 +8,10 @@ public protocol PairingObserver: Sendable {
     /// The engine's loop is turning: sent every watchdog period from that loop,
     /// so a stuck engine stops sending it.
     func engineAlive()
+    /// The counters changed (a refresh, a failed one, a pairing, a lost authorization).
+    func metricsChanged(_ metrics: PairingMetrics, state: PairingState)
+}
+
+extension PairingObserver {
+    public func metricsChanged(_ metrics: PairingMetrics, state: PairingState) {}
 }

@@ -1,0 +1,33 @@
+/// What a fleet watches on each camera, counted by the engine since it started:
+/// refreshes, failed refreshes and lost authorizations by reason, pairings.
+/// Reasons come from typed outcomes, so they are few and stable (fit for labels).
+public struct PairingMetrics: Equatable, Sendable {
+    public var refreshes = 0
+    public var refreshFailures: [String: Int] = [:]
+    public var pairings = 0
+    public var authorizationsLost: [String: Int] = [:]
+    public var lastRefresh: WallTime?
+
+    public init() {}
+}
+
+extension OAuthFailure {
+    /// A short, stable name for the kind of failure (never the server's words).
+    public var reasonLabel: String {
+        switch self {
+        case .pending: "pending"
+        case .slowDown: "slow_down"
+        case .denied: "access_denied"
+        case .codeExpired: "expired_token"
+        case .clientRejected: "client_rejected"
+        case .notAuthorized: "not_authorized"
+        case .grantGone: "invalid_grant"
+        case .refreshTokenReused: "refresh_token_reused"
+        case .refused: "refused"
+        case .rateLimited: "rate_limited"
+        case .httpStatus(let status): status >= 500 ? "server_error" : "http_status"
+        case .network: "network"
+        case .malformed: "malformed_answer"
+        }
+    }
+}

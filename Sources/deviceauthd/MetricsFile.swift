@@ -1,0 +1,67 @@
+import DeviceAuth
+import Logging
+import Synchronization
+
+/// `$RUNTIME_DIRECTORY/metrics.prom` for node_exporter's textfile collector
+/// (`Metrics=yes`): the Prometheus text format, rewritten atomically on every
+/// change and never on a timer, so it costs an idle camera no wake-up. That is
+/// why the token's expiry is a timestamp (alert on
+/// `deviceauthd_access_token_expiry_timestamp_seconds - time() < 300`), not a
+/// count of seconds left that would need rewriting every second.
+final class MetricsFile: PairingObserver {
+    let path: String
+    let logger: Logger
+    private let latest = Mutex<(state: PairingState?, metrics: PairingMetrics)>((nil, PairingMetrics()))
+
+    init(directory: String, logger: Logger) {
+        path = directory + "/metrics.prom"
+        self.logger = logger
+    }
+
+    func pairingStateChanged(_ state: PairingState, status: String) {
+        write(latest.withLock { $0.state = state; return ($0.state, $0.metrics) })
+    }
+
+    func metricsChanged(_ metrics: PairingMetrics, state: PairingState) {
+        write(latest.withLock { $0 = (state, metrics); return $0 })
+    }
+
+    func engineAlive() {}
+
+    private func write(_ current: (state: PairingState?, metrics: PairingMetrics)) {
+        guard let state = current.state else { return }
+        do {
+            try SystemFiles.writeAtomically(Array(Self.render(state: state, metrics: current.metrics).utf8), to: path, mode: 0o644)
+        } catch {
+            logger.warning("cannot write the metrics to \(path): \(error)")
+        }
+    }
+
+    /// The Prometheus text exposition format (version 0.0.4).
+    static func render(state: PairingState, metrics: PairingMetrics) -> String {
+        var text = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for sample in samples { text += "\(name)\(sample.labels) \(sample.value)\n" }
+        }
+        func seconds(_ time: WallTime) -> String { String(Int64(time.timeIntervalSince1970.rounded(.down))) }
+        func byReason(_ counts: [String: Int]) -> [(labels: String, value: String)] {
+            counts.sorted { $0.key < $1.key }.map { ("{reason=\"\($0.key)\"}", String($0.value)) }
+        }
+        family("deviceauthd_state", "gauge", "The pairing state: 1 for the current one.",
+               ["unpaired", "polling", "authorized", "refreshing"].map { ("{state=\"\($0)\"}", $0 == state.name ? "1" : "0") })
+        family("deviceauthd_access_token_expiry_timestamp_seconds", "gauge",
+               "When the current access token expires, in Unix time; absent without one.",
+               state.grant.map { [("", seconds($0.accessExpiresAt))] } ?? [])
+        family("deviceauthd_refreshes_total", "counter", "Token refreshes that succeeded since the daemon started.",
+               [("", String(metrics.refreshes))])
+        family("deviceauthd_refresh_failures_total", "counter", "Token refreshes that failed, by reason.", byReason(metrics.refreshFailures))
+        family("deviceauthd_pairings_total", "counter", "Pairings and logins that gave the device tokens.", [("", String(metrics.pairings))])
+        family("deviceauthd_authorizations_lost_total", "counter", "Authorizations the provider ended, by reason.",
+               byReason(metrics.authorizationsLost))
+        family("deviceauthd_last_refresh_timestamp_seconds", "gauge", "When the tokens were last refreshed, in Unix time.",
+               metrics.lastRefresh.map { [("", seconds($0))] } ?? [])
+        family("deviceauthd_build_info", "gauge", "The running release.", [("{version=\"\(DeviceAuthVersion.current)\"}", "1")])
+        return text
+    }
+}
