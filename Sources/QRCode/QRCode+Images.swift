@@ -26,22 +26,43 @@ extension QRCode {
         return PNGEncoder.grayscale1Bit(width: pixels, height: pixels, raw: raw)
     }
 
-    /// An SVG with one path of dark modules over a white square.
-    public func svg(minimumPixels: Int = 256) -> String {
+    /// An SVG with one path of dark modules over a white square; with a `caption`,
+    /// a line of text under the code (in its own band, outside the quiet zone).
+    public func svg(minimumPixels: Int = 256, caption: String? = nil) -> String {
         let quiet = Self.quietZone
         let total = size + 2 * quiet
-        let pixels = total * scale(minimumPixels: minimumPixels)
+        let scale = scale(minimumPixels: minimumPixels)
+        let band = caption == nil ? 0 : 4
         var path = ""
         for y in 0..<size {
             for x in 0..<size where isDark(x: x, y: y) { path += "M\(x + quiet) \(y + quiet)h1v1h-1z" }
         }
+        let text = caption.map { words in
+            // Stretched to the code's width, whatever the font: a camera screen has no room to spare.
+            "<text x=\"\(total / 2)\" y=\"\(total + 1)\" font-family=\"sans-serif\" font-size=\"1.6\" text-anchor=\"middle\" "
+                + "textLength=\"\(total - 2)\" lengthAdjust=\"spacingAndGlyphs\" fill=\"#000000\">\(Self.xmlEscaped(words))</text>\n"
+        } ?? ""
         return """
             <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(pixels)" height="\(pixels)" viewBox="0 0 \(total) \(total)" shape-rendering="crispEdges">
-            <rect width="\(total)" height="\(total)" fill="#ffffff"/>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(total * scale)" height="\((total + band) * scale)" viewBox="0 0 \(total) \(total + band)" shape-rendering="crispEdges">
+            <rect width="\(total)" height="\(total + band)" fill="#ffffff"/>
             <path fill="#000000" d="\(path)"/>
-            </svg>
+            \(text)</svg>
 
             """
+    }
+
+    static func xmlEscaped(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
     }
 }

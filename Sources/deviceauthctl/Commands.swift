@@ -18,12 +18,18 @@ struct Status: CtlCommand {
 struct Pair: CtlCommand {
     static let name = "pair", abstract = "Start pairing if needed, show the code, the URL and a QR code, and follow until paired."
     static let discussion = "New codes are shown as old ones expire. Ctrl-C stops following; pairing goes on in the daemon."
-    static let options: [OptionSpec] = [.flag("no-qr", "Do not draw the QR code.")]
+    static let defaultHint = "Ctrl-C stops following; pairing goes on in the daemon"
+    static let options: [OptionSpec] = [
+        .flag("no-qr", "Do not draw the QR code."),
+        .option("hint", value: "text", "The line shown while waiting for approval (default: \(defaultHint))."),
+    ]
     let options: GlobalOptions
     let noQR: Bool
+    let hint: String
     init(_ parsed: ParsedOptions, options: GlobalOptions) {
         self.options = options
         noQR = parsed.flag("no-qr")
+        hint = parsed.value("hint") ?? Self.defaultHint
     }
 
     func run() throws {
@@ -61,7 +67,7 @@ struct Pair: CtlCommand {
             default:
                 guard !options.json, let code = status.userCode, code != shownCode else { continue }
                 shownCode = code
-                Output.showPairing(status, qr: !noQR)
+                Output.showPairing(status, qr: !noQR, hint: hint)
                 fflush(nil)
             }
         }

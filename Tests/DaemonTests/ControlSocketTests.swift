@@ -33,7 +33,8 @@ struct ControlSocketTests {
             #expect(try Subprocess.run("/usr/bin/zbarimg", ["--nodbus", "--quiet", "--raw", png]).output.trimmingCharacters(in: .newlines) == complete)
             let attributes = try FileManager.default.attributesOfItem(atPath: png)
             #expect(attributes[.posixPermissions] as? Int == 0o644)
-            #expect(FileManager.default.fileExists(atPath: daemon.runtimeDirectory + "/pairing.svg"))
+            let svg = try String(contentsOfFile: daemon.runtimeDirectory + "/pairing.svg", encoding: .utf8)
+            #expect(svg.contains(">Scan this code with your smartphone camera to pair your device.</text>"))
 
             // watch: the current status, then the change to authorized after approval.
             let path = daemon.socketPath
@@ -212,6 +213,8 @@ struct ControlSocketTests {
             #expect(result.status == 0, "\(result.output)")
             #expect(result.output.contains("To pair this device, open \(fake.baseURL)/device and enter "))
             #expect(result.output.contains("▀") || result.output.contains("▄"))
+            #expect(result.output.contains("Scan this code with your smartphone camera to pair your device."))
+            #expect(result.output.contains("Waiting for approval… (Ctrl-C stops following; pairing goes on in the daemon)"))
             #expect(result.output.contains("Paired: project Testbed."))
             #expect(await daemon.stop().status == 0)
         }

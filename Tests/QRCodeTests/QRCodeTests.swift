@@ -71,6 +71,16 @@ struct QRCodeTests {
         }
     }
 
+    @Test("With a caption the SVG grows a band below the code with the escaped text; the code is the same")
+    func svgCaption() throws {
+        let code = try QRCode("https://app.frame.io/device?code=123456")
+        let svg = code.svg(minimumPixels: 256, caption: "Scan <this> & pair")
+        let total = code.size + 8
+        #expect(svg.contains(#"viewBox="0 0 \#(total) \#(total + 4)""#))
+        #expect(svg.contains(">Scan &lt;this&gt; &amp; pair</text>"))
+        #expect(svg.components(separatedBy: "h1v1h-1z").count == code.svg().components(separatedBy: "h1v1h-1z").count)
+    }
+
     @Test("Empty or absurdly long text is an error, not a crash")
     func badInput() {
         #expect(throws: QRCodeError.self) { try QRCode("") }

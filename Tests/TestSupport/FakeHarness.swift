@@ -38,7 +38,8 @@ public func withFakeProvider(
     configure(&configuration)
     let clock = ManualClock()
     var logger = Logger(label: "fake-provider-test")
-    logger.logLevel = .warning
+    // Tests provoke what the fake warns about (a rotated token presented again): errors only.
+    logger.logLevel = .error
     let provider = FakeProvider(configuration: configuration, clock: realTime ? SystemClock() : clock, logger: logger)
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     let app = provider.makeApplication(port: 0) { port in portContinuation.yield(port) }
