@@ -21,7 +21,7 @@ struct ControlAbuseTests {
             let script = daemon.directory + "/control-flood.py"
             try FileManager.default.copyItem(atPath: Self.flood, toPath: script)
             chmod(script, 0o755)
-            FileManager.default.createFile(atPath: result, contents: nil)
+            _ = FileManager.default.createFile(atPath: result, contents: nil)
             chmod(result, 0o666)
             let flooder = try Subprocess("/usr/bin/setpriv", ["--reuid=4310", "--regid=4310", "--clear-groups",
                                                               "/usr/bin/python3", script, daemon.socketPath, "500", result])

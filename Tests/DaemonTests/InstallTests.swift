@@ -66,7 +66,7 @@ struct InstallTests {
 
         // Tokens stay unless asked; then everything it put there goes.
         try FileManager.default.createDirectory(atPath: root + "/var/lib/deviceauth", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: root + "/var/lib/deviceauth/tokens.sqlite3", contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: root + "/var/lib/deviceauth/tokens.sqlite3", contents: Data("x".utf8))
         let script = Self.repository.appendingPathComponent("Scripts/install").path
         let removed = try Subprocess.run(script, ["--uninstall", "--destdir", root, "--prefix", "/opt/camera"])
         #expect(removed.status == 0, "\(removed.output)")

@@ -76,7 +76,7 @@ struct OAuthClientTests {
             await #expect(throws: OAuthFailure.refreshTokenReused(ServerError("invalid_request"))) { try await client.refresh(first, now: Fixtures.moment(at: WallTime())) }
             #expect(try await client.deviceInfo(second)?.projectName == "Testbed")
             try await client.heartbeat(second)
-            try await client.revoke(second)
+            _ = try await client.revoke(second)
             await #expect(throws: OAuthFailure.notAuthorized) { try await client.refresh(second, now: Fixtures.moment(at: WallTime())) }
             await #expect(throws: OAuthFailure.notAuthorized) { try await client.heartbeat(second) }
         }
