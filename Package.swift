@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "deviceauthd", targets: ["deviceauthd"]),
         .executable(name: "deviceauthctl", targets: ["deviceauthctl"]),
         .library(name: "FakeProvider", targets: ["FakeProvider"]),
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
         .executable(name: "deviceauth-fake-provider", targets: ["deviceauth-fake-provider"]),
     ],
     dependencies: [
@@ -104,6 +105,10 @@ let package = Package(
             ]
         ),
 
+        // The parsers of untrusted input as fuzz targets: fuzzed by Scripts/fuzz (Fuzz/, libFuzzer),
+        // their corpora replayed by the tests. Never part of a shipped binary.
+        .target(name: "FuzzTargets", dependencies: ["DeviceAuth", "Control", "ControlProtocol", "JSONCoding"]),
+
         // What the test targets share: the fake on a loopback port, a real HTTP
         // client, subprocesses of our own binaries.
         .target(
@@ -125,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "DeviceAuthTests",
             dependencies: [
-                "DeviceAuth", "CurlHTTP", "TestSupport", "FakeProvider",
+                "DeviceAuth", "CurlHTTP", "TestSupport", "FakeProvider", "FuzzTargets",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

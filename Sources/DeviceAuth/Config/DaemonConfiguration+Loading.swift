@@ -2,23 +2,27 @@
 extension DaemonConfiguration {
     /// Loads `path`, then `path.d/*.conf` in name order (later files win, as systemd's drop-ins do).
     public static func load(path: String = defaultPath) throws(ConfigError) -> DaemonConfiguration {
-        var configuration = DaemonConfiguration()
         let dropIns = SystemFiles.list(path + ".d").filter { $0.hasSuffix(".conf") }.map { path + ".d/" + $0 }
+        var files: [(path: String, text: String)] = []
         for file in [path] + dropIns {
-            let text: String
-            do { text = try SystemFiles.readText(file, limit: 256 * 1024) } catch {
+            do { files.append((file, try SystemFiles.readText(file, limit: 256 * 1024))) } catch {
                 throw .unreadable(path: file, reason: error.reason)
             }
-            for entry in try IniFile.parse(text, file: file) { try configuration.apply(entry) }
         }
-        try configuration.validate()
-        return configuration
+        return try parse(files: files)
     }
 
     /// Parses a config from text (for tests and `--check-config` of a single file).
     public static func parse(_ text: String, file: String) throws(ConfigError) -> DaemonConfiguration {
+        try parse(files: [(file, text)])
+    }
+
+    /// A config and its drop-ins, in order (later files win), then checked as a whole.
+    public static func parse(files: [(path: String, text: String)]) throws(ConfigError) -> DaemonConfiguration {
         var configuration = DaemonConfiguration()
-        for entry in try IniFile.parse(text, file: file) { try configuration.apply(entry) }
+        for file in files {
+            for entry in try IniFile.parse(file.text, file: file.path) { try configuration.apply(entry) }
+        }
         try configuration.validate()
         return configuration
     }

@@ -62,14 +62,20 @@ enum OAuthAnswer {
     }
 
     /// `Retry-After` (seconds), else Frame.io's `x-ratelimit-window` (ms) when nothing remains.
+    /// Whatever the server says, a finite wait of a day at most ("inf" or "1e300" once
+    /// trapped where the wait was shown as whole seconds).
     static func retryAfter(_ answer: HTTPAnswer) -> Double? {
-        if let seconds = answer.header("retry-after").flatMap(Double.init), seconds >= 0 { return seconds }
+        if let seconds = answer.header("retry-after").flatMap(Double.init), seconds.isFinite, seconds >= 0 {
+            return min(seconds, maxRetryAfter)
+        }
         if answer.header("x-ratelimit-remaining") == "0",
-           let window = answer.header("x-ratelimit-window").flatMap(Double.init), window > 0 {
-            return window / 1000
+           let window = answer.header("x-ratelimit-window").flatMap(Double.init), window.isFinite, window > 0 {
+            return min(window / 1000, maxRetryAfter)
         }
         return nil
     }
+
+    static let maxRetryAfter = 86_400.0
 
     static func describe(_ error: any Error, bytes: Int) -> String {
         if case JSON.DecodeError.content(let inner) = error { return describe(inner, bytes: bytes) }

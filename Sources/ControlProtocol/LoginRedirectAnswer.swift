@@ -1,0 +1,41 @@
+/// The parts of a redirect URL a login needs (RFC 6749 §4.1.2 and §4.1.2.1).
+public struct LoginRedirectAnswer: Equatable, Sendable {
+    public var code: String?
+    public var state: String?
+    public var error: String?
+    public var errorDescription: String?
+
+    public init?(url: String) {
+        guard let query = url.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+        for pair in query.split(separator: "#").first?.split(separator: "&") ?? [] {
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            guard let key = kv.first else { continue }
+            let value = kv.count > 1 ? Self.decode(kv[1]) : ""
+            switch key {
+            case "code": code = value
+            case "state": state = value
+            case "error": error = value
+            case "error_description": errorDescription = value
+            default: break
+            }
+        }
+        if code == nil && error == nil { return nil }
+    }
+
+    /// Percent-decoding of a query value ("+" is a space in forms).
+    public static func decode(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next(), let low = iterator.next(),
+                      let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return String(decoding: bytes, as: UTF8.self) }
+                bytes.append(value)
+            default: bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,97 @@
+@testable import Control
+import ControlProtocol
+@testable import DeviceAuth
+import JSONCoding
+
+/// What local users and installers hand the daemon: the control socket's byte
+/// stream, config files with drop-ins, the token store's rows, a pasted
+/// redirect URL; and the encoders whose output others parse.
+enum LocalInputTargets {
+    /// The control socket, fed in chunks whose size is the input's first byte.
+    static func controlStream(_ bytes: [UInt8]) throws(PropertyViolation) {
+        let chunk = max(1, Int(bytes.first ?? 1))
+        var framer = LineFramer(maxLength: ControlServer.maxRequestBytes)
+        var frames: [ControlFrame] = []
+        var start = 0
+        while start < bytes.count {
+            frames += framer.append(Array(bytes[start..<min(start + chunk, bytes.count)]))
+            start += chunk
+        }
+        frames += framer.finish().map { [$0] } ?? []
+        let newlines = bytes.count { $0 == UInt8(ascii: "\n") }
+        try require(frames.count <= newlines + 1, "\(frames.count) frames from \(newlines) lines")
+        for case .line(let line) in frames {
+            try require(line.count <= ControlServer.maxRequestBytes && !line.contains(UInt8(ascii: "\n")), "a frame of \(line.count) bytes")
+            guard let request = try? JSON.decode(ControlRequest.self, from: line) else { continue }
+            // What the daemon would answer with names the request's id: it must encode to one line.
+            let reply = ControlJSON.encode(ControlReply(id: request.id, ok: false, error: .init(.unknownMethod, request.method)))
+            try require(reply.last == UInt8(ascii: "\n") && reply.dropLast().allSatisfy { $0 != UInt8(ascii: "\n") }, "a reply of several lines")
+        }
+    }
+
+    /// A config and its drop-ins, separated by "\n#--dropin--\n".
+    static func config(_ bytes: [UInt8]) throws(PropertyViolation) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let parts = text.split(separator: "\n#--dropin--\n", omittingEmptySubsequences: false)
+        let files = parts.enumerated().map { (path: $0.offset == 0 ? "/etc/deviceauth/deviceauthd.conf" : "/etc/deviceauth/deviceauthd.conf.d/\($0.offset).conf",
+                                             text: String($0.element)) }
+        do throws(ConfigError) {
+            _ = try DaemonConfiguration.parse(files: files)
+        } catch {
+            if case .invalid(let file, let line, _) = error {
+                let lines = files.first { $0.path == file }.map { $0.text.split(separator: "\n", omittingEmptySubsequences: false).count }
+                try require(lines != nil, "an error names \(file), which is not one of the files")
+                try require(line >= 0 && line <= (lines ?? 0), "an error names line \(line) of a \(lines ?? 0)-line file")
+            }
+            try ProviderAnswerTargets.checkPrintable(error.description, "config error")
+        }
+    }
+
+    static let sealer = TokenSealer(keyMaterial: Array(repeating: 7, count: 32))
+
+    /// The token store's sealed rows: forged bytes never open; what is sealed opens
+    /// unchanged; the payload decoder takes any bytes without trapping.
+    static func sealedRow(_ bytes: [UInt8]) throws(PropertyViolation) {
+        try require((try? sealer.open(bytes, context: "fuzz")) == nil || bytes.count >= 28, "a short blob opened")
+        guard let sealed = try? sealer.seal(bytes, context: "fuzz") else { throw PropertyViolation("sealing failed") }
+        try require((try? sealer.open(sealed, context: "fuzz")) == bytes, "a sealed row did not open to what was sealed")
+        try require((try? sealer.open(sealed, context: "other")) == nil, "a row opened under another context")
+        if let stored = try? JSON.decode(TokenStore.Stored.self, from: bytes) {
+            _ = stored.accessToken.utf8.count + (stored.refreshToken?.utf8.count ?? 0)
+        }
+    }
+
+    /// A redirect URL a person pastes into `deviceauthctl login`.
+    static func redirectURL(_ bytes: [UInt8]) throws(PropertyViolation) {
+        let url = String(decoding: bytes, as: UTF8.self)
+        if let answer = LoginRedirectAnswer(url: url) {
+            try require(answer.code != nil || answer.error != nil, "a redirect with neither code nor error")
+        }
+        // What we would put in a redirect reads back the same.
+        let code = String(url.prefix(64)), state = String(url.dropFirst(64).prefix(64))
+        let built = "http://127.0.0.1:1/callback?" + String(decoding: FormEncoding.encode([("code", code), ("state", state)]), as: UTF8.self)
+        let parsed = LoginRedirectAnswer(url: built)
+        try require(parsed?.code == code && parsed?.state == state, "code and state did not survive a redirect URL")
+    }
+
+    /// Fields (NUL-separated names and values) encoded as a form decode to the same fields.
+    static func formRoundTrip(_ bytes: [UInt8]) throws(PropertyViolation) {
+        let words = bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        let fields = stride(from: 0, to: words.count - 1, by: 2).map { (words[$0], words[$0 + 1]) }
+        let encoded = String(decoding: FormEncoding.encode(fields), as: UTF8.self)
+        try require(encoded.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }, "the form holds a byte that is not printable ASCII")
+        let decoded = encoded.isEmpty ? [] : encoded.split(separator: "&", omittingEmptySubsequences: false).map { pair -> (String, String) in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (LoginRedirectAnswer.decode(parts[0]), parts.count > 1 ? LoginRedirectAnswer.decode(parts[1]) : "")
+        }
+        try require(decoded.count == fields.count && zip(decoded, fields).allSatisfy { $0 == $1 }, "a form did not decode to its fields")
+    }
+
+    /// JSON parsed, written and parsed again is the same document, on one line.
+    static func json(_ bytes: [UInt8]) throws(PropertyViolation) {
+        guard let value = try? JSONParser.parse(bytes) else { return }
+        let written = JSONWriter.write(value, sortedKeys: false)
+        try require(!written.contains(UInt8(ascii: "\n")), "written JSON spans lines")
+        try require((try? JSONParser.parse(written)) == value, "written JSON does not parse back to the same document")
+    }
+}
