@@ -11,13 +11,16 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     /// The client secret file cannot be used (unreadable, empty, or readable by others).
     case secret(path: String, reason: String)
 
+    /// One line, whatever the file held: messages quote the offending text, and a
+    /// control character in it (a NUL, a newline) would break a journal or STATUS line.
     public var description: String {
-        switch self {
+        let text = switch self {
         case .invalid(let file, let line, let message): "\(file):\(line): \(message)"
         case .unreadable(let path, let reason): "\(path): cannot read the configuration: \(reason)"
         case .missing(let message): message
         case .secret(let path, let reason): "\(path): \(reason)"
         }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
     }
 
     public static let exitCode: Int32 = 78
