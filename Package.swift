@@ -48,14 +48,16 @@ let package = Package(
             ]
         ),
         // HTTPTransport on the system's libcurl and OpenSSL (the camera's own TLS stack and trust store).
-        .target(name: "CurlHTTP", dependencies: ["CCurl", "DeviceAuth"]),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "DeviceAuth", "Threads"]),
+        // A detached pthread for work that waits in the kernel (shared by the modules below).
+        .target(name: "Threads"),
         // The daemon's executor and signal thread: no libdispatch worker pool, so no idle wake-ups.
-        .target(name: "DaemonRuntime", dependencies: ["CLinux"]),
+        .target(name: "DaemonRuntime", dependencies: ["CLinux", "Threads"]),
         // sd_notify, the watchdog, the journal, machine and boot ids (libsystemd), and the
         // engine's real clock.
         .target(
             name: "Systemd",
-            dependencies: ["CSystemd", "DeviceAuth", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CSystemd", "DeviceAuth", "Threads", .product(name: "Logging", package: "swift-log")]
         ),
         // libqrencode wrapper: terminal, PNG and SVG renderings of the pairing URL.
         .target(name: "QRCode", dependencies: ["CQRencode"]),
@@ -65,7 +67,7 @@ let package = Package(
         .target(
             name: "Control",
             dependencies: [
-                "ControlProtocol", "DeviceAuth", "JSONCoding",
+                "ControlProtocol", "DeviceAuth", "JSONCoding", "Threads",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -1,3 +1,4 @@
+import Threads
 import CCurl
 import DeviceAuth
 import Synchronization
@@ -22,17 +23,8 @@ final class CurlExchange: Sendable {
     }
 
     func start(_ continuation: CheckedContinuation<Result<HTTPAnswer, OAuthFailure>, Never>) {
-        let job = Unmanaged.passRetained(Job(exchange: self, continuation: continuation)).toOpaque()
-        var thread = pthread_t()
-        if pthread_create(&thread, nil, { context in
-            let job = Unmanaged<Job>.fromOpaque(context!).takeRetainedValue()
-            job.continuation.resume(returning: job.exchange.run())
-            return nil
-        }, job) == 0 {
-            pthread_detach(thread)
-        } else {
-            Unmanaged<Job>.fromOpaque(job).release()
-            continuation.resume(returning: .failure(.network("cannot start a thread for the request")))
+        guard startDetachedThread({ continuation.resume(returning: self.run()) }) else {
+            return continuation.resume(returning: .failure(.network("cannot start a thread for the request")))
         }
     }
 
@@ -40,15 +32,6 @@ final class CurlExchange: Sendable {
         shared.withLock { state in
             state.cancelled = true
             if let multi = state.multi { curl_multi_wakeup(multi) }
-        }
-    }
-
-    private final class Job {
-        let exchange: CurlExchange
-        let continuation: CheckedContinuation<Result<HTTPAnswer, OAuthFailure>, Never>
-        init(exchange: CurlExchange, continuation: CheckedContinuation<Result<HTTPAnswer, OAuthFailure>, Never>) {
-            self.exchange = exchange
-            self.continuation = continuation
         }
     }
 

@@ -1,4 +1,5 @@
 @_spi(ExperimentalCustomExecutors) @_spi(ExperimentalScheduling) import _Concurrency
+import Threads
 import CLinux
 #if canImport(Glibc)
 import Glibc
@@ -120,22 +121,7 @@ final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked Sendabl
     }
 
     private func spawn(_ body: @escaping (DaemonExecutor) -> Void) {
-        final class Start {
-            let executor: DaemonExecutor
-            let body: (DaemonExecutor) -> Void
-            init(_ executor: DaemonExecutor, _ body: @escaping (DaemonExecutor) -> Void) {
-                self.executor = executor
-                self.body = body
-            }
-        }
-        var thread = pthread_t()
-        let start = Unmanaged.passRetained(Start(self, body)).toOpaque()
-        guard pthread_create(&thread, nil, { context in
-            let start = Unmanaged<Start>.fromOpaque(context!).takeRetainedValue()
-            start.body(start.executor)
-            return nil
-        }, start) == 0 else { fatalError("executor: cannot start a thread") }
-        pthread_detach(thread)
+        guard startDetachedThread({ body(self) }) else { fatalError("executor: cannot start a thread") }
     }
 
     static func bootNanoseconds() -> UInt64 {

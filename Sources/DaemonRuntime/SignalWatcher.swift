@@ -1,3 +1,4 @@
+import Threads
 import CLinux
 #if canImport(Glibc)
 import Glibc
@@ -18,27 +19,15 @@ public enum SignalWatcher {
     /// Every delivery of one of `signals` (blocked beforehand with `block`), for the process's life.
     public static func watch(_ signals: [Int32]) -> AsyncStream<Int32> {
         let (stream, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(16))
-        final class Job {
-            let signals: [Int32]
-            let continuation: AsyncStream<Int32>.Continuation
-            init(_ signals: [Int32], _ continuation: AsyncStream<Int32>.Continuation) {
-                self.signals = signals
-                self.continuation = continuation
-            }
-        }
-        var thread = pthread_t()
-        let job = Unmanaged.passRetained(Job(signals, continuation)).toOpaque()
-        guard pthread_create(&thread, nil, { context in
-            let job = Unmanaged<Job>.fromOpaque(context!).takeRetainedValue()
+        guard startDetachedThread({
             var set = sigset_t()
             sigemptyset(&set)
-            for signal in job.signals { sigaddset(&set, signal) }
+            for signal in signals { sigaddset(&set, signal) }
             while true {
                 var signal: Int32 = 0
-                if sigwait(&set, &signal) == 0 { job.continuation.yield(signal) }
+                if sigwait(&set, &signal) == 0 { continuation.yield(signal) }
             }
-        }, job) == 0 else { fatalError("cannot start the signal thread") }
-        pthread_detach(thread)
+        }) else { fatalError("cannot start the signal thread") }
         return stream
     }
 }

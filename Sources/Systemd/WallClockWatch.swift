@@ -1,3 +1,4 @@
+import Threads
 import CSystemd
 #if canImport(Glibc)
 import Glibc
@@ -36,16 +37,7 @@ final class WallClockWatch: Sendable {
             var one: UInt64 = 1
             _ = write(stop, &one, 8)
         }
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(watch).toOpaque()
-        let created = pthread_create(&thread, nil, { context in
-            Unmanaged<WallClockWatch>.fromOpaque(context!).takeRetainedValue().wait()
-            return nil
-        }, context)
-        if created == 0 {
-            pthread_detach(thread)
-        } else {
-            Unmanaged<WallClockWatch>.fromOpaque(context).release()
+        if !startDetachedThread({ watch.wait() }) {
             close(timer)
             close(stop)
             continuation.finish()

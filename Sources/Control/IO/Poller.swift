@@ -1,3 +1,4 @@
+import Threads
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -34,12 +35,7 @@ final class Poller: Sendable {
         }
         wakeRead = ends[0]
         wakeWrite = ends[1]
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(self).toOpaque()
-        guard pthread_create(&thread, nil, { context in
-            Unmanaged<Poller>.fromOpaque(context!).takeRetainedValue().loop()
-        }, context) == 0 else { fatalError("control socket: cannot start the poller's thread") }
-        pthread_detach(thread)
+        guard startDetachedThread({ self.loop() }) else { fatalError("control socket: cannot start the poller's thread") }
     }
 
     /// Waits until `fd` is ready for `events` (POLLIN, POLLOUT; a hang-up or an error
@@ -69,7 +65,7 @@ final class Poller: Sendable {
         _ = write(wakeWrite, &byte, 1)  // a full pipe already means "wake up"
     }
 
-    private func loop() -> UnsafeMutableRawPointer? {
+    private func loop() -> Never {
         while true {
             let (ids, descriptors, timeout) = waiters.withLock { state in
                 var ids: [UInt64] = [], descriptors = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
