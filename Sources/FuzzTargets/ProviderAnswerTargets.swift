@@ -106,7 +106,7 @@ enum ProviderAnswerTargets {
     }
 
     static func checkPrintable(_ text: String, _ what: String) throws(PropertyViolation) {
-        try require(text.utf8.count <= 1024, "\(what) text of \(text.utf8.count) bytes")
+        try require(text.utf8.count <= 1024, "\(what) text of \(text.utf8.count) bytes: \(text.prefix(300))")
         try require(!text.unicodeScalars.contains { $0 == "\n" || $0 == "\r" || $0.value == 0 }, "\(what) text breaks the line: \(text.prefix(80))")
     }
 }

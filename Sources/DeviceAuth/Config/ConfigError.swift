@@ -11,8 +11,8 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     /// The client secret file cannot be used (unreadable, empty, or readable by others).
     case secret(path: String, reason: String)
 
-    /// One line, whatever the file held: messages quote the offending text, and a
-    /// control character in it (a NUL, a newline) would break a journal or STATUS line.
+    /// One bounded line, whatever the file held: messages quote the offending text, and
+    /// a control character in it (a NUL, a newline) would break a journal or STATUS line.
     public var description: String {
         let text = switch self {
         case .invalid(let file, let line, let message): "\(file):\(line): \(message)"
@@ -20,7 +20,8 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
         case .missing(let message): message
         case .secret(let path, let reason): "\(path): \(reason)"
         }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+        let line = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+        return line.count > 600 ? line.prefix(600) + "…" : line
     }
 
     public static let exitCode: Int32 = 78

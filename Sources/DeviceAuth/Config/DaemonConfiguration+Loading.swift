@@ -40,10 +40,10 @@ extension DaemonConfiguration {
     mutating func apply(_ entry: IniEntry) throws(ConfigError) {
         func fail(_ message: String) -> ConfigError { .invalid(file: entry.file, line: entry.line, message: message) }
         guard let keys = Self.knownKeys[entry.section] else {
-            throw fail("unknown section [\(entry.section)]; known: " + Self.knownKeys.keys.sorted().map { "[\($0)]" }.joined(separator: ", "))
+            throw fail("unknown section [\(entry.section.prefix(40))]; known: " + Self.knownKeys.keys.sorted().map { "[\($0)]" }.joined(separator: ", "))
         }
         guard keys.contains(entry.key) else {
-            throw fail("unknown key \(entry.key)= in [\(entry.section)]; known: " + keys.map { "\($0)=" }.joined(separator: ", "))
+            throw fail("unknown key \(entry.key.prefix(40))= in [\(entry.section)]; known: " + keys.map { "\($0)=" }.joined(separator: ", "))
         }
         let value = entry.value
         let name = "\(entry.key)="
