@@ -20,9 +20,17 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
         case .missing(let message): message
         case .secret(let path, let reason): "\(path): \(reason)"
         }
-        let line = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
-        return line.count > 600 ? line.prefix(600) + "…" : line
+        var line = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in text.unicodeScalars {
+            bytes += String(scalar).utf8.count
+            guard bytes <= Self.maxBytes else { line.append("…"); break }
+            line.append(scalar.value < 0x20 || scalar.value == 0x7F ? "?" : scalar)
+        }
+        return String(line)
     }
 
     public static let exitCode: Int32 = 78
+    /// A journal line's worth: the file, the line and what is wrong fit easily.
+    static let maxBytes = 600
 }

@@ -51,7 +51,7 @@ extension DaemonConfiguration {
         switch (entry.section, entry.key) {
         case ("Provider", "Type"):
             guard let type = ProviderType(rawValue: value) else {
-                throw fail("\(name) must be one of " + ProviderType.allCases.map(\.rawValue).joined(separator: ", ") + ", not \"\(value)\"")
+                throw fail("\(name) must be one of " + ProviderType.allCases.map(\.rawValue).joined(separator: ", ") + ", not \"\(value.prefix(40))\"")
             }
             providerType = type
         case ("Provider", "BaseURL"):
@@ -73,7 +73,7 @@ extension DaemonConfiguration {
             redirectURI = value.isEmpty ? nil : try Self.validatedRedirect(value, fail: fail)
         case ("Provider", "ClientAuthentication"):
             guard value.isEmpty || ClientAuthentication(rawValue: value) != nil else {
-                throw fail("\(name) must be one of " + ClientAuthentication.allCases.map(\.rawValue).joined(separator: ", ") + ", not \"\(value)\"")
+                throw fail("\(name) must be one of " + ClientAuthentication.allCases.map(\.rawValue).joined(separator: ", ") + ", not \"\(value.prefix(40))\"")
             }
             clientAuthentication = ClientAuthentication(rawValue: value)
         case ("Provider", "ClientID"):
@@ -125,13 +125,13 @@ extension DaemonConfiguration {
         switch value.lowercased() {
         case "yes", "true", "on", "1": return true
         case "no", "false", "off", "0": return false
-        default: throw fail("\(name) must be yes or no, not \"\(value)\"")
+        default: throw fail("\(name) must be yes or no, not \"\(value.prefix(40))\"")
         }
     }
 
     static func number(_ value: String, name: String, in range: ClosedRange<Double>, fail: (String) -> ConfigError) throws(ConfigError) -> Double {
         guard let number = Double(value), number.isFinite, range.contains(number) else {
-            throw fail("\(name) must be a number from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound)), not \"\(value)\"")
+            throw fail("\(name) must be a number from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound)), not \"\(value.prefix(40))\"")
         }
         return number
     }
