@@ -46,7 +46,9 @@ struct CurlTransportTests {
             let request = Task { () -> Result<HTTPAnswer, OAuthFailure> in
                 do throws(OAuthFailure) { return .success(try await transport.perform(call)) } catch { return .failure(error) }
             }
-            try await Task.sleep(for: .milliseconds(200))
+            // Cancelled once the server holds the request (bounded wait), not after a guessed pause.
+            for _ in 0..<250 where try await fake.stats().faultsInjected == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(try await fake.stats().faultsInjected == 1)
             request.cancel()
             // The transport's own deadline is 20 s; "cancelled" says it did not wait for it.
             let result = await request.value
