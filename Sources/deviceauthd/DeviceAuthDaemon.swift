@@ -15,6 +15,7 @@ enum DeviceAuthDaemon {
     static let specs: [OptionSpec] = [
         .option("config", value: "path", "The configuration file; drop-ins are read from PATH.d/*.conf (default \(DaemonConfiguration.defaultPath))."),
         .flag("check-config", "Check the configuration, the client secret and, with Issuer=, the provider's metadata, then exit (0 good, 78 bad)."),
+        .flag("version", "Print the release and exit."),
     ]
 
     static let help = """
@@ -24,7 +25,7 @@ enum DeviceAuthDaemon {
         78 (EX_CONFIG) for a bad configuration or client secret, with the file and line;
         73 (EX_CANTCREAT) when the state directory or token store cannot be used.
 
-        USAGE: deviceauthd [--config <path>] [--check-config]
+        USAGE: deviceauthd [--config <path>] [--check-config] [--version]
 
         OPTIONS:
         \(ParsedOptions.help(specs))
@@ -42,6 +43,10 @@ enum DeviceAuthDaemon {
         }
         if parsed.flag("help") {
             print(help)
+            return
+        }
+        if parsed.flag("version") {
+            print("deviceauthd \(DeviceAuthVersion.current)")
             return
         }
         let config = parsed.value("config") ?? DaemonConfiguration.defaultPath, checkConfig = parsed.flag("check-config")

@@ -1,4 +1,6 @@
 import CommandOptions
+import Foundation
+import TestSupport
 import Testing
 
 /// The options parser shared by deviceauthd and deviceauthctl.
@@ -30,5 +32,13 @@ struct CommandOptionsTests {
         for bad in ["-1", "nan", "inf", "ten", ""] {
             #expect(throws: UsageError.self) { try ParsedOptions.parse(["--timeout=\(bad)"], specs: timeout).number("timeout") }
         }
+    }
+
+    @Test("deviceauthd --version names the release the package and the metrics name; a bad option is usage (64)")
+    func daemonOptions() throws {
+        let version = try Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path, ["--version"])
+        #expect(version.status == 0 && version.output == "deviceauthd 0.9.0\n")
+        let bad = try Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path, ["--nope"])
+        #expect(bad.status == 64 && bad.output.contains("unknown option --nope"))
     }
 }
