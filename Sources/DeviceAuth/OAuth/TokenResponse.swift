@@ -18,7 +18,7 @@ struct TokenResponse: Decodable {
         expiresIn = try container.decodeSeconds(.expiresIn, in: 1...(366 * 86_400))
         scope = try container.decodeIfPresent(String.self, forKey: .scope)
         if let type = try container.decodeIfPresent(String.self, forKey: .tokenType), type.lowercased() != "bearer" {
-            throw ValidationFailure("token_type \(type.prefix(20)) is not bearer")
+            throw ValidationFailure("token_type \(ServerError.printable(String(type.prefix(20)))) is not bearer")
         }
     }
 

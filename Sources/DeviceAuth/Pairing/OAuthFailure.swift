@@ -63,8 +63,9 @@ public enum OAuthFailure: Error, Equatable, Sendable, CustomStringConvertible {
         case .rateLimited(let seconds?): "rate limited (HTTP 429), asked to wait \(Int(seconds.rounded(.up))) s"
         case .rateLimited(nil): "rate limited (HTTP 429)"
         case .httpStatus(let status): "HTTP \(status)"
-        case .network(let reason): "network error: \(reason)"
-        case .malformed(let reason): "unusable response: \(reason)"
+        // Reasons may quote what a server or the network stack said: one printable, bounded line.
+        case .network(let reason): "network error: \(ServerError.printable(reason))"
+        case .malformed(let reason): "unusable response: \(ServerError.printable(reason))"
         }
     }
 }
