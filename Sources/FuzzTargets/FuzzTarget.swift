@@ -1,6 +1,6 @@
-@testable import Control
+import Control
 import ControlProtocol
-@testable import DeviceAuth
+import DeviceAuth
 import JSONCoding
 
 /// A parser of untrusted input, fuzzed by `Scripts/fuzz` (libFuzzer) and replayed

@@ -1,4 +1,4 @@
-@testable import DeviceAuth
+import DeviceAuth
 #if canImport(Glibc)
 import Glibc
 #endif

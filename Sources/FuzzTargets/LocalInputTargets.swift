@@ -1,6 +1,6 @@
-@testable import Control
+import Control
 import ControlProtocol
-@testable import DeviceAuth
+import DeviceAuth
 import JSONCoding
 
 /// What local users and installers hand the daemon: the control socket's byte

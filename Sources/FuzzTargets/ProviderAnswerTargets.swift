@@ -1,4 +1,4 @@
-@testable import DeviceAuth
+import DeviceAuth
 
 /// What a provider (or whatever answers in its place: a proxy, a captive portal)
 /// sends back, through the same functions the daemon uses.

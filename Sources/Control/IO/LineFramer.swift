@@ -1,5 +1,5 @@
 /// One frame of the control protocol: a line, or the news that a line was too long.
-enum ControlFrame: Sendable, Equatable {
+package enum ControlFrame: Sendable, Equatable {
     case line([UInt8])
     case tooLong
 }
@@ -7,14 +7,14 @@ enum ControlFrame: Sendable, Equatable {
 /// Splits the byte stream at "\n". A line longer than `maxLength` is reported
 /// once and skipped up to its newline, so one bad request costs neither the
 /// connection nor the daemon's memory: at most `maxLength` bytes are held.
-struct LineFramer {
+package struct LineFramer {
     let maxLength: Int
     private var pending: [UInt8] = []
     private var discarding = false
 
-    init(maxLength: Int) { self.maxLength = maxLength }
+    package init(maxLength: Int) { self.maxLength = maxLength }
 
-    mutating func append(_ bytes: [UInt8]) -> [ControlFrame] {
+    package mutating func append(_ bytes: [UInt8]) -> [ControlFrame] {
         var frames: [ControlFrame] = []
         var start = bytes.startIndex
         while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
@@ -42,7 +42,7 @@ struct LineFramer {
     }
 
     /// At the end of the stream: a last request without its newline still counts.
-    mutating func finish() -> ControlFrame? {
+    package mutating func finish() -> ControlFrame? {
         defer { pending.removeAll() }
         return !discarding && !pending.isEmpty ? .line(pending) : nil
     }

@@ -1,6 +1,6 @@
 
 /// RFC 8628 §3.1–3.2: ask for a device code and a user code.
-enum DeviceAuthorization {
+package enum DeviceAuthorization {
     struct Response: Decodable {
         let deviceCode: String
         let userCode: String
@@ -37,7 +37,7 @@ enum DeviceAuthorization {
         }
     }
 
-    static func request(
+    package static func request(
         _ transport: any HTTPTransport, profile: ProviderProfile, url: String, credentials: ClientCredentials,
         scope: String?, qrPairing: Bool, now: Moment
     ) async throws(OAuthFailure) -> DeviceCodeSession {

@@ -2,7 +2,7 @@ import JSONCoding
 
 /// Reading a provider's answer: success bodies decoded strictly, failures
 /// sorted into `OAuthFailure` so the state machine knows what to do.
-enum OAuthAnswer {
+package enum OAuthAnswer {
     struct ErrorBody: Decodable {
         let error: String?
         let errorDescription: String?
@@ -28,7 +28,7 @@ enum OAuthAnswer {
     }
 
     /// Throws unless the status is 2xx.
-    static func check(_ answer: HTTPAnswer) throws(OAuthFailure) {
+    package static func check(_ answer: HTTPAnswer) throws(OAuthFailure) {
         switch answer.status {
         case 200..<300:
             return
@@ -54,7 +54,7 @@ enum OAuthAnswer {
     static let clientErrors: Set<String> = ["invalid_client", "unauthorized_client"]
 
     /// The error of an RFC 6749 §5.2 body; nil when there is no usable `error` code.
-    static func serverError(_ body: [UInt8]) -> ServerError? {
+    package static func serverError(_ body: [UInt8]) -> ServerError? {
         guard let error = try? JSON.decode(ErrorBody.self, from: body), let code = error.error,
               !code.isEmpty, code.count <= 64, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "_") })
         else { return nil }

@@ -1,8 +1,8 @@
 
 /// RFC 6749 §6: trade the refresh token for a new pair. With rotating
 /// refresh tokens (Frame.io) the presented one is dead once the server answers.
-enum RefreshGrant {
-    static func refresh(
+package enum RefreshGrant {
+    package static func refresh(
         _ transport: any HTTPTransport, profile: ProviderProfile, url: String, credentials: ClientCredentials,
         grant: Grant, now: Moment
     ) async throws(OAuthFailure) -> Grant {

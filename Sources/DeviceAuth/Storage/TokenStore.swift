@@ -103,9 +103,9 @@ public final class TokenStore: GrantStore, Sendable {
     }
 
     /// The sealed payload.
-    struct Stored: Codable {
-        var accessToken: String
-        var refreshToken: String?
+    package struct Stored: Codable {
+        package var accessToken: String
+        package var refreshToken: String?
         var accessExpiresAt: Double
         var obtainedAt: Double
         /// When they were obtained on the boot clock (absent in rows from before it was kept).

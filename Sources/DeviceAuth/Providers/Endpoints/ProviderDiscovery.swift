@@ -83,7 +83,7 @@ public enum ProviderDiscovery {
                        reason: "no metadata there (\(notFound[0])) nor at \(metadataURLs(issuer: issuer)[1]) (\(notFound.last ?? "?")); check Issuer=, or give DeviceAuthorizationEndpoint= and TokenEndpoint=")
     }
 
-    static func check(_ body: [UInt8], url: String, issuer: String, needs: [ProviderEndpoints.Need], now: Double) throws(DiscoveryError) -> ProviderMetadata {
+    package static func check(_ body: [UInt8], url: String, issuer: String, needs: [ProviderEndpoints.Need], now: Double) throws(DiscoveryError) -> ProviderMetadata {
         let document: Document
         do { document = try JSON.decode(Document.self, from: body) } catch {
             throw .invalid(url: url, reason: "the metadata is not a JSON object with string fields (\(OAuthAnswer.describe(error, bytes: body.count)))")
