@@ -33,13 +33,7 @@ final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked Sendabl
         spawn { $0.keepTime() }
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        lock.locked {
-            ready.append(job)
-            lock.signal()
-        }
-    }
+    func enqueue(_ job: consuming ExecutorJob) { enqueueReady(UnownedJob(job)) }
 
     func enqueue<C: Clock>(_ job: consuming ExecutorJob, at instant: C.Instant, tolerance: C.Duration?, clock: C) {
         schedule(UnownedJob(job), in: clock.now.duration(to: instant))

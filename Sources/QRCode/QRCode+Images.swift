@@ -26,6 +26,9 @@ extension QRCode {
         return PNGEncoder.grayscale1Bit(width: pixels, height: pixels, raw: raw)
     }
 
+    /// What the provider's guide asks to show beside a pairing QR code (terminal and screen alike).
+    public static let scanAdvice = "Scan this code with your smartphone camera to pair your device."
+
     /// An SVG with one path of dark modules over a white square; with a `caption`,
     /// a line of text under the code (in its own band, outside the quiet zone).
     public func svg(minimumPixels: Int = 256, caption: String? = nil) -> String {

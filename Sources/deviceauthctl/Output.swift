@@ -48,9 +48,6 @@ struct Output {
     }
 
     /// The code, the URL and (when there is one) a QR code of it, drawn for this terminal.
-    /// What the provider's guide asks to show beside the QR code.
-    static let scanAdvice = "Scan this code with your smartphone camera to pair your device."
-
     static func showPairing(_ status: ControlStatus, qr: Bool, hint: String) {
         print("")
         print("To pair this device, open \(status.verificationURI ?? "the provider's activation page") and enter \(status.userCode ?? "?")")
@@ -58,7 +55,7 @@ struct Output {
         if qr, let url = status.qrURL, let code = try? QRCode(url) {
             print("")
             print(code.terminalText(colors: isatty(STDOUT_FILENO) == 1, indent: "  "), terminator: "")
-            print(scanAdvice)
+            print(QRCode.scanAdvice)
         }
         print("Waiting for approval… (\(hint))")
     }

@@ -11,8 +11,6 @@ import Glibc
 /// new code and removed once the device is no longer pairing.
 final class PairingQRFiles: PairingObserver {
     static let minimumPixels = 256
-    /// What the provider's guide asks to show beside the QR code.
-    static let scanAdvice = "Scan this code with your smartphone camera to pair your device."
     let directory: String
     let logger: Logger
     /// The URL the files show now, if any.
@@ -43,7 +41,7 @@ final class PairingQRFiles: PairingObserver {
             try SystemFiles.makeDirectory(directory, mode: 0o755)
             // Readable by the camera's UI process; they hold no secret (only the user code).
             try SystemFiles.writeAtomically(code.png(minimumPixels: Self.minimumPixels), to: pngPath, mode: 0o644)
-            try SystemFiles.writeAtomically(Array(code.svg(minimumPixels: Self.minimumPixels, caption: Self.scanAdvice).utf8), to: svgPath, mode: 0o644)
+            try SystemFiles.writeAtomically(Array(code.svg(minimumPixels: Self.minimumPixels, caption: QRCode.scanAdvice).utf8), to: svgPath, mode: 0o644)
         } catch {
             logger.error("cannot write the pairing QR code to \(directory): \(error)", metadata: ["state": "\(state.name)"])
         }
