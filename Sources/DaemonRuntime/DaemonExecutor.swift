@@ -13,7 +13,10 @@ import Glibc
 ///
 /// Timers run on CLOCK_BOOTTIME (a timerfd), so a suspended camera counts the
 /// time it slept, as Swift's `ContinuousClock` does.
-final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked Sendable {
+///
+/// The tests use it too (`package`), as threads of their own for in-process
+/// servers, which must not wait behind tests that block the cooperative pool.
+package final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked Sendable {
     private let lock = ConditionLock()
     /// Guarded by `lock`.
     private var ready: [UnownedJob] = []
@@ -24,7 +27,7 @@ final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked Sendabl
     private let timer: Int32
     private let wake: Int32
 
-    init(workers: Int) {
+    package init(workers: Int) {
         timer = timerfd_create(CLOCK_BOOTTIME, Int32(TFD_CLOEXEC))
         wake = eventfd(0, Int32(EFD_CLOEXEC))
         // Without its threads nothing in the daemon runs: better not to start than to hang.
@@ -33,17 +36,17 @@ final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked Sendabl
         spawn { $0.keepTime() }
     }
 
-    func enqueue(_ job: consuming ExecutorJob) { enqueueReady(UnownedJob(job)) }
+    package func enqueue(_ job: consuming ExecutorJob) { enqueueReady(UnownedJob(job)) }
 
-    func enqueue<C: Clock>(_ job: consuming ExecutorJob, at instant: C.Instant, tolerance: C.Duration?, clock: C) {
+    package func enqueue<C: Clock>(_ job: consuming ExecutorJob, at instant: C.Instant, tolerance: C.Duration?, clock: C) {
         schedule(UnownedJob(job), in: clock.now.duration(to: instant))
     }
 
-    func enqueue<C: Clock>(_ job: consuming ExecutorJob, after delay: C.Duration, tolerance: C.Duration?, clock: C) {
+    package func enqueue<C: Clock>(_ job: consuming ExecutorJob, after delay: C.Duration, tolerance: C.Duration?, clock: C) {
         schedule(UnownedJob(job), in: delay)
     }
 
-    var asSchedulingExecutor: (any SchedulingExecutor)? { self }
+    package var asSchedulingExecutor: (any SchedulingExecutor)? { self }
 
     /// Every standard clock's duration is `Duration`; any other runs at once.
     private func schedule<D>(_ job: UnownedJob, in delay: D) {

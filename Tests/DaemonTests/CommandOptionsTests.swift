@@ -35,10 +35,10 @@ struct CommandOptionsTests {
     }
 
     @Test("deviceauthd --version names the release the package and the metrics name; a bad option is usage (64)")
-    func daemonOptions() throws {
-        let version = try Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path, ["--version"])
+    func daemonOptions() async throws {
+        let version = try await Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path, ["--version"])
         #expect(version.status == 0 && version.output == "deviceauthd 0.9.0\n")
-        let bad = try Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path, ["--nope"])
+        let bad = try await Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path, ["--nope"])
         #expect(bad.status == 64 && bad.output.contains("unknown option --nope"))
     }
 }

@@ -27,6 +27,6 @@ extension DaemonFixture {
         }
         let executable = command.removeFirst()
         let rest = command
-        return try await blocking { try Subprocess.run(executable, rest, seconds: seconds) }
+        return try await Subprocess.run(executable, rest, seconds: seconds)
     }
 }

@@ -30,7 +30,7 @@ struct ControlSocketTests {
             let complete = try #require(status.verificationURIComplete)
             #expect(complete == "\(fake.baseURL)/device?code=\(code)")
             let png = daemon.runtimeDirectory + "/pairing.png"
-            #expect(try Subprocess.run("/usr/bin/zbarimg", ["--nodbus", "--quiet", "--raw", png]).output.trimmingCharacters(in: .newlines) == complete)
+            #expect(try await Subprocess.run("/usr/bin/zbarimg", ["--nodbus", "--quiet", "--raw", png]).output.trimmingCharacters(in: .newlines) == complete)
             let attributes = try FileManager.default.attributesOfItem(atPath: png)
             #expect(attributes[.posixPermissions] as? Int == 0o644)
             let svg = try String(contentsOfFile: daemon.runtimeDirectory + "/pairing.svg", encoding: .utf8)
@@ -174,16 +174,16 @@ struct ControlSocketTests {
 
     @Test("deviceauthctl: no daemon is one line naming the socket, exit 69; wait --until with and without a timeout")
     func ctlBasics() async throws {
-        let missing = try Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path,
+        let missing = try await Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path,
                                          ["status", "--socket", "/nonexistent/control.sock"])
         #expect(missing.status == 69)
         #expect(missing.output.split(separator: "\n").count == 1)
         #expect(missing.output.contains("/nonexistent/control.sock"))
         // --instance NAME: the socket of deviceauthd@NAME.service.
-        let instance = try Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path,
+        let instance = try await Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path,
                                           ["status", "--instance", "no-such-account"])
         #expect(instance.status == 69 && instance.output.contains("/run/deviceauth/no-such-account/control.sock"))
-        let both = try Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path,
+        let both = try await Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path,
                                       ["-i", "a", "--socket", "/x", "status"])
         #expect(both.status == 64)
 

@@ -23,7 +23,7 @@ struct DaemonDiskTests {
 
             // Fill the daemon's tmpfs from inside its mount namespace.
             let filler = daemon.stateDirectory + "/filler"
-            _ = try Subprocess.run("/usr/bin/nsenter", ["-t", "\(pid)", "-m", "/bin/dd", "if=/dev/zero", "of=\(filler)", "bs=4k"])
+            _ = try await Subprocess.run("/usr/bin/nsenter", ["-t", "\(pid)", "-m", "/bin/dd", "if=/dev/zero", "of=\(filler)", "bs=4k"])
             let before = try #require(try await daemon.call(.init(method: "token")).token)
             // A fresher token than the one held: the refresh lands at the provider, the save fails.
             let after = try #require(try await daemon.call(.init(method: "token", minValidSeconds: 100_000)).token)
@@ -37,7 +37,7 @@ struct DaemonDiskTests {
             #expect(try await daemon.call(.init(method: "status")).status?.state == "authorized")
 
             // Room again: the retry saves them.
-            _ = try Subprocess.run("/usr/bin/nsenter", ["-t", "\(pid)", "-m", "/bin/rm", "-f", filler])
+            _ = try await Subprocess.run("/usr/bin/nsenter", ["-t", "\(pid)", "-m", "/bin/rm", "-f", filler])
             let saved = ContinuousClock.now + .seconds(15)
             while !daemon.output.contains("the tokens are saved again") && ContinuousClock.now < saved {
                 try await Task.sleep(for: .milliseconds(100))

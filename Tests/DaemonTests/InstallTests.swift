@@ -10,8 +10,8 @@ import Testing
 struct InstallTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    func install(_ arguments: [String]) throws -> (status: Int32?, output: String) {
-        try Subprocess.run(Self.repository.appendingPathComponent("Scripts/install").path,
+    func install(_ arguments: [String]) async throws -> (status: Int32?, output: String) {
+        try await Subprocess.run(Self.repository.appendingPathComponent("Scripts/install").path,
                            arguments + ["--binaries", Subprocess.productsDirectory.path], seconds: 120)
     }
 
@@ -28,10 +28,10 @@ struct InstallTests {
     }
 
     @Test("Every file in its place with its mode; --prefix reaches the units; the config is kept; --uninstall removes what it put")
-    func installAndUninstall() throws {
+    func installAndUninstall() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("install-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let first = try install(["--destdir", root, "--prefix", "/opt/camera"])
+        let first = try await install(["--destdir", root, "--prefix", "/opt/camera"])
         #expect(first.status == 0, "\(first.output)")
         #expect(files(root) == [
             "0644 /etc/deviceauth/deviceauthd.conf",
@@ -54,13 +54,13 @@ struct InstallTests {
             let text = try String(contentsOfFile: root + "/opt/camera/lib/systemd/system/" + unit, encoding: .utf8)
             #expect(text.contains("ExecStart=/opt/camera/bin/deviceauthd --config") && !text.contains("/usr/bin/deviceauthd"))
         }
-        let help = try Subprocess.run(root + "/opt/camera/bin/deviceauthctl", ["--help"])
+        let help = try await Subprocess.run(root + "/opt/camera/bin/deviceauthctl", ["--help"])
         #expect(help.status == 0 && help.output.contains("USAGE: deviceauthctl"))
         #expect(first.output.contains("nothing enabled or started"))
 
         // The administrator's config survives a second install.
         try "[Provider]\nClientID=edited\n".write(toFile: root + "/etc/deviceauth/deviceauthd.conf", atomically: true, encoding: .utf8)
-        let second = try install(["--destdir", root, "--prefix", "/opt/camera"])
+        let second = try await install(["--destdir", root, "--prefix", "/opt/camera"])
         #expect(second.status == 0 && second.output.contains("keeping the existing"), "\(second.output)")
         #expect(try String(contentsOfFile: root + "/etc/deviceauth/deviceauthd.conf", encoding: .utf8).contains("ClientID=edited"))
 
@@ -68,17 +68,17 @@ struct InstallTests {
         try FileManager.default.createDirectory(atPath: root + "/var/lib/deviceauth", withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: root + "/var/lib/deviceauth/tokens.sqlite3", contents: Data("x".utf8))
         let script = Self.repository.appendingPathComponent("Scripts/install").path
-        let removed = try Subprocess.run(script, ["--uninstall", "--destdir", root, "--prefix", "/opt/camera"])
+        let removed = try await Subprocess.run(script, ["--uninstall", "--destdir", root, "--prefix", "/opt/camera"])
         #expect(removed.status == 0, "\(removed.output)")
         #expect(removed.output.contains("keeping the edited"))
         #expect(files(root) == ["0644 /etc/deviceauth/deviceauthd.conf", "0644 /var/lib/deviceauth/tokens.sqlite3"])
-        #expect(try Subprocess.run(script, ["--uninstall", "--destdir", root, "--prefix", "/opt/camera"]).output.contains("nothing to uninstall"))
+        #expect(try await Subprocess.run(script, ["--uninstall", "--destdir", root, "--prefix", "/opt/camera"]).output.contains("nothing to uninstall"))
         // A fresh install and an uninstall with --purge-state: the tokens go too.
         try FileManager.default.removeItem(atPath: root + "/etc/deviceauth/deviceauthd.conf")
-        #expect(try install(["--destdir", root]).status == 0)
-        let purged = try Subprocess.run(script, ["--uninstall", "--destdir", root, "--purge-state"])
+        #expect(try await install(["--destdir", root]).status == 0)
+        let purged = try await Subprocess.run(script, ["--uninstall", "--destdir", root, "--purge-state"])
         #expect(purged.status == 0 && purged.output.contains("removed the state directory"), "\(purged.output)")
         #expect(files(root).isEmpty)
-        #expect(try Subprocess.run(Self.repository.appendingPathComponent("Scripts/install").path, ["--bogus"]).status == 64)
+        #expect(try await Subprocess.run(Self.repository.appendingPathComponent("Scripts/install").path, ["--bogus"]).status == 64)
     }
 }

@@ -38,7 +38,7 @@ struct LoginTests {
 
     /// Opens the URL as a browser would and answers where it is sent back (not followed).
     static func browse(_ url: String) async throws -> String {
-        let (status, output) = try Subprocess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", url])
+        let (status, output) = try await Subprocess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", url])
         let parts = output.split(separator: " ", maxSplits: 1)
         guard status == 0, parts.first == "302", parts.count == 2 else { throw LoginTestError.noRedirect(Int(parts.first ?? "") ?? 0) }
         return String(parts[1])
@@ -46,10 +46,10 @@ struct LoginTests {
 
     /// The person on the consent page: opens the authorization URL and approves or denies;
     /// answers where the browser is sent back (not followed).
-    static func decide(_ url: String, _ decision: String, at fake: FakeHarness) throws -> String {
-        let page = try Subprocess.run("/usr/bin/curl", ["-s", url]).output
+    static func decide(_ url: String, _ decision: String, at fake: FakeHarness) async throws -> String {
+        let page = try await Subprocess.run("/usr/bin/curl", ["-s", url]).output
         let id = try #require(page.split(separator: "\"").first { $0.hasPrefix("id_") })
-        return try Subprocess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{redirect_url}", "-d",
+        return try await Subprocess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{redirect_url}", "-d",
                                                     "login=\(id)&decision=\(decision)", "\(fake.baseURL)/oauth2/authorize/decision"]).output
     }
 
@@ -67,7 +67,7 @@ struct LoginTests {
             #expect(url.contains("code_challenge_method=S256") && url.contains("state=") && !url.contains("code_verifier"))
             let redirect = try await Self.browse(url)
             #expect(redirect.hasPrefix("http://127.0.0.1:"))
-            _ = try Subprocess.run("/usr/bin/curl", ["-s", redirect])
+            _ = try await Subprocess.run("/usr/bin/curl", ["-s", redirect])
             #expect(await login.waitForExit(seconds: 20) == 0)
             #expect(login.output.contains("Logged in."))
             #expect(await daemon.notify.waitStatus("authorized: token valid until", seconds: 10) != nil)
@@ -88,7 +88,7 @@ struct LoginTests {
             try await daemon.startAwaitingLogin()
             let (login, paste) = try Self.startLogin(daemon)
             let url = try await Self.authorizationURL(login)
-            let decision = try Self.decide(url, "approve", at: fake)
+            let decision = try await Self.decide(url, "approve", at: fake)
             // The browser was elsewhere: the person pastes where it ended up.
             let handle = try #require(FileHandle(forWritingAtPath: paste))
             handle.write(Data((decision + "\n").utf8))
@@ -108,7 +108,7 @@ struct LoginTests {
             let line: String
             switch what {
             case "deny":
-                line = try Self.decide(url, "deny", at: fake)
+                line = try await Self.decide(url, "deny", at: fake)
             case "state":
                 line = "http://127.0.0.1:9/callback?code=abc&state=someone-elses"
             default:
@@ -175,7 +175,7 @@ struct LoginTests {
             try await daemon.startAwaitingLogin()
             let (login, paste) = try Self.startLogin(daemon)
             let url = try await Self.authorizationURL(login)
-            let redirect = try Self.decide(url, "approve", at: fake)
+            let redirect = try await Self.decide(url, "approve", at: fake)
             try await fake.control("faults", #"{"endpoint": "token", "mode": "hang"}"#)
             try #require(FileHandle(forWritingAtPath: paste)).write(Data((redirect + "\n").utf8))
             _ = try await daemon.waitForStats(seconds: 10) { $0.faultsInjected >= 1 }

@@ -61,7 +61,7 @@ struct MetricsTests {
             #expect(metrics(daemon)["deviceauthd_access_token_expiry_timestamp_seconds"] == nil)
             #expect(metrics(daemon)["deviceauthd_state{state=\"authorized\"}"] == "0")
 
-            let check = try await blocking { try Subprocess.run("/bin/sh", ["-c", "'\(promtool)' check metrics < '\(daemon.runtimeDirectory)/metrics.prom'"]) }
+            let check = try await Subprocess.run("/bin/sh", ["-c", "'\(promtool)' check metrics < '\(daemon.runtimeDirectory)/metrics.prom'"])
             #expect(check.status == 0, "promtool: \(check.output)")
             #expect(await daemon.stop().status == 0)
             #expect(daemon.leakedSecrets.isEmpty)

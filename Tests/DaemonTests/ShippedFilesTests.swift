@@ -42,10 +42,10 @@ struct ShippedFilesTests {
         let socketUnit = installedAs.replacingOccurrences(of: ".service", with: ".socket")
         try FileManager.default.copyItem(atPath: Self.repository.appendingPathComponent("systemd/" + shipped.replacingOccurrences(of: ".service", with: ".socket")).path,
                                          toPath: directory + "/" + socketUnit)
-        let verify = try Subprocess.run("/usr/bin/systemd-analyze", ["verify", directory + "/" + installedAs, directory + "/" + socketUnit])
+        let verify = try await Subprocess.run("/usr/bin/systemd-analyze", ["verify", directory + "/" + installedAs, directory + "/" + socketUnit])
         #expect(verify.status == 0)
         #expect(verify.output.isEmpty, "systemd-analyze verify said: \(verify.output)")
-        let security = try Subprocess.run("/usr/bin/systemd-analyze", ["security", "--offline=true", "--threshold=15", directory + "/" + installedAs])
+        let security = try await Subprocess.run("/usr/bin/systemd-analyze", ["security", "--offline=true", "--threshold=15", directory + "/" + installedAs])
         #expect(security.status == 0, "\(security.output.suffix(300))")
     }
 

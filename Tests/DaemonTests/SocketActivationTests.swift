@@ -28,7 +28,7 @@ struct SocketActivationTests {
                 [ -S '\(daemon.socketPath)' ] && echo "socket file stays"
                 cat '\(daemon.directory)/daemon.log'
                 """
-            let run = try await blocking { try Subprocess.run("/bin/sh", ["-c", script], seconds: 60) }
+            let run = try await Subprocess.run("/bin/sh", ["-c", script], seconds: 60)
             #expect(run.status == 0, "\(run.output)")
             #expect(run.output.contains("before: 0 daemon lines") || run.output.contains("before: 1 daemon lines"), "\(run.output)")
             #expect(run.output.contains("State:") && run.output.contains("status exit 0"), "\(run.output)")
@@ -43,7 +43,7 @@ struct SocketActivationTests {
             let daemon = try DaemonFixture(fake: fake)
             let ctl = Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path
             let started = ContinuousClock.now
-            let absent = try Subprocess.run(ctl, ["wait", "--socket", daemon.socketPath, "--until", "polling", "--timeout", "0.5"])
+            let absent = try await Subprocess.run(ctl, ["wait", "--socket", daemon.socketPath, "--until", "polling", "--timeout", "0.5"])
             #expect(absent.status == 69 && absent.output.contains("cannot reach deviceauthd"), "\(absent.output)")
             #expect(ContinuousClock.now - started >= .milliseconds(500))
             let waiting = try Subprocess(ctl, ["wait", "--socket", daemon.socketPath, "--until", "polling", "--timeout", "30"])

@@ -63,7 +63,7 @@ struct StandardDeviceFlowTests {
             // The QR files are written just after STATUS is sent.
             let png = daemon.runtimeDirectory + "/pairing.png"
             for _ in 0..<50 where !FileManager.default.fileExists(atPath: png) { try await Task.sleep(for: .milliseconds(100)) }
-            let scanned = try Subprocess.run("/usr/bin/zbarimg", ["--nodbus", "--quiet", "--raw", png]).output.trimmingCharacters(in: .newlines)
+            let scanned = try await Subprocess.run("/usr/bin/zbarimg", ["--nodbus", "--quiet", "--raw", png]).output.trimmingCharacters(in: .newlines)
             #expect(scanned == (complete ? "\(uri)?code=\(code)" : uri))
             try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
             #expect(await daemon.notify.waitStatus("authorized:", seconds: 20) != nil)

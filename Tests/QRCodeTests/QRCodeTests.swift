@@ -13,8 +13,8 @@ struct QRCodeTests {
     ]
 
     /// zbarimg's answer for an image file, without the "QR-Code:" prefix.
-    func decode(_ path: String) throws -> String? {
-        let result = try Subprocess.run("/usr/bin/zbarimg", ["--nodbus", "--quiet", "--raw", path])
+    func decode(_ path: String) async throws -> String? {
+        let result = try await Subprocess.run("/usr/bin/zbarimg", ["--nodbus", "--quiet", "--raw", path])
         guard result.status == 0 else { return nil }
         return result.output.trimmingCharacters(in: .newlines)
     }
@@ -26,12 +26,12 @@ struct QRCodeTests {
     }
 
     @Test("The PNG decodes to the exact URL, is at least 250 px, black on white", arguments: urls)
-    func png(_ url: String) throws {
+    func png(_ url: String) async throws {
         let code = try QRCode(url)
         let png = code.png(minimumPixels: 256)
         let path = try temporaryFile("qr.png", png)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(try decode(path) == url)
+        #expect(try await decode(path) == url)
         // IHDR: width and height (big-endian) at bytes 16…23.
         let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }
         #expect(width >= 250)
@@ -39,7 +39,7 @@ struct QRCodeTests {
     }
 
     @Test("The terminal rendering, rasterised, decodes to the exact URL", arguments: urls)
-    func terminal(_ url: String) throws {
+    func terminal(_ url: String) async throws {
         let code = try QRCode(url)
         for colors in [false, true] {
             let text = code.terminalText(colors: colors)
@@ -47,12 +47,12 @@ struct QRCodeTests {
             #expect(grid.count == code.size + 8 || grid.count == code.size + 9)  // half blocks round up
             let path = try temporaryFile("terminal.png", Self.png(grid, scale: 8))
             defer { try? FileManager.default.removeItem(atPath: path) }
-            #expect(try decode(path) == url, "colors: \(colors)")
+            #expect(try await decode(path) == url, "colors: \(colors)")
         }
     }
 
     @Test("The SVG has the quiet zone, a white background and only dark modules in its path")
-    func svg() throws {
+    func svg() async throws {
         let code = try QRCode("https://app.frame.io/device?code=123456")
         let svg = code.svg(minimumPixels: 256)
         let total = code.size + 8
@@ -66,8 +66,8 @@ struct QRCodeTests {
             let svgPath = try temporaryFile("qr.svg", Array(svg.utf8))
             let pngPath = svgPath + ".png"
             defer { try? FileManager.default.removeItem(atPath: svgPath); try? FileManager.default.removeItem(atPath: pngPath) }
-            _ = try Subprocess.run("/usr/bin/rsvg-convert", ["-o", pngPath, svgPath])
-            #expect(try decode(pngPath) == "https://app.frame.io/device?code=123456")
+            _ = try await Subprocess.run("/usr/bin/rsvg-convert", ["-o", pngPath, svgPath])
+            #expect(try await decode(pngPath) == "https://app.frame.io/device?code=123456")
         }
     }
 

@@ -49,18 +49,18 @@ public func withFakeProvider(
     let group = ServiceGroup(configuration: groupConfiguration)
 
     try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
+        tasks.addTask(executorPreference: TestExecutors.servers) { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw HarnessError.serverDidNotStart }
         let harness = FakeHarness(baseURL: "http://127.0.0.1:\(port)", clock: clock, configuration: configuration)
-        do {
-            try await body(harness)
-        } catch {
-            await group.triggerGracefulShutdown()
-            throw error
-        }
+        let outcome: Result<Void, any Error>
+        do { try await body(harness); outcome = .success(()) } catch { outcome = .failure(error) }
+        // Shut down gracefully and wait, also when the body failed: leaving the task
+        // group with the server running cancels it, and cancelling a NIO server that
+        // holds an accepted connection not yet served traps (swift-nio issue 2813).
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
+        try outcome.get()
     }
 }
 

@@ -12,13 +12,14 @@ public final class Subprocess: @unchecked Sendable {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
-    /// Runs any program to completion (bounded), answering its status and combined output.
-    public static func run(_ executable: String, _ arguments: [String], seconds: Double = 30) throws -> (status: Int32?, output: String) {
+    /// Runs any program to completion (bounded), answering its status (nil if it
+    /// had to be killed) and combined output. Async, and waiting with sleeps, on
+    /// purpose: a test blocking one of the few cooperative threads starves the
+    /// in-process fake provider that other tests' daemons are talking to.
+    public static func run(_ executable: String, _ arguments: [String], seconds: Double = 30) async throws -> (status: Int32?, output: String) {
         let program = try Subprocess(executable, arguments)
-        let deadline = Date().addingTimeInterval(seconds)
-        while program.process.isRunning && Date() < deadline { usleep(20_000) }
-        if program.process.isRunning { kill(program.process.processIdentifier, SIGKILL); program.process.waitUntilExit(); return (nil, program.output) }
-        return (program.process.terminationStatus, program.output)
+        let status = await program.waitForExit(seconds: seconds)
+        return (status, program.output)
     }
 
     /// - Parameter product: a product of this package, or an absolute path to any program.

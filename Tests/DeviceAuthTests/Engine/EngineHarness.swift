@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+import TestSupport
 
 /// One engine in process: the scripted provider, a real SQLite store in a
 /// temporary directory, the manual clock, run in a real ServiceGroup so that
@@ -39,7 +40,7 @@ final class EngineHarness: Sendable {
     }
 
     func start() async throws {
-        running.withLock { $0 = Task { [group] in try await group.run() } }
+        running.withLock { $0 = Task(executorPreference: TestExecutors.engines) { [group] in try await group.run() } }
         try await until("the engine has loaded the store") { await self.engine.loaded }
     }
 
@@ -95,6 +96,8 @@ func until(_ what: String, seconds: Double = 5, _ condition: @Sendable () async 
         rounds += 1
         if rounds % 50 == 0 { try await Task.sleep(for: .milliseconds(1)) } else { await Task.yield() }
     }
+    // Once more: a starved test thread may wake up only after the deadline.
+    if await condition() { return true }
     throw WaitTimedOut(description: "timed out waiting until \(what)")
 }
 
