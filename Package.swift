@@ -30,7 +30,6 @@ let package = Package(
         // System libraries, from Debian's -dev packages (Scripts/setup installs them).
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
-        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -59,8 +58,8 @@ let package = Package(
             name: "Systemd",
             dependencies: ["CSystemd", "DeviceAuth", "Threads", .product(name: "Logging", package: "swift-log")]
         ),
-        // libqrencode wrapper: terminal, PNG and SVG renderings of the pairing URL.
-        .target(name: "QRCode", dependencies: ["CQRencode"]),
+        // QR codes of the pairing URL (encoder in Swift): terminal, PNG and SVG renderings.
+        .target(name: "QRCode"),
         // The control socket's wire format and a client: all deviceauthctl links.
         .target(name: "ControlProtocol", dependencies: ["JSONCoding"]),
         // The control socket's server side: roles from peer credentials, the engine behind it.
@@ -74,7 +73,14 @@ let package = Package(
         ),
         // Command-line options without swift-argument-parser (which brings FoundationEssentials).
         .target(name: "CommandOptions"),
-        .executableTarget(name: "deviceauthctl", dependencies: ["ControlProtocol", "QRCode", "CommandOptions"]),
+        // Released as one static executable: no dynamic loader, no shared library to
+        // map, so `deviceauthctl token` starts in about the time `oidc-token` does
+        // (Scripts/bench). Not position independent: Swift's runtime does not run as a
+        // static PIE; the CLI is short-lived and talks only to the local socket.
+        .executableTarget(
+            name: "deviceauthctl", dependencies: ["ControlProtocol", "QRCode", "CommandOptions"],
+            linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
+        ),
         .executableTarget(
             name: "deviceauthd",
             dependencies: [
