@@ -29,7 +29,6 @@ let package = Package(
     targets: [
         // System libraries, from Debian's -dev packages (Scripts/setup installs them).
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -52,11 +51,11 @@ let package = Package(
         .target(name: "Threads"),
         // The daemon's executor and signal thread: no libdispatch worker pool, so no idle wake-ups.
         .target(name: "DaemonRuntime", dependencies: ["CLinux", "Threads"]),
-        // sd_notify, the watchdog, the journal, machine and boot ids (libsystemd), and the
+        // sd_notify, the watchdog, the journal, machine and boot ids (their protocols and files, no libsystemd), and the
         // engine's real clock.
         .target(
             name: "Systemd",
-            dependencies: ["CSystemd", "DeviceAuth", "Threads", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CLinux", "DeviceAuth", "Threads", .product(name: "Logging", package: "swift-log")]
         ),
         // QR codes of the pairing URL (encoder in Swift): terminal, PNG and SVG renderings.
         .target(name: "QRCode"),
@@ -145,7 +144,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["TestSupport", "FakeProvider", "deviceauthd", "deviceauthctl", "Control", "ControlProtocol", "CommandOptions", "DaemonRuntime"],
+            dependencies: ["TestSupport", "FakeProvider", "deviceauthd", "deviceauthctl", "Control", "ControlProtocol", "CommandOptions", "DaemonRuntime",
+                           "Systemd", "CLinux"],
             exclude: ["Scripts"]
         ),
         .testTarget(name: "JSONCodingTests", dependencies: ["JSONCoding"]),

@@ -1,4 +1,3 @@
-import CSystemd
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -25,34 +24,18 @@ public struct JournalLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields = [
-            "MESSAGE=\(event.message)",
-            "PRIORITY=\(Self.priority(event.level))",
-            "SYSLOG_IDENTIFIER=\(identifier)",
-            "CODE_FILE=\(event.file)",
-            "CODE_LINE=\(event.line)",
-            "CODE_FUNC=\(event.function)",
+        var fields: [(name: String, value: String)] = [
+            ("MESSAGE", "\(event.message)"),
+            ("PRIORITY", "\(Self.priority(event.level))"),
+            ("SYSLOG_IDENTIFIER", identifier),
+            ("CODE_FILE", event.file),
+            ("CODE_LINE", "\(event.line)"),
+            ("CODE_FUNC", event.function),
         ]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-            fields.append("\(Self.fieldName(key))=\(value)")
+            fields.append((Self.fieldName(key), "\(value)"))
         }
-        Self.send(fields)
-    }
-
-    /// sd_journal_sendv with one iovec per field; no C varargs needed. The fields
-    /// live in one buffer so every iovec points into memory valid for the call.
-    static func send(_ fields: [String]) {
-        var storage: [UInt8] = []
-        var spans: [(offset: Int, length: Int)] = []
-        for field in fields {
-            spans.append((storage.count, field.utf8.count))
-            storage.append(contentsOf: field.utf8)
-        }
-        storage.withUnsafeMutableBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
-            let vectors = spans.map { iovec(iov_base: base + $0.offset, iov_len: $0.length) }
-            _ = vectors.withUnsafeBufferPointer { sd_journal_sendv($0.baseAddress, Int32($0.count)) }
-        }
+        JournalSocket.send(fields)
     }
 
     static func priority(_ level: Logger.Level) -> Int {

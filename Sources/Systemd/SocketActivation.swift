@@ -1,4 +1,4 @@
-import CSystemd
+import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,17 +14,63 @@ public enum SocketActivation {
         case unusable(String)
     }
 
+    /// The first descriptor systemd passes (SD_LISTEN_FDS_START).
+    static let firstDescriptor: Int32 = 3
+
     /// Takes what systemd passed and clears `LISTEN_*`, so nothing we start inherits it.
     public static func take() -> Inherited {
-        let count = sd_listen_fds(1)
-        guard count > 0 else { return count < 0 ? .unusable("LISTEN_FDS is malformed (\(-count))") : .none }
-        let fd = SD_LISTEN_FDS_START
-        for extra in 1..<Int(count) { close(fd + Int32(extra)) }
+        let (count, problem) = listenedDescriptors()
+        if let problem { return .unusable(problem) }
+        guard count > 0 else { return .none }
+        let fd = firstDescriptor
+        for extra in 1..<count { close(fd + extra) }
         guard count == 1 else { return .unusable("systemd passed \(count) sockets; the control socket is one ListenStream=") }
-        guard sd_is_socket_unix(fd, Int32(SOCK_STREAM.rawValue), 1, nil, 0) > 0 else {
+        guard isListeningUnixStream(fd) else {
             return .unusable("the socket systemd passed is not a listening Unix stream socket (ListenStream=/run/…/control.sock)")
         }
         return .listening(fd: fd, path: path(of: fd))
+    }
+
+    /// sd_listen_fds(3) with unset_environment: how many descriptors from 3 on are ours
+    /// (0 when `LISTEN_PID` is missing or names another process), each made close-on-exec.
+    static func listenedDescriptors() -> (count: Int32, problem: String?) {
+        defer {
+            unsetenv("LISTEN_PID")
+            unsetenv("LISTEN_FDS")
+            unsetenv("LISTEN_FDNAMES")
+        }
+        guard let pidText = getenv("LISTEN_PID").map({ String(cString: $0) }) else { return (0, nil) }
+        guard let pid = Int32(pidText), pid > 0 else { return (0, "LISTEN_PID is malformed (\(pidText.prefix(20)))") }
+        guard pid == getpid() else { return (0, nil) }
+        let countText = getenv("LISTEN_FDS").map { String(cString: $0) } ?? ""
+        guard let count = Int32(countText), count >= 0, count <= 1024 else {
+            return (0, "LISTEN_FDS is malformed (\(countText.prefix(20)))")
+        }
+        for fd in firstDescriptor..<(firstDescriptor + count) {
+            let flags = fcntl(fd, F_GETFD)
+            guard flags >= 0, fcntl(fd, F_SETFD, flags | FD_CLOEXEC) == 0 else {
+                return (0, "descriptor \(fd) of LISTEN_FDS=\(count) is not open")
+            }
+        }
+        return (count, nil)
+    }
+
+    /// sd_is_socket_unix(fd, SOCK_STREAM, listening: 1, nil, 0).
+    static func isListeningUnixStream(_ fd: Int32) -> Bool {
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return false }
+        func option(_ name: Int32) -> Int32? {
+            var value: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            return getsockopt(fd, SOL_SOCKET, name, &value, &length) == 0 ? value : nil
+        }
+        guard option(SO_TYPE) == Int32(SOCK_STREAM.rawValue), option(SO_ACCEPTCONN) == 1 else { return false }
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return named == 0 && Int32(address.ss_family) == AF_UNIX
     }
 
     /// The file a Unix socket is bound to, if any.

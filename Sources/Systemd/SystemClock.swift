@@ -1,4 +1,3 @@
-import CSystemd
 import DeviceAuth
 import Synchronization
 #if canImport(Glibc)
@@ -20,8 +19,15 @@ public struct SystemClock: DeviceClock {
     private let synchronized = SynchronizedFlag()
 
     public init() {
-        var id = sd_id128_t()
-        bootID = sd_id128_get_boot(&id) >= 0 ? MachineID.hex(id) : "unknown-boot"
+        bootID = Self.readBootID() ?? "unknown-boot"
+    }
+
+    /// The kernel's id of this boot, as sd_id128_get_boot(3) gives it: 32 lowercase
+    /// hex digits (the file has the UUID form, with dashes).
+    static func readBootID(_ path: String = "/proc/sys/kernel/random/boot_id") -> String? {
+        guard let text = try? SystemFiles.readText(path, limit: 4096),
+              let id = MachineID.parse(text.hasSuffix("\n") ? String(text.dropLast()) : text) else { return nil }
+        return Hex.encode(id)
     }
 
     public func now() -> Moment {

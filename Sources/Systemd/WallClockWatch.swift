@@ -1,5 +1,5 @@
 import Threads
-import CSystemd
+import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,8 +1,8 @@
 import CCrypto
 
 /// SHA-256 and HMAC-SHA-256 from the system's libcrypto.
-enum SHA256 {
-    static func hash(_ bytes: [UInt8]) -> [UInt8] {
+package enum SHA256 {
+    package static func hash(_ bytes: [UInt8]) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         // EVP_Digest only fails when libcrypto cannot allocate: no digest is no daemon.
@@ -12,7 +12,7 @@ enum SHA256 {
         return Array(digest.prefix(Int(length)))
     }
 
-    static func hmac(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
+    package static func hmac(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         guard HMAC(EVP_sha256(), key, Int32(key.count), message, message.count, &digest, &length) != nil else {

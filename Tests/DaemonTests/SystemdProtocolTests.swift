@@ -1,0 +1,125 @@
+import CLinux
+import Foundation
+@testable import Systemd
+import Testing
+
+/// What libsystemd did for the daemon, now done on the protocols and files
+/// themselves: checked against libsystemd's own answers and a socket playing journald.
+@Suite("systemd protocols without libsystemd")
+struct SystemdProtocolTests {
+    func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString.prefix(8))-\(name)").path
+    }
+
+    @Test("The app-specific id is libsystemd's: a known answer, and systemd-id128 on this machine")
+    func machineID() throws {
+        // Computed by systemd-id128 (libsystemd) for a machine with this id.
+        let file = temporary("machine-id")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "3d1219c7c4c5404aaa1f6d2a48adfda4\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try MachineID.applicationSpecific(machineIDFile: file) == "f15b5c97377744bb845175ffa458bfa4")
+        try "3d1219c7-c4c5-404a-aa1f-6d2a48adfda4\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try MachineID.applicationSpecific(machineIDFile: file) == "f15b5c97377744bb845175ffa458bfa4", "UUID form")
+
+        let tool = Process()
+        tool.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-id128")
+        tool.arguments = ["machine-id", "--app-specific=6d2c1f8a934e4b17a50c3d72e1589b46"]
+        let output = Pipe()
+        tool.standardOutput = output
+        tool.standardError = FileHandle.nullDevice
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-id128"), (try? tool.run()) != nil {
+            tool.waitUntilExit()
+            let theirs = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            if tool.terminationStatus == 0 { #expect(try MachineID.applicationSpecific() + "\n" == theirs) }
+        }
+    }
+
+    @Test("A machine id that is missing, empty, uninitialized or garbage is an error that says which",
+          arguments: [(nil, "missing"), ("", "empty"), ("uninitialized\n", "uninitialized"), ("not-an-id\n", "32 hexadecimal digits"),
+                      ("00000000000000000000000000000000\n", "empty or uninitialized")])
+    func badMachineID(_ content: String?, _ said: String) throws {
+        let file = temporary("machine-id")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        if let content { try content.write(toFile: file, atomically: true, encoding: .utf8) }
+        #expect { try MachineID.applicationSpecific(machineIDFile: file) } throws: { "\($0)".contains(said) }
+    }
+
+    @Test("The boot id is the kernel's, in libsystemd's form")
+    func bootID() throws {
+        let raw = try String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)
+        #expect(SystemClock.readBootID() == raw.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "-", with: ""))
+    }
+
+    @Test("The watchdog interval is half of WATCHDOG_USEC, and none when WATCHDOG_PID names another process")
+    func watchdog() {
+        func interval(_ variables: [String: String]) -> Duration? {
+            SystemdNotifier.watchdogInterval(environment: { variables[$0] }, pid: 42)
+        }
+        #expect(interval(["WATCHDOG_USEC": "30000000"]) == .seconds(15))
+        #expect(interval(["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "42"]) == .seconds(15))
+        #expect(interval(["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "43"]) == nil)
+        #expect(interval(["WATCHDOG_USEC": "0"]) == nil)
+        #expect(interval(["WATCHDOG_USEC": "soon"]) == nil)
+        #expect(interval([:]) == nil)
+    }
+
+    /// A datagram socket standing in for journald's.
+    final class FakeJournal {
+        let path: String
+        let fd: Int32
+
+        init(path: String) throws {
+            self.path = path
+            fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            guard fd >= 0, bound == 0 else { throw POSIXError(.EADDRINUSE) }
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        /// The next message's bytes, read from the memfd when one came instead.
+        func receive() -> [UInt8]? {
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            var passed: Int32 = -1
+            let count = buffer.withUnsafeMutableBytes { deviceauth_receive_fd(fd, $0.baseAddress, $0.count, &passed) }
+            guard count >= 0 else { return nil }
+            guard passed >= 0 else { return Array(buffer.prefix(count)) }
+            defer { close(passed) }
+            lseek(passed, 0, SEEK_SET)  // journald maps it; the writer's offset is at its end
+            return FileHandle(fileDescriptor: passed, closeOnDealloc: false).readDataToEndOfFile().map { $0 }
+        }
+
+        deinit {
+            close(fd)
+            unlink(path)
+        }
+    }
+
+    @Test("Journal fields go in journald's native format; a value with a newline in its binary form")
+    func journalFields() throws {
+        let journal = try FakeJournal(path: temporary("journal.sock"))
+        #expect(JournalSocket.send([("MESSAGE", "paired"), ("PRIORITY", "6"), ("DEVICEAUTH_STATE", "two\nlines")], to: journal.path))
+        let expected = Array("MESSAGE=paired\nPRIORITY=6\nDEVICEAUTH_STATE\n".utf8) + [9, 0, 0, 0, 0, 0, 0, 0] + Array("two\nlines\n".utf8)
+        #expect(journal.receive() == expected)
+    }
+
+    @Test("A message too big for one datagram goes whole in a sealed memfd")
+    func journalLargeMessage() throws {
+        let journal = try FakeJournal(path: temporary("journal.sock"))
+        let big = String(repeating: "x", count: 600_000)
+        #expect(JournalSocket.send([("MESSAGE", big)], to: journal.path))
+        let received = try #require(journal.receive())
+        #expect(received.count == 600_000 + "MESSAGE=\n".utf8.count)
+        #expect(received.prefix(8) == Array("MESSAGE=".utf8)[...])
+    }
+
+    @Test("No journal listening: the line is lost, nothing blocks or crashes")
+    func journalAbsent() {
+        #expect(!JournalSocket.send([("MESSAGE", "nobody hears this")], to: temporary("absent.sock")))
+    }
+}
