@@ -21,6 +21,7 @@ public final class SQLiteDatabase: @unchecked Sendable {
     public let path: String
 
     public init(path: String) throws(SQLiteError) {
+        _ = Self.configured
         self.path = path
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
         let status = sqlite3_open_v2(path, &handle, flags, nil)
@@ -33,6 +34,12 @@ public final class SQLiteDatabase: @unchecked Sendable {
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, 2000)
     }
+
+    /// Once, before the first connection: a store of one row, written a few times a
+    /// day, on a camera counting its memory, needs no page cache preallocated
+    /// (SQLite's default is 20 pages per connection; measured: the idle daemon's
+    /// heap 0.17 MB smaller).
+    private static let configured: Void = { _ = deviceauth_sqlite_no_page_cache_bulk() }()
 
     deinit { sqlite3_close_v2(handle) }
 
