@@ -18,6 +18,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case redirectURL = "redirect_url"
     case formRoundTrip = "form_round_trip"
     case json
+    case qrCode = "qr_code"
 
     public func run(_ bytes: [UInt8]) throws(PropertyViolation) {
         switch self {
@@ -31,6 +32,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .redirectURL: try LocalInputTargets.redirectURL(bytes)
         case .formRoundTrip: try LocalInputTargets.formRoundTrip(bytes)
         case .json: try LocalInputTargets.json(bytes)
+        case .qrCode: try QRCodeTarget.qrCode(bytes)
         }
     }
 }

@@ -3,7 +3,7 @@
 /// mask of least penalty. In Swift rather than libqrencode so that the CLI can
 /// be one static executable: a camera's `deviceauthctl token` then starts with
 /// no dynamic loader at all.
-struct QREncoder {
+package struct QREncoder {
     /// Data codewords' Reed–Solomon codewords per block at level M, by version (index 0 unused).
     static let eccPerBlock = [-1, 10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26,
                               26, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28]
@@ -57,12 +57,12 @@ struct QREncoder {
         return result
     }
 
-    static func dataCodewords(_ version: Int) -> Int {
+    package static func dataCodewords(_ version: Int) -> Int {
         rawDataModules(version) / 8 - eccPerBlock[version] * blocks[version]
     }
 
     /// Mode indicator, character count and the bytes.
-    static func dataBits(_ count: Int, version: Int) -> Int {
+    package static func dataBits(_ count: Int, version: Int) -> Int {
         let countBits = version <= 9 ? 8 : 16
         return count < 1 << countBits ? 4 + countBits + 8 * count : Int.max
     }
@@ -204,7 +204,7 @@ struct QREncoder {
             let upward = (right + 1) & 2 == 0
             for vertical in 0..<size {
                 let y = upward ? size - 1 - vertical : vertical
-                for x in [right, right - 1] where !reserved[y * size + x] && index < codewords.count * 8 {
+                for x in stride(from: right, through: right - 1, by: -1) where !reserved[y * size + x] && index < codewords.count * 8 {
                     dark[y * size + x] = (codewords[index >> 3] >> (7 - index & 7)) & 1 == 1
                     index += 1
                 }
@@ -237,9 +237,7 @@ struct QREncoder {
     func penalty() -> Int {
         var score = 0
         for line in 0..<size {
-            let row = (0..<size).map { dark[line * size + $0] }
-            let column = (0..<size).map { dark[$0 * size + line] }
-            score += Self.linePenalty(row) + Self.linePenalty(column)
+            score += linePenalty(start: line * size, step: 1) + linePenalty(start: line, step: size)
         }
         for y in 0..<(size - 1) {
             for x in 0..<(size - 1) {
@@ -256,26 +254,28 @@ struct QREncoder {
         return score
     }
 
-    /// Runs of five or more alike, and 1:1:3:1:1 finder look-alikes with four light modules on a side.
-    static func linePenalty(_ line: [Bool]) -> Int {
+    /// One row or column (`step` 1 or `size`): runs of five or more alike, and each
+    /// 1:1:3:1:1 finder look-alike with four light modules before or after it,
+    /// found in a window of the last eleven modules (no allocation: eight masks
+    /// are scored for every code).
+    private func linePenalty(start: Int, step: Int) -> Int {
         var score = 0
-        var run = 1
-        for index in 1...line.count {
-            if index < line.count && line[index] == line[index - 1] {
+        var run = 0
+        var previous = false
+        var window: UInt16 = 0
+        for index in 0..<size {
+            let isDark = dark[start + index * step]
+            if index > 0 && isDark == previous {
                 run += 1
             } else {
                 if run >= 5 { score += 3 + run - 5 }
                 run = 1
+                previous = isDark
             }
+            window = (window << 1 | (isDark ? 1 : 0)) & 0x7FF
+            if index >= 10 && (window == 0b000_0101_1101 || window == 0b101_1101_0000) { score += 40 }
         }
-        let pattern: [Bool] = [true, false, true, true, true, false, true]
-        if line.count >= 7 {
-            for start in 0...(line.count - 7) where Array(line[start..<start + 7]) == pattern {
-                let lightBefore = start >= 4 && !line[(start - 4)..<start].contains(true)
-                let lightAfter = start + 11 <= line.count && !line[(start + 7)..<(start + 11)].contains(true)
-                if lightBefore || lightAfter { score += 40 }
-            }
-        }
+        if run >= 5 { score += 3 + run - 5 }
         return score
     }
 }
