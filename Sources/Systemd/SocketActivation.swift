@@ -39,18 +39,25 @@ public enum SocketActivation {
             unsetenv("LISTEN_FDS")
             unsetenv("LISTEN_FDNAMES")
         }
-        guard let pidText = getenv("LISTEN_PID").map({ String(cString: $0) }) else { return (0, nil) }
-        guard let pid = Int32(pidText), pid > 0 else { return (0, "LISTEN_PID is malformed (\(pidText.prefix(20)))") }
-        guard pid == getpid() else { return (0, nil) }
-        let countText = getenv("LISTEN_FDS").map { String(cString: $0) } ?? ""
-        guard let count = Int32(countText), count >= 0, count <= 1024 else {
-            return (0, "LISTEN_FDS is malformed (\(countText.prefix(20)))")
-        }
+        let variable = { (name: String) in getenv(name).map { String(cString: $0) } }
+        let (count, problem) = passedCount(pid: variable("LISTEN_PID"), fds: variable("LISTEN_FDS"), ourPID: getpid())
+        guard problem == nil, count > 0 else { return (count, problem) }
         for fd in firstDescriptor..<(firstDescriptor + count) {
             let flags = fcntl(fd, F_GETFD)
             guard flags >= 0, fcntl(fd, F_SETFD, flags | FD_CLOEXEC) == 0 else {
                 return (0, "descriptor \(fd) of LISTEN_FDS=\(count) is not open")
             }
+        }
+        return (count, nil)
+    }
+
+    /// What `LISTEN_PID` and `LISTEN_FDS` say: the count when they are meant for us.
+    static func passedCount(pid: String?, fds: String?, ourPID: Int32) -> (count: Int32, problem: String?) {
+        guard let pid else { return (0, nil) }
+        guard let owner = Int32(pid), owner > 0 else { return (0, "LISTEN_PID is malformed (\(pid.prefix(20)))") }
+        guard owner == ourPID else { return (0, nil) }
+        guard let fds, let count = Int32(fds), count >= 0, count <= 1024 else {
+            return (0, "LISTEN_FDS is malformed (\((fds ?? "missing").prefix(20)))")
         }
         return (count, nil)
     }

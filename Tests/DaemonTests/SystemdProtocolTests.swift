@@ -63,6 +63,22 @@ struct SystemdProtocolTests {
         #expect(interval([:]) == nil)
     }
 
+    @Test("LISTEN_PID and LISTEN_FDS: a count only when they name this process, and a clear word when garbled")
+    func listenVariables() {
+        func passed(_ pid: String?, _ fds: String?) -> (Int32, String?) {
+            let (count, problem) = SocketActivation.passedCount(pid: pid, fds: fds, ourPID: 42)
+            return (count, problem)
+        }
+        #expect(passed(nil, "1") == (0, nil), "not socket-activated")
+        #expect(passed("43", "1") == (0, nil), "meant for another process")
+        #expect(passed("42", "1") == (1, nil))
+        #expect(passed("42", "0") == (0, nil))
+        #expect(passed("forty-two", "1").1 == "LISTEN_PID is malformed (forty-two)")
+        #expect(passed("42", "-1").1 == "LISTEN_FDS is malformed (-1)")
+        #expect(passed("42", "99999").1 == "LISTEN_FDS is malformed (99999)")
+        #expect(passed("42", nil).1 == "LISTEN_FDS is malformed (missing)")
+    }
+
     /// A datagram socket standing in for journald's.
     final class FakeJournal {
         let path: String
