@@ -29,7 +29,7 @@ package struct QREncoder {
         dark = Array(repeating: false, count: size * size)
         reserved = dark
         drawFunctionPatterns()
-        let codewords = Self.interleavedWithECC(Self.dataCodewords(for: bytes, version: version), version: version)
+        let codewords = Self.interleavedWithECC(Self.encodedData(bytes, version: version), version: version)
         drawCodewords(codewords)
         // The mask whose result scores least, as the standard chooses it.
         var best = forced ?? 0, bestPenalty = Int.max
@@ -69,7 +69,8 @@ package struct QREncoder {
 
     // MARK: - Codewords
 
-    static func dataCodewords(for bytes: [UInt8], version: Int) -> [UInt8] {
+    /// Mode, count and bytes, terminated and padded to the version's data capacity.
+    static func encodedData(_ bytes: [UInt8], version: Int) -> [UInt8] {
         var bits = BitBuffer()
         bits.append(0b0100, count: 4)  // byte mode
         bits.append(bytes.count, count: version <= 9 ? 8 : 16)

@@ -25,17 +25,18 @@ public enum MachineID {
     static func read(_ path: String) throws(MachineIDError) -> [UInt8] {
         let text: String
         do { text = try SystemFiles.readText(path, limit: 4096) } catch { throw MachineIDError(code: access(path, F_OK) == 0 ? EIO : ENOENT) }
-        let trimmed = text.hasSuffix("\n") ? String(text.dropLast()) : text
-        if trimmed.isEmpty { throw MachineIDError(code: ENOMEDIUM) }
-        if trimmed == "uninitialized" { throw MachineIDError(code: ENOPKG) }
-        guard let id = parse(trimmed) else { throw MachineIDError(code: EINVAL) }
+        if text == "" || text == "\n" { throw MachineIDError(code: ENOMEDIUM) }
+        if text.hasPrefix("uninitialized") { throw MachineIDError(code: ENOPKG) }
+        guard let id = parse(text) else { throw MachineIDError(code: EINVAL) }
         if id.allSatisfy({ $0 == 0 }) { throw MachineIDError(code: ENOMEDIUM) }
         return id
     }
 
-    /// 32 hex digits, or the 36-character UUID form; nil for anything else.
+    /// 32 hex digits, or the 36-character UUID form, with or without a newline after
+    /// (as the files hold them); nil for anything else.
     static func parse(_ text: String) -> [UInt8]? {
         var digits = Array(text.utf8)
+        if digits.last == UInt8(ascii: "\n") { digits.removeLast() }
         if digits.count == 36, [8, 13, 18, 23].allSatisfy({ digits[$0] == UInt8(ascii: "-") }) {
             digits = digits.enumerated().filter { ![8, 13, 18, 23].contains($0.offset) }.map(\.element)
         }

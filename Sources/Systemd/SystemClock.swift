@@ -25,8 +25,7 @@ public struct SystemClock: DeviceClock {
     /// The kernel's id of this boot, as sd_id128_get_boot(3) gives it: 32 lowercase
     /// hex digits (the file has the UUID form, with dashes).
     static func readBootID(_ path: String = "/proc/sys/kernel/random/boot_id") -> String? {
-        guard let text = try? SystemFiles.readText(path, limit: 4096),
-              let id = MachineID.parse(text.hasSuffix("\n") ? String(text.dropLast()) : text) else { return nil }
+        guard let text = try? SystemFiles.readText(path, limit: 4096), let id = MachineID.parse(text) else { return nil }
         return Hex.encode(id)
     }
 

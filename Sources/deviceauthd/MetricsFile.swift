@@ -12,6 +12,9 @@ final class MetricsFile: PairingObserver {
     let path: String
     let logger: Logger
     private let latest = Mutex<(state: PairingState?, metrics: PairingMetrics)>((nil, PairingMetrics()))
+    /// What the file holds: a step that changes both the state and the counts calls
+    /// both hooks, and a new status line need not change a single sample.
+    private let written = Mutex<String?>(nil)
 
     init(directory: String, logger: Logger) {
         path = directory + "/metrics.prom"
@@ -30,9 +33,16 @@ final class MetricsFile: PairingObserver {
 
     private func write(_ current: (state: PairingState?, metrics: PairingMetrics)) {
         guard let state = current.state else { return }
+        let text = Self.render(state: state, metrics: current.metrics)
+        let changed = written.withLock { old in
+            defer { old = text }
+            return old != text
+        }
+        guard changed else { return }
         do {
-            try SystemFiles.writeAtomically(Array(Self.render(state: state, metrics: current.metrics).utf8), to: path, mode: 0o644)
+            try SystemFiles.writeAtomically(Array(text.utf8), to: path, mode: 0o644)
         } catch {
+            written.withLock { $0 = nil }  // try again at the next change
             logger.warning("cannot write the metrics to \(path): \(error)")
         }
     }

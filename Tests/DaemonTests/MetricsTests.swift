@@ -1,6 +1,9 @@
 import ControlProtocol
+import DeviceAuth
+@testable import deviceauthd
 import FakeProvider
 import Foundation
+import Logging
 import TestSupport
 import Testing
 
@@ -66,5 +69,27 @@ struct MetricsTests {
             #expect(await daemon.stop().status == 0)
             #expect(daemon.leakedSecrets.isEmpty)
         }
+    }
+
+    @Test("The file is written only when a sample changes: a step calls both hooks, a new status line changes none")
+    func writesOnlyChanges() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/metrics.prom"
+        let file = MetricsFile(directory: directory, logger: Logger(label: "metrics-test"))
+        file.pairingStateChanged(.unpaired(.neverPaired), status: "unpaired")
+        #expect(FileManager.default.fileExists(atPath: path))
+        // Removed behind its back, it is not written again while nothing changes.
+        try FileManager.default.removeItem(atPath: path)
+        file.pairingStateChanged(.unpaired(.neverPaired), status: "unpaired: another line")
+        #expect(!FileManager.default.fileExists(atPath: path), "rewritten for a status line")
+        var counts = PairingMetrics()
+        counts.pairings = 1
+        file.metricsChanged(counts, state: .unpaired(.neverPaired))
+        #expect(FileManager.default.fileExists(atPath: path), "a changed count was not written")
+        try FileManager.default.removeItem(atPath: path)
+        file.pairingStateChanged(.unpaired(.neverPaired), status: "unpaired")
+        #expect(!FileManager.default.fileExists(atPath: path), "written twice for one step")
     }
 }

@@ -47,8 +47,11 @@ struct SocketActivationTests {
             #expect(absent.status == 69 && absent.output.contains("cannot reach deviceauthd"), "\(absent.output)")
             #expect(ContinuousClock.now - started >= .milliseconds(500))
             let waiting = try Subprocess(ctl, ["wait", "--socket", daemon.socketPath, "--until", "polling", "--timeout", "30"])
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(waiting.process.isRunning, "wait did not wait for the socket")
+            // It says it is waiting (on stderr, at its first failed connect) and keeps at it.
+            for _ in 0..<500 where !waiting.output.contains("waiting for deviceauthd at") && waiting.process.isRunning {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(waiting.process.isRunning, "wait did not wait for the socket: \(waiting.output)")
             try daemon.start()
             #expect(await waiting.waitForExit(seconds: 30) == 0, "\(waiting.output)")
             #expect(waiting.output.contains("waiting for deviceauthd at") && waiting.output.contains("State:   polling"))

@@ -23,7 +23,7 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
         var line = String.UnicodeScalarView()
         var bytes = 0
         for scalar in text.unicodeScalars {
-            bytes += String(scalar).utf8.count
+            bytes += scalar.utf8.count
             guard bytes <= Self.maxBytes else { line.append("…"); break }
             line.append(scalar.value < 0x20 || scalar.value == 0x7F ? "?" : scalar)
         }
