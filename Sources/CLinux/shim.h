@@ -63,3 +63,9 @@ static inline ssize_t deviceauth_receive_fd(int socket, void *buffer, size_t siz
     if (header && header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) memcpy(fd, CMSG_DATA(header), sizeof(int));
     return received;
 }
+// Process hardening (DaemonRuntime/ProcessHardening.swift): prctl is variadic, which
+// Swift cannot call.
+#include <sys/prctl.h>
+#include <sys/resource.h>
+/// No core dump and no ptrace by a same-uid process; /proc/self files become root's.
+static inline int deviceauth_not_dumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }

@@ -1,7 +1,6 @@
 import ControlProtocol
 import DeviceAuth
 import JSONCoding
-import JSONCoding
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -17,8 +16,9 @@ struct ControlConnection: Sendable {
 
     func serve() async {
         defer { stream.close() }
-        let peer = stream.peerCredentials().map(PeerCredentials.init)
-        let role = peer.map(configuration.authorizer.role) ?? .observer
+        let peer = PeerCredentials.of(socket: stream.fd)
+        // Admission counts the role at connect time; what a request may do is decided per request.
+        let role = configuration.authorizer.access(of: peer).role
         let uid = peer?.uid ?? UInt32.max
         if let refusal = configuration.ledger.admit(uid: uid, role: role) {
             await refuse(refusal, peer: peer)
@@ -39,7 +39,7 @@ struct ControlConnection: Sendable {
                 case .timedOut: return  // idle: closed without a word
                 }
                 for frame in frames {
-                    if try await handle(frame, peer: peer, role: role) == .watching { return }
+                    if try await handle(frame, peer: peer) == .watching { return }
                 }
             }
         } catch {
@@ -50,7 +50,7 @@ struct ControlConnection: Sendable {
 
     private enum Handled { case answered, watching }
 
-    private func handle(_ frame: ControlFrame, peer: PeerCredentials?, role: PeerRole) async throws -> Handled {
+    private func handle(_ frame: ControlFrame, peer: PeerCredentials?) async throws -> Handled {
         let request: ControlRequest
         switch frame {
         case .tooLong:
@@ -68,6 +68,9 @@ struct ControlConnection: Sendable {
                 "unknown method \(request.method.prefix(40)); methods: " + ControlMethod.allCases.map(\.rawValue).joined(separator: ", "))))
             return .answered
         }
+        // Decided now, not at connect time: a reload that removed this peer from a role applies at once.
+        let access = configuration.authorizer.access(of: peer)
+        let role = access.role
         guard role >= method.requiredRole else {
             logger.warning("control: refused \(method.rawValue) to \(peer?.description ?? "an unknown peer") (\(role); needs \(method.requiredRole))")
             try await send(ControlReply(id: request.id, ok: false, error: .init(.permissionDenied,
@@ -75,14 +78,15 @@ struct ControlConnection: Sendable {
             return .answered
         }
         if method == .watch {
-            try await watch(request)
+            try await watch(request, peer: peer)
             return .watching
         }
-        try await send(await answer(request, method))
+        try await send(await answer(request, method, access: access))
         return .answered
     }
 
-    private func answer(_ request: ControlRequest, _ method: ControlMethod) async -> ControlReply {
+    private func answer(_ request: ControlRequest, _ method: ControlMethod, access: PeerAccess) async -> ControlReply {
+        func status(_ snapshot: PairingSnapshot) -> ControlStatus { self.status(snapshot, for: access) }
         switch method {
         case .status, .watch:
             return ControlReply(id: request.id, ok: true, status: status(await backend.snapshot()))
@@ -147,13 +151,15 @@ struct ControlConnection: Sendable {
     /// (noticed at once: the inbound side is read while we wait) or we stop.
     /// A watch may stay quiet for days: no idle timeout; the connection caps bound
     /// how many there are.
-    private func watch(_ request: ControlRequest) async throws {
+    private func watch(_ request: ControlRequest, peer: PeerCredentials?) async throws {
         let updates = await backend.updates()
         try await withThrowingTaskGroup { group in
             group.addTask {
                 var first = true
                 for await snapshot in updates {
-                    try await send(ControlReply(id: request.id, ok: true, event: first ? nil : "status", status: status(snapshot)))
+                    // Each line as the peer's role stands now (a reload may have changed it).
+                    let access = configuration.authorizer.access(of: peer)
+                    try await send(ControlReply(id: request.id, ok: true, event: first ? nil : "status", status: status(snapshot, for: access)))
                     first = false
                 }
             }
@@ -182,8 +188,11 @@ struct ControlConnection: Sendable {
         }
     }
 
-    private func status(_ snapshot: PairingSnapshot) -> ControlStatus {
+    /// The status as this peer may see it: the pairing code and its URLs only for
+    /// those who may pair (whoever reads the code can approve it with their own account).
+    private func status(_ snapshot: PairingSnapshot, for access: PeerAccess) -> ControlStatus {
         var status = ControlStatus(snapshot)
+        if !access.seesPairingCode { status.withholdPairingCode() }
         status.clientID = configuration.identity?.clientID
         status.clientIDSource = configuration.identity?.source.rawValue
         return status

@@ -11,3 +11,14 @@ extension ControlStatus {
         account = snapshot.account
     }
 }
+
+extension ControlStatus {
+    /// For callers who may not pair: the state stays, the code and its URLs go.
+    mutating func withholdPairingCode() {
+        guard userCode != nil || verificationURI != nil || verificationURIComplete != nil else { return }
+        userCode = nil
+        verificationURI = nil
+        verificationURIComplete = nil
+        codeWithheld = true
+    }
+}

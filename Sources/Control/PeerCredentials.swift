@@ -5,10 +5,10 @@ import Synchronization
 import Glibc
 #endif
 
-/// Who is at the other end of a Unix socket: SO_PEERCRED's pid, uid and gid,
-/// plus the supplementary groups of that process (from /proc, checked against
-/// the same uid, because systemd services get theirs from SupplementaryGroups=,
-/// not from /etc/group).
+/// Who is at the other end of a Unix socket, as the kernel saw it when the peer
+/// connected: SO_PEERCRED's pid, uid and gid, and SO_PEERGROUPS' supplementary
+/// groups. Never /proc: the shipped unit's `ProtectProc=invisible` hides other
+/// users' processes there, and a pid may be reused by the time we look.
 public struct PeerCredentials: Sendable, Equatable {
     public var pid: Int32
     public var uid: UInt32
@@ -23,88 +23,42 @@ public struct PeerCredentials: Sendable, Equatable {
     }
 
     /// Linux's `struct ucred` (pid_t, uid_t, gid_t); glibc hides it without _GNU_SOURCE.
-    public struct RawCredentials: Sendable {
-        public var pid: Int32 = 0
-        public var uid: UInt32 = 0
-        public var gid: UInt32 = 0
-        public init() {}
+    struct RawCredentials {
+        var pid: Int32 = 0
+        var uid: UInt32 = 0
+        var gid: UInt32 = 0
     }
 
-    public init(_ credentials: RawCredentials) {
-        self.init(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid,
-                  groups: Self.supplementaryGroups(pid: credentials.pid, uid: credentials.uid))
+    /// SO_PEERGROUPS (Linux 4.13); not in Swift's Glibc module.
+    static let peerGroupsOption: Int32 = 59
+
+    /// The credentials of the peer of a connected Unix socket, or nil if the kernel gives none.
+    static func of(socket fd: Int32) -> PeerCredentials? {
+        var credentials = RawCredentials()
+        var length = socklen_t(MemoryLayout<RawCredentials>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else { return nil }
+        return PeerCredentials(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid, groups: groups(of: fd))
     }
 
-    /// The `Groups:` of /proc/PID/status, if that process still has our peer's real uid.
-    static func supplementaryGroups(pid: Int32, uid: UInt32) -> [UInt32] {
-        guard pid > 0, let text = try? SystemFiles.readText("/proc/\(pid)/status") else { return [] }
-        var realUID: UInt32?
-        var groups: [UInt32] = []
-        for line in text.split(separator: "\n") {
-            if line.hasPrefix("Uid:") { realUID = line.dropFirst(4).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { UInt32($0) } }
-            if line.hasPrefix("Groups:") { groups = line.dropFirst(7).split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { UInt32($0) } }
+    /// The peer's supplementary groups; the kernel says how much room they need (ERANGE).
+    /// Without an answer, none: a role by group is then not granted, never granted wrongly.
+    static func groups(of fd: Int32) -> [UInt32] {
+        var groups = [UInt32](repeating: 0, count: 32)
+        for _ in 0..<2 {
+            var length = socklen_t(groups.count * MemoryLayout<UInt32>.size)
+            if getsockopt(fd, SOL_SOCKET, peerGroupsOption, &groups, &length) == 0 {
+                return Array(groups.prefix(Int(length) / MemoryLayout<UInt32>.size))
+            }
+            guard errno == ERANGE, Int(length) > groups.count * MemoryLayout<UInt32>.size else { return [] }
+            groups = [UInt32](repeating: 0, count: Int(length) / MemoryLayout<UInt32>.size)
         }
-        return realUID == uid ? groups : []
+        return []
     }
 
     public var description: String { "pid \(pid), uid \(uid), gid \(gid)" }
-}
 
-/// Decides roles from `[Control] TokenReaders=` (user names, `@group` names, or numeric ids).
-public struct PeerAuthorizer: Sendable {
-    let daemonUID: UInt32
-    let readerUIDs: Set<UInt32>
-    let readerGIDs: Set<UInt32>
-
-    public init(daemonUID: UInt32, readerUIDs: Set<UInt32>, readerGIDs: Set<UInt32>) {
-        self.daemonUID = daemonUID
-        self.readerUIDs = readerUIDs
-        self.readerGIDs = readerGIDs
+    /// Whether the peer is one of `principals`: by uid, primary gid or a supplementary group.
+    func isOne(of principals: Principals) -> Bool {
+        principals.uids.contains(uid) || principals.gids.contains(gid) || !principals.gids.isDisjoint(with: groups)
     }
-
-    /// Resolves names through the user database at start-up.
-    /// - Throws: a message naming each entry that names no user or group.
-    public static func resolve(tokenReaders: [String], daemonUID: UInt32) throws(ResolutionError) -> PeerAuthorizer {
-        var uids: Set<UInt32> = [], gids: Set<UInt32> = []
-        for entry in tokenReaders {
-            if entry.hasPrefix("@") {
-                let name = String(entry.dropFirst())
-                if let gid = UInt32(name) { gids.insert(gid) } else if let group = getgrnam(name) { gids.insert(group.pointee.gr_gid) } else {
-                    throw ResolutionError(entry: entry, what: "group")
-                }
-            } else if let uid = UInt32(entry) {
-                uids.insert(uid)
-            } else if let user = getpwnam(entry) {
-                uids.insert(user.pointee.pw_uid)
-            } else {
-                throw ResolutionError(entry: entry, what: "user")
-            }
-        }
-        return PeerAuthorizer(daemonUID: daemonUID, readerUIDs: uids, readerGIDs: gids)
-    }
-
-    public struct ResolutionError: Error, CustomStringConvertible {
-        let entry: String
-        let what: String
-        public var description: String { "TokenReaders=: there is no \(what) \(entry)" }
-    }
-
-    public func role(of peer: PeerCredentials) -> PeerRole {
-        if peer.uid == 0 || peer.uid == daemonUID { return .administrator }
-        if readerUIDs.contains(peer.uid) || readerGIDs.contains(peer.gid) || !readerGIDs.isDisjoint(with: peer.groups) {
-            return .tokenReader
-        }
-        return .observer
-    }
-}
-
-
-/// The authorizer the control server consults, replaceable on reload (SIGHUP).
-public final class SharedAuthorizer: Sendable {
-    private let current: Mutex<PeerAuthorizer>
-
-    public init(_ authorizer: PeerAuthorizer) { current = Mutex(authorizer) }
-
-    public func role(of peer: PeerCredentials) -> PeerRole { current.withLock { $0.role(of: peer) } }
-    public func replace(with authorizer: PeerAuthorizer) { current.withLock { $0 = authorizer } }
 }

@@ -65,9 +65,12 @@ public struct ControlStatus: Codable, Equatable, Sendable {
     public var clientIDSource: String?
     /// The user the device is logged in as (CameraManager's email), when known.
     public var account: String?
+    /// True when the device is pairing but this caller may not see the code
+    /// (only administrators and `PairingViewers=` do).
+    public var codeWithheld: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case state, status, project, problem, account
+        case state, status, project, problem, account, codeWithheld = "code_withheld"
         case clientID = "client_id", clientIDSource = "client_id_source"
         case userCode = "user_code", verificationURI = "verification_uri"
         case verificationURIComplete = "verification_uri_complete"

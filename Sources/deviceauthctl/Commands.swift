@@ -34,8 +34,13 @@ struct Pair: CtlCommand {
 
     func run() throws {
         let session = try Session(options)
-        let started = try session.call(.init(method: "pair"))
-        try Output(options).check(started)
+        // Already pairing (AutoPair=yes): only follow, which a PairingViewers= member (the
+        // camera's UI) may do; starting a pairing is for administrators.
+        let current = try session.call(.init(method: "status"))
+        try Output(options).check(current)
+        if current.status?.state != "polling" {
+            try Output(options).check(try session.call(.init(method: "pair")))
+        }
         try session.client.send(.init(method: "watch"))
         var shownCode: String?
         // Once paired, wait a moment for the project's name (devices/me follows the tokens).
@@ -65,6 +70,9 @@ struct Pair: CtlCommand {
                 if !options.json { print("Not paired: \(status.problem ?? status.status)") }
                 throw ExitCode(1)
             default:
+                if status.codeWithheld == true {
+                    throw Output.fail("this user may not see the pairing code: it is shown to root, the daemon's user and PairingViewers= in deviceauthd.conf", code: 77, quiet: options.json)
+                }
                 guard !options.json, let code = status.userCode, code != shownCode else { continue }
                 shownCode = code
                 Output.showPairing(status, qr: !noQR, hint: hint)

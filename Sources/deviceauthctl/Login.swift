@@ -79,8 +79,11 @@ struct Login: CtlCommand {
         var password = passwordStdin ? try PasswordPrompt.fromStandardInput()
                                      : try PasswordPrompt.fromTerminal(prompt: "Password for \(username): ")
         defer { PasswordPrompt.zero(&password) }
-        let reply = try session.call(.init(method: "login_password", username: username,
-                                           password: String(decoding: password, as: UTF8.self)), timeout: 60)
+        // The password never becomes a String: its bytes go into the request line, which is wiped after the write.
+        do { try session.client.send(.init(method: "login_password", username: username), password: &password) } catch {
+            throw Output.fail("\(error)", code: 69)
+        }
+        let reply = try session.receive(timeout: 60)
         try Output(options).show(reply) { status in "Logged in as \(username).\n" + Output.describe(status) }
     }
 

@@ -34,6 +34,7 @@ struct Output {
     static func describe(_ status: ControlStatus) -> String {
         var lines = ["State:   \(status.state)", "Status:  \(status.status)"]
         if let code = status.userCode { lines.append("Code:    \(code)") }
+        if status.codeWithheld == true { lines.append("Code:    not shown to this user (only to root, the daemon's user and PairingViewers=)") }
         if let url = status.qrURL { lines.append("URL:     \(url)") }
         if let account = status.account { lines.append("Account: \(account)") }
         if let project = status.project { lines.append("Project: \(project)") }

@@ -5,7 +5,7 @@ import ServiceLifecycle
 import Systemd
 
 /// `systemctl reload deviceauthd` (SIGHUP): re-read the config and apply what
-/// can change while running — the pairing and refresh policy and TokenReaders=.
+/// can change while running — the pairing and refresh policy, TokenReaders= and PairingViewers=.
 /// What needs a restart (provider, identity, paths) is named in the log. A bad
 /// config is reported with file and line, and the running one stays.
 struct ConfigReloader: Service {

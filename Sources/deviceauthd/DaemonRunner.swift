@@ -41,13 +41,15 @@ struct DaemonRunner {
         let client = OAuthProviderClient(
             transport: CurlTransport(), profile: setup.profile(endpoints: endpoints), credentials: credentials,
             scope: setup.configuration.effectiveScope, qrPairing: setup.configuration.qrPairing)
+        let authorizer = SharedAuthorizer(setup.authorizer)
         var observers: [any PairingObserver] = [SystemdObserver(notifier: notifier)]
-        if setup.configuration.qrPairing { observers.append(PairingQRFiles(directory: setup.runtimeDirectory, logger: logger)) }
+        if setup.configuration.qrPairing {
+            observers.append(PairingQRFiles(directory: setup.runtimeDirectory, group: { authorizer.pairingGroup }, logger: logger))
+        }
         if setup.configuration.metrics { observers.append(MetricsFile(directory: setup.runtimeDirectory, logger: logger)) }
         let engine = PairingEngine(
             policy: setup.policy, client: client, store: store, observer: Observers(observers),
             logger: logger, clock: SystemClock(), watchdogInterval: SystemdNotifier.watchdogInterval())
-        let authorizer = SharedAuthorizer(setup.authorizer)
         let control: BoundControlServer
         do {
             var limits = ConnectionLimits()

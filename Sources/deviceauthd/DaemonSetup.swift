@@ -39,7 +39,10 @@ struct DaemonSetup: Sendable {
     }
 
     static func resolveAuthorizer(_ configuration: DaemonConfiguration, configPath: String) throws(ConfigError) -> PeerAuthorizer {
-        do { return try PeerAuthorizer.resolve(tokenReaders: configuration.tokenReaders, daemonUID: getuid()) } catch {
+        do {
+            return try PeerAuthorizer.resolve(tokenReaders: configuration.tokenReaders, pairingViewers: configuration.pairingViewers,
+                                              daemonUID: getuid())
+        } catch {
             throw .missing("\(configPath): \(error)")
         }
     }

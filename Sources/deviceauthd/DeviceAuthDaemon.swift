@@ -32,6 +32,8 @@ enum DeviceAuthDaemon {
         """
 
     static func main() {
+        // Before anything secret is in memory: no core file, no ptrace by our own uid.
+        let hardeningProblem = ProcessHardening.forbidCoreDumps()
         // Before any thread exists, so every thread inherits the mask and only ours takes them.
         SignalWatcher.block([SIGTERM, SIGINT, SIGHUP])
         let parsed: ParsedOptions
@@ -50,11 +52,11 @@ enum DeviceAuthDaemon {
             return
         }
         let config = parsed.value("config") ?? DaemonConfiguration.defaultPath, checkConfig = parsed.flag("check-config")
-        DaemonRuntime.run { await run(config: config, checkConfig: checkConfig) }
+        DaemonRuntime.run { await run(config: config, checkConfig: checkConfig, hardeningProblem: hardeningProblem) }
     }
 
     /// The daemon's life; answers its exit status.
-    static func run(config: String, checkConfig: Bool) async -> Int32 {
+    static func run(config: String, checkConfig: Bool, hardeningProblem: String?) async -> Int32 {
         // Structured fields when systemd connected stderr to the journal, plain lines otherwise.
         let toJournal = JournalLogHandler.stderrIsJournal
         LoggingSystem.bootstrap { label -> any LogHandler in
@@ -65,6 +67,7 @@ enum DeviceAuthDaemon {
         // A peer that hangs up is an error on that write, never the end of the daemon.
         signal(SIGPIPE, SIG_IGN)
         let logger = Logger(label: "deviceauthd")
+        if let hardeningProblem { logger.warning("a core dump could hold the tokens: \(hardeningProblem)") }
         let setup: DaemonSetup
         do {
             setup = try DaemonSetup.resolve(configPath: config)

@@ -8,16 +8,22 @@ import Glibc
 
 /// `$RUNTIME_DIRECTORY/pairing.png` and `pairing.svg` for the camera's screen:
 /// the QR code of the current verification URL, rewritten atomically for each
-/// new code and removed once the device is no longer pairing.
+/// new code and removed once the device is no longer pairing. The code in them
+/// lets whoever reads it approve the device with their own account, so they are
+/// the daemon's (0600), or 0640 in the first group of `PairingViewers=` (the
+/// camera's UI); the daemon must be a member of that group (`SupplementaryGroups=`).
 final class PairingQRFiles: PairingObserver {
     static let minimumPixels = 256
     let directory: String
     let logger: Logger
+    /// The group that may read the files, asked at every write (a reload may change it).
+    let group: @Sendable () -> gid_t?
     /// The URL the files show now, if any.
     private let shown = Mutex<String?>(nil)
 
-    init(directory: String, logger: Logger) {
+    init(directory: String, group: @escaping @Sendable () -> gid_t?, logger: Logger) {
         self.directory = directory
+        self.group = group
         self.logger = logger
     }
 
@@ -38,12 +44,16 @@ final class PairingQRFiles: PairingObserver {
         }
         do {
             let code = try QRCode(url)
+            // The directory holds the control socket too: anyone may reach it, not list secrets in it.
             try SystemFiles.makeDirectory(directory, mode: 0o755)
-            // Readable by the camera's UI process; they hold no secret (only the user code).
-            try SystemFiles.writeAtomically(code.png(minimumPixels: Self.minimumPixels), to: pngPath, mode: 0o644)
-            try SystemFiles.writeAtomically(Array(code.svg(minimumPixels: Self.minimumPixels, caption: QRCode.scanAdvice).utf8), to: svgPath, mode: 0o644)
+            let group = group()
+            let mode: mode_t = group == nil ? 0o600 : 0o640
+            try SystemFiles.writeAtomically(code.png(minimumPixels: Self.minimumPixels), to: pngPath, mode: mode, group: group)
+            try SystemFiles.writeAtomically(Array(code.svg(minimumPixels: Self.minimumPixels, caption: QRCode.scanAdvice).utf8), to: svgPath,
+                                            mode: mode, group: group)
         } catch {
-            logger.error("cannot write the pairing QR code to \(directory): \(error)", metadata: ["state": "\(state.name)"])
+            logger.error("cannot write the pairing QR code to \(directory): \(error) (for a PairingViewers= group, the daemon must be a member of it: SupplementaryGroups= in the unit)",
+                         metadata: ["state": "\(state.name)"])
         }
     }
 

@@ -70,12 +70,30 @@ final class DaemonFixture: @unchecked Sendable {
     ///   directory on a tmpfs of this size (root only), to fill the disk at will.
     /// - Parameter machineID: run in a private mount namespace with this text
     ///   bind-mounted over /etc/machine-id (root only).
+    /// - Parameter user: run as this uid (and gid), not root, owning the fixture's directory,
+    ///   as the shipped unit's `User=` does; `groups` are its supplementary groups.
+    /// - Parameter hideProcesses: with `user`, in a private mount namespace whose /proc is
+    ///   mounted `hidepid=invisible`, as `ProtectProc=invisible` shows it to the daemon.
     func start(watchdogMicroseconds: Int? = nil, stateTmpfsKiB: Int? = nil, machineID: String? = nil,
+               user: UInt32? = nil, groups: [UInt32] = [], hideProcesses: Bool = false,
                environment extra: [String: String] = [:]) throws {
         var environment = ["NOTIFY_SOCKET": notify.path, "RUNTIME_DIRECTORY": runtimeDirectory].merging(extra) { $1 }
         environment["JOURNAL_STREAM"] = ""
         if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
-        if let machineID {
+        if let user {
+            let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
+            for item in [""] + (FileManager.default.subpaths(atPath: directory) ?? []) {
+                chown(directory + (item.isEmpty ? "" : "/" + item), user, user)
+            }
+            chmod(notify.path, 0o666)
+            let setpriv = "exec /usr/bin/setpriv --reuid=\(user) --regid=\(user) "
+                + (groups.isEmpty ? "--clear-groups" : "--groups=" + groups.map(String.init).joined(separator: ","))
+                + " '\(binary)' --config '\(configPath)'"
+            // unshare and sh exec: the daemon keeps the subprocess's pid.
+            let script = hideProcesses ? "mount -t proc -o hidepid=invisible proc /proc && " + setpriv : setpriv
+            daemon = try Subprocess("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", script],
+                                    environment: environment)
+        } else if let machineID {
             let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
             let file = directory + "/machine-id"
             try machineID.write(toFile: file, atomically: true, encoding: .utf8)
@@ -121,11 +139,14 @@ final class DaemonFixture: @unchecked Sendable {
 
     var output: String { outputs.joined() + (daemon?.output ?? "") }
 
-    /// Waits for "polling: enter code NNNNNN" and answers the code.
+    /// Waits for STATUS "polling: waiting for approval…" (which carries no code), then
+    /// asks the control socket for the code, as root (an administrator) may.
     func waitForUserCode(seconds: Double = 20, after skip: Int = 0) async -> String? {
-        guard let status = await notify.waitStatus("polling: enter code ", seconds: seconds, after: skip) else { return nil }
-        return String(status.dropFirst("STATUS=polling: enter code ".count).prefix(6))
+        guard await notify.waitStatus(Self.pollingStatus, seconds: seconds, after: skip) != nil else { return nil }
+        return try? await call(.init(method: "status")).status?.userCode
     }
+
+    static let pollingStatus = "polling: waiting for approval of the pairing code (expires "
 
     /// Polls the fake's stats until `condition` holds (bounded).
     func waitForStats(seconds: Double, _ condition: (FakeProviderStats) -> Bool) async throws -> FakeProviderStats {

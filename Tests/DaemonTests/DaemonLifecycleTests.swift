@@ -20,8 +20,10 @@ struct DaemonLifecycleTests {
             #expect(await daemon.notify.wait(seconds: 20) { $0 == "READY=1" } != nil)
             let code = try #require(await daemon.waitForUserCode())
             #expect(code.count == 6 && code.allSatisfy(\.isNumber))
-            let polling = try #require(await daemon.notify.waitStatus("polling: enter code \(code) at \(fake.baseURL)/device (expires ", seconds: 5))
-            #expect(polling.hasSuffix(")"))
+            // Every user can read STATUS (systemctl status): it says where to get the code, never the code.
+            let polling = try #require(await daemon.notify.waitStatus(DaemonFixture.pollingStatus, seconds: 5))
+            #expect(polling.hasSuffix("); deviceauthctl pair shows it (root, the daemon's user and PairingViewers=)"))
+            #expect(!daemon.notify.assignments.contains { $0.contains(code) })
 
             try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
             let authorized = try #require(await daemon.notify.waitStatus("authorized: project Testbed, token valid until ", seconds: 20))
@@ -116,7 +118,8 @@ struct DaemonLifecycleTests {
             let second = try #require(await daemon.waitForUserCode(after: max(0, count - 3)))
             _ = (first, second)
             #expect(await daemon.stop().status == 0)
-            #expect(daemon.output.contains("code renewed: enter code"))
+            #expect(daemon.output.contains("code renewed: pairing code issued, valid until "))
+            #expect(!daemon.output.contains(first) && !daemon.output.contains(second), "the journal has more readers than those who may pair")
             #expect(stats.slowDowns == 0)
         }
     }

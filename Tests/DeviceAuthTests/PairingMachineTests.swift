@@ -15,7 +15,8 @@ struct PairingMachineTests {
         let result = step(Fixtures.requesting, .deviceCodeIssued(Fixtures.session))
         #expect(result.schedules(.poll) == 5)
         #expect(result.schedules(.codeExpiry) == 120)
-        #expect(result.state.statusLine().contains("enter code 123456 at https://example.test/device (expires "))
+        #expect(result.state.statusLine().hasPrefix("polling: waiting for approval of the pairing code (expires "))
+        #expect(!result.state.statusLine().contains("123456"), "STATUS is readable by every user")
     }
 
     @Test("slow_down adds 5 s to the interval, for good, each time")

@@ -43,14 +43,6 @@ final class SocketStream: Sendable {
         }
     }
 
-    /// SO_PEERCRED: who connected, as the kernel saw it at connect time.
-    func peerCredentials() -> PeerCredentials.RawCredentials? {
-        var credentials = PeerCredentials.RawCredentials()
-        var length = socklen_t(MemoryLayout<PeerCredentials.RawCredentials>.size)
-        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else { return nil }
-        return credentials
-    }
-
     /// No more from us; the peer reads the end of the stream after what was sent.
     func shutdownWriting() { _ = shutdown(fd, Int32(SHUT_WR)) }
 

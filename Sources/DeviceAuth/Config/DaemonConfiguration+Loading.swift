@@ -34,7 +34,7 @@ extension DaemonConfiguration {
         "Pairing": ["AutoPair"],
         "Refresh": ["Fraction", "Jitter", "HeartbeatSec", "MaxRetrySec"],
         "Storage": ["StateDirectory"],
-        "Control": ["Socket", "TokenReaders", "MaxConnections", "IdleTimeoutSec", "Metrics"],
+        "Control": ["Socket", "TokenReaders", "PairingViewers", "MaxConnections", "IdleTimeoutSec", "Metrics"],
     ]
 
     mutating func apply(_ entry: IniEntry) throws(ConfigError) {
@@ -110,6 +110,8 @@ extension DaemonConfiguration {
             controlSocket = value.isEmpty ? nil : value
         case ("Control", "TokenReaders"):
             tokenReaders = value.split(separator: " ").map(String.init)
+        case ("Control", "PairingViewers"):
+            pairingViewers = value.split(separator: " ").map(String.init)
         case ("Control", "MaxConnections"):
             maxControlConnections = Int(try Self.number(value, name: name, in: 4...4096, fail: fail).rounded())
         case ("Control", "IdleTimeoutSec"):

@@ -66,6 +66,8 @@ public struct DaemonConfiguration: Equatable, Sendable {
     // [Control] (read by the control socket)
     public var controlSocket: String?
     public var tokenReaders: [String] = []
+    /// Who may see the pairing code and the QR files besides administrators (the camera's UI).
+    public var pairingViewers: [String] = []
     /// Control connections open at once, from everyone (per-user caps come on top).
     public var maxControlConnections = 256
     /// A control connection that sends no request for this long is closed (not a `watch`).

@@ -10,13 +10,11 @@ extension PairingMachine {
         polling.lastProblem = nil
         polling.codesIssued += 1
         step.state = .polling(polling)
-        // The complete URL holds only the user code (meant to be read): the demo and
-        // support engineers draw the QR code from this line.
-        let where_ = (session.verificationURI.map { " at \($0)" } ?? "")
-            + (session.verificationURIComplete.map { " (QR code: \($0))" } ?? "")
+        // Not the code itself: whoever reads it can approve the device with their own
+        // account, and the journal has more readers than those who may pair.
+        let line = "pairing code issued, valid until \(TimeText.clock(session.expiresAt)); \(PairingState.whereToSeeTheCode)"
         step.effects += [
-            .log(.init(.notice, polling.codesIssued > 1 ? "code renewed: enter code \(session.userCode)\(where_)"
-                                                        : "enter code \(session.userCode)\(where_)",
+            .log(.init(.notice, polling.codesIssued > 1 ? "code renewed: " + line : line,
                        kind: polling.codesIssued > 1 ? .codeRenewed : nil)),
             .schedule(.poll, afterSeconds: session.interval),
             .schedule(.codeExpiry, afterSeconds: max(0, session.remaining(at: now))),

@@ -9,9 +9,8 @@ extension PairingState {
             guard let session = polling.session else {
                 return "polling: requesting a pairing code" + (polling.lastProblem.map { " (\($0))" } ?? "")
             }
-            var line = "polling: enter code \(session.userCode)"
-            if let uri = session.verificationURI { line += " at \(uri)" }
-            line += " (expires \(TimeText.clock(session.expiresAt)))"
+            // Every user can read STATUS (systemctl status): no code here, only where to get it.
+            var line = "polling: waiting for approval of the pairing code (expires \(TimeText.clock(session.expiresAt))); \(Self.whereToSeeTheCode)"
             if let problem = polling.lastProblem { line += "; \(problem)" }
             return line
         case .authorized(let authorized):
@@ -22,6 +21,9 @@ extension PairingState {
             return line
         }
     }
+
+    /// Said wherever the code is left out: who may see it, and how.
+    public static let whereToSeeTheCode = "deviceauthctl pair shows it (root, the daemon's user and PairingViewers=)"
 
     /// Only providers with a device API (Frame.io) name a project.
     static func project(_ authorized: Authorized) -> String {

@@ -52,7 +52,7 @@ public enum SystemFiles {
     /// Writes `bytes` to a temporary file beside `path`, fsyncs it, renames it
     /// over `path` and fsyncs the directory, so a reader (or a power cut) sees
     /// the old file or the new one, never half of either.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws(FileError) {
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600, group: gid_t? = nil) throws(FileError) {
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw FileError(temporary, errno: errno) }
@@ -68,7 +68,8 @@ public enum SystemFiles {
             }
             written += count
         }
-        if fchmod(fd, mode) != 0 || fsync(fd) != 0 {
+        // The group before the mode, so the file is never readable by a group it is not meant for.
+        if (group.map { fchown(fd, uid_t.max, $0) } ?? 0) != 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0 {
             let code = errno
             close(fd)
             unlink(temporary)
