@@ -13,6 +13,8 @@ public protocol ControlBackend: Sendable {
     func cancelPairing() async
     func unpair() async -> RevokeOutcome
     func token(minValidSeconds: Double) async throws -> Grant
+    /// `refresh` (administrators): a refresh now, even in a backoff; answers when it is done.
+    func refresh() async throws -> Grant
     /// `login_start`: `redirectURI` is the CLI's loopback listener; a configured one wins.
     func beginLogin(redirectURI: String?) async throws(LoginFailure) -> ControlLogin
     func finishLogin(state: String, code: String) async throws(LoginFailure) -> PairingSnapshot
@@ -41,6 +43,7 @@ public struct EngineBackend: ControlBackend {
     public func cancelPairing() async { await engine.cancelPairing() }
     public func unpair() async -> RevokeOutcome { await engine.unpair(revokeWait: .seconds(10)) }
     public func token(minValidSeconds: Double) async throws -> Grant { try await engine.token(minValidSeconds: minValidSeconds) }
+    public func refresh() async throws -> Grant { try await engine.refreshNow() }
 
     /// Refuses a login of another kind than the dialect's, saying which one it takes.
     private func expect(_ methods: DaemonConfiguration.LoginMethod...) throws(LoginFailure) {

@@ -128,6 +128,13 @@ struct ControlConnection: Sendable {
             } catch {
                 return ControlReply(id: request.id, ok: false, error: .init(.loginFailed, error.description))
             }
+        case .refresh:
+            do {
+                _ = try await backend.refresh()
+                return ControlReply(id: request.id, ok: true, status: status(await backend.snapshot()))
+            } catch {
+                return Self.tokenError(error, id: request.id)
+            }
         case .token:
             do {
                 let grant = try await backend.token(minValidSeconds: request.minValidSeconds ?? 0)
@@ -135,16 +142,20 @@ struct ControlConnection: Sendable {
                 let expiresIn = max(0, Int(grant.accessExpiresAt.timeIntervalSinceNow))
                 return ControlReply(id: request.id, ok: true,
                                     token: ControlToken(accessToken: grant.accessToken, tokenType: "bearer", expiresAt: expiresAt, expiresIn: expiresIn))
-            } catch let error as TokenUnavailable {
-                let code: ControlError.Code = switch error {
-                case .notAuthorized: .notAuthorized
-                case .refreshFailed: .refreshFailed
-                }
-                return ControlReply(id: request.id, ok: false, error: .init(code, error.description))
             } catch {
-                return ControlReply(id: request.id, ok: false, error: .init(.refreshFailed, "\(error)"))
+                return Self.tokenError(error, id: request.id)
             }
         }
+    }
+
+    /// Why no token (or no refresh) could be had, as the wire spells it.
+    private static func tokenError(_ error: any Error, id: Int?) -> ControlReply {
+        guard let error = error as? TokenUnavailable else { return ControlReply(id: id, ok: false, error: .init(.refreshFailed, "\(error)")) }
+        let code: ControlError.Code = switch error {
+        case .notAuthorized: .notAuthorized
+        case .refreshFailed: .refreshFailed
+        }
+        return ControlReply(id: id, ok: false, error: .init(code, error.description))
     }
 
     /// The current status, then one line per change, until the client hangs up

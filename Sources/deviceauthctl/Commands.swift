@@ -123,6 +123,18 @@ struct Token: CtlCommand {
     }
 }
 
+struct Refresh: CtlCommand {
+    static let name = "refresh", abstract = "Refresh the tokens now, even during a backoff (administrators; for support)."
+    static let discussion = "Programs use token --min-valid instead: it never makes the daemon refresh more often than the tokens' lifecycle and the backoff allow."
+    let options: GlobalOptions
+    init(_ parsed: ParsedOptions, options: GlobalOptions) { self.options = options }
+
+    func run() throws {
+        let reply = try Session(options).call(.init(method: "refresh"), timeout: 120)
+        try Output(options).show(reply) { "Refreshed.\n" + Output.describe($0) }
+    }
+}
+
 struct Wait: CtlCommand {
     static let name = "wait", abstract = "Wait until the daemon is in a state (e.g. authorized)."
     static let discussion = "Waits for the daemon's socket to appear too, so a boot script can start the daemon and wait for it at once."

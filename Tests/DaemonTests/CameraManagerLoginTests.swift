@@ -74,13 +74,13 @@ struct CameraManagerLoginTests {
 
             // Refresh: the same refresh token comes back; the new access token is served.
             let before = try await daemon.ctl(["token"]).output
-            _ = try await daemon.ctl(["token", "--min-valid", "700"])
+            _ = try await daemon.ctl(["refresh"])
             let stats = try await daemon.waitForStats(seconds: 10) { $0.refreshes >= 1 }
             #expect(stats.refreshes == 1 && stats.rejectedRequests == 0)
             let after = try await daemon.ctl(["token"]).output
             #expect(before != after)
             // Again: the kept refresh token still works (it was not rotated away).
-            _ = try await daemon.ctl(["token", "--min-valid", "700"])
+            _ = try await daemon.ctl(["refresh"])
             let again = try await daemon.waitForStats(seconds: 10) { $0.refreshes >= 2 }
             #expect(again.refreshes == 2 && again.rejectedRequests == 0)
             #expect(try await daemon.ctl(["status"]).output.contains("Account: \(Self.user)"))
@@ -160,7 +160,7 @@ struct CameraManagerLoginTests {
             try await daemon.startAwaitingLogin()
             #expect(try await Self.logIn(daemon).status == 0)
             try await fake.control("revoke-all")
-            _ = try await daemon.ctl(["token", "--min-valid", "700"])
+            _ = try await daemon.ctl(["refresh"])
             let status = await daemon.notify.waitStatus("unpaired: logged out (", seconds: 10)
             #expect(status?.hasSuffix("): run deviceauthctl login --username EMAIL") == true, "\(status ?? "nil")")
             #expect(try await daemon.ctl(["token"]).status != 0)

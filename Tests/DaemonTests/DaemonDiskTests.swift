@@ -25,8 +25,9 @@ struct DaemonDiskTests {
             let filler = daemon.stateDirectory + "/filler"
             _ = try await Subprocess.run("/usr/bin/nsenter", ["-t", "\(pid)", "-m", "/bin/dd", "if=/dev/zero", "of=\(filler)", "bs=4k"])
             let before = try #require(try await daemon.call(.init(method: "token")).token)
-            // A fresher token than the one held: the refresh lands at the provider, the save fails.
-            let after = try #require(try await daemon.call(.init(method: "token", minValidSeconds: 100_000)).token)
+            // A refresh: it lands at the provider, the save fails.
+            #expect(try await daemon.call(.init(method: "refresh")).ok)
+            let after = try #require(try await daemon.call(.init(method: "token")).token)
             #expect(after.accessToken != before.accessToken)
             #expect(try await fake.get("/v2/devices/me", bearer: after.accessToken).status == 200)
             let deadline = ContinuousClock.now + .seconds(10)

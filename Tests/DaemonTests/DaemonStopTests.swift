@@ -8,11 +8,11 @@ import Testing
 /// binary against the fake, whose token endpoint answers late or never.
 @Suite("deviceauthd stopping and unpairing during a refresh", .serialized)
 struct DaemonStopTests {
-    /// Pairs, then starts a refresh (a caller needing a token fresher than any) that the fault holds up.
+    /// Pairs, then starts a refresh (deviceauthctl refresh) that the fault holds up.
     func refreshInFlight(_ daemon: DaemonFixture, fault: String) async throws -> Task<ControlReply?, Never> {
         _ = try #require(try await daemon.pair())
         try await daemon.fake.control("faults", fault)
-        let caller = Task { try? await daemon.call(.init(method: "token", minValidSeconds: 100_000), timeout: 60) }
+        let caller = Task { try? await daemon.call(.init(method: "refresh"), timeout: 60) }
         _ = try await daemon.waitForStats(seconds: 10) { $0.faultsInjected >= 1 }
         return caller
     }

@@ -72,7 +72,7 @@ struct LoginTests {
             #expect(login.output.contains("Logged in."))
             #expect(await daemon.notify.waitStatus("authorized: token valid until", seconds: 10) != nil)
 
-            _ = try await daemon.ctl(["token", "--min-valid", "700"])
+            _ = try await daemon.ctl(["refresh"])
             let stats = try await daemon.waitForStats(seconds: 10) { $0.refreshes >= 1 }
             #expect(stats.refreshes == 1 && stats.rejectedRequests == 0 && stats.loginsApproved == 1)
             #expect(try await daemon.ctl(["unpair"]).output.contains("revoked"))

@@ -36,7 +36,7 @@ struct StandardDeviceFlowTests {
             #expect(cache.contains("\(fake.baseURL)/oauth2/token"))
 
             // A token that must outlive its lifetime: the daemon refreshes first.
-            _ = try await daemon.ctl(["token", "--min-valid", "700"])
+            _ = try await daemon.ctl(["refresh"])
             var stats = try await daemon.waitForStats(seconds: 10) { $0.refreshes >= 1 }
             #expect(stats.refreshes == 1 && stats.rejectedRequests == 0 && stats.refreshReuse == 0)
 

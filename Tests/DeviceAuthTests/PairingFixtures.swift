@@ -50,6 +50,7 @@ enum Fixtures {
         ("cancel", .cancelRequested),
         ("unpair", .unpairRequested),
         ("refreshRequested", .refreshRequested),
+        ("refreshForced", .refreshForced),
         ("codeIssued", .deviceCodeIssued(session)),
         ("codeFailed(network)", .deviceCodeFailed(.network("refused"))),
         ("codeFailed(invalid_client)", .deviceCodeFailed(.clientRejected(ServerError("invalid_client")))),

@@ -59,6 +59,8 @@ struct PairingMachineMatrixTests {
         "authorized info(ok)": to("authorized"),
         "authorized refreshRequested": to("refreshing", refreshes),
         "refreshing refreshRequested": to("refreshing", refreshes),
+        "authorized refreshForced": to("refreshing", refreshes),
+        "refreshing refreshForced": to("refreshing", refreshes),
         "authorized info(401)": to("refreshing", refreshes),
         "authorized heartbeat(401)": to("refreshing", refreshes),
         "authorized timer(refresh)": to("refreshing", refreshes),

@@ -58,14 +58,20 @@ extension PairingEngine {
 
     func removeWatcher(_ id: Int) { watchers[id] = nil }
 
-    /// The current access token, valid for at least `minValidSeconds` more: when
-    /// it would expire sooner, a refresh happens first, and callers asking at
-    /// the same time share that one refresh (refresh tokens are single use).
+    /// The current access token, valid for at least `minValidSeconds` more when a
+    /// refresh can give that: when it would expire sooner, a refresh happens first,
+    /// and callers asking at the same time share that one refresh (refresh tokens
+    /// are single use). What callers ask never makes the daemon refresh more often
+    /// than the lifecycle and the backoff allow (`TokenDemand`): then the held
+    /// token is served as it is, and the reply says how long it is valid.
     public func token(minValidSeconds: Double = 0) async throws -> Grant {
-        let needed = max(0, minValidSeconds)
         switch state {
         case .authorized(let authorized), .refreshing(let authorized, _):
-            if let remaining = authorized.grant.remaining(at: clock.now()), remaining > needed { return authorized.grant }
+            switch TokenDemand.decide(state, minValid: minValidSeconds, now: clock.now()) {
+            case .serve: return authorized.grant
+            case .fail(let why): throw TokenUnavailable.refreshFailed(why)
+            case .refresh: break
+            }
         case .unpaired, .polling:
             throw TokenUnavailable.notAuthorized(state: state.name)
         }
@@ -75,6 +81,21 @@ extension PairingEngine {
             try await withCheckedThrowingContinuation { waiter in
                 tokenWaiters[id] = waiter
                 if tokenWaiters.count == 1 { handle(.refreshRequested) }
+            }
+        } onCancel: {
+            Task { await self.abandonTokenWaiter(id) }
+        }
+    }
+
+    /// `deviceauthctl refresh` (administrators): a refresh now, even in a backoff, and its outcome.
+    public func refreshNow() async throws -> Grant {
+        guard state.grant != nil else { throw TokenUnavailable.notAuthorized(state: state.name) }
+        guard !stopping else { throw TokenUnavailable.refreshFailed("the daemon is stopping") }
+        let id = takeID()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { waiter in
+                tokenWaiters[id] = waiter
+                handle(.refreshForced)
             }
         } onCancel: {
             Task { await self.abandonTokenWaiter(id) }

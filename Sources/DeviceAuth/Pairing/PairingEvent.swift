@@ -8,6 +8,9 @@ public enum PairingEvent: Equatable, Sendable {
     case unpairRequested
     /// Someone needs a fresher token than the one held (control socket `token` with `min_valid_seconds`).
     case refreshRequested
+    /// An administrator asked for a refresh now (`deviceauthctl refresh`): it also
+    /// cuts a backoff short. For people at the device, not for programs.
+    case refreshForced
     case deviceCodeIssued(DeviceCodeSession)
     case deviceCodeFailed(OAuthFailure)
     /// A poll for `deviceCode` came back.

@@ -3,11 +3,13 @@
 /// network fault (keep the tokens) from a lost authorization (pair again).
 extension PairingMachine {
 
-    /// What follows every new pair of tokens: plan the refresh, ask which project we
-    /// belong to, and keep the device online.
-    func afterNewTokens(_ grant: Grant, now: Moment, random: Double) -> [PairingEffect] {
-        [.fetchDeviceInfo(grant), .schedule(.heartbeat, afterSeconds: policy.heartbeatSeconds),
-         .schedule(.refresh, afterSeconds: Self.refreshTimer(grant, policy: policy, now: now, random: random))]
+    /// What follows every new pair of tokens: plan the refresh, keep the device online,
+    /// and ask which project we belong to unless that is known: the project changes
+    /// only with a new pairing, so a refresh asks again only after a failed ask.
+    func afterNewTokens(_ grant: Grant, now: Moment, random: Double, projectKnown: Bool = false) -> [PairingEffect] {
+        (projectKnown ? [] : [.fetchDeviceInfo(grant)])
+            + [.schedule(.heartbeat, afterSeconds: policy.heartbeatSeconds),
+               .schedule(.refresh, afterSeconds: Self.refreshTimer(grant, policy: policy, now: now, random: random))]
     }
 
     /// When the refresh timer fires: the planned refresh, or, with nothing to refresh
@@ -30,7 +32,7 @@ extension PairingMachine {
             step.state = .authorized(authorized)
             step.effects += [.persist(grant),
                 .log(.init(.info, "tokens refreshed (access \(Fingerprint.of(grant.accessToken)), valid until \(TimeText.clock(grant.accessExpiresAt)))", kind: .refreshed))]
-                + afterNewTokens(grant, now: now, random: random)
+                + afterNewTokens(grant, now: now, random: random, projectKnown: authorized.projectName != nil)
         case .failure(.clientRejected(let error)):
             // Our client is refused, not the user's authorization: keep the tokens, shout, retry rarely.
             authorized.lastProblem = "the provider refused our client (\(error)); check ClientSecretFile= and ClientAuthentication="

@@ -26,7 +26,14 @@ public struct PairingMachine: Sendable {
         case .refreshRequested:
             switch state {
             case .authorized: startRefresh(&step, because: "a fresher token was asked for")
-            // Retry now rather than at the backoff timer; the engine joins a refresh already in flight.
+            // A refresh on its way: the engine joins it. Backing off (failures > 0): the
+            // caller waits for the planned retry, it never cuts the backoff short.
+            case .refreshing(let authorized, 0): step.effects += [.cancel(.refresh), .refresh(authorized.grant)]
+            default: break
+            }
+        case .refreshForced:
+            switch state {
+            case .authorized: startRefresh(&step, because: "an administrator asked for a refresh")
             case .refreshing(let authorized, _): step.effects += [.cancel(.refresh), .refresh(authorized.grant)]
             default: break
             }

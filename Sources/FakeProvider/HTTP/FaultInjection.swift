@@ -21,10 +21,9 @@ enum FaultInjection {
         }
         switch fault.mode {
         case .status:
-            if let error = fault.error {
-                return FakeReply.json(["error": error], status: HTTPResponse.Status(code: fault.status)).response
-            }
-            return statusReply(fault.status).response
+            var reply = fault.error.map { FakeReply.json(["error": $0], status: HTTPResponse.Status(code: fault.status)) } ?? statusReply(fault.status)
+            if let seconds = fault.retryAfterSeconds { reply.headers[.retryAfter] = String(seconds) }
+            return reply.response
         case .delay:
             // A real server goes on with the work when the client gives up waiting.
             _ = await pause(fault.delayMilliseconds, context, endsWhenClientLeaves: false)

@@ -37,4 +37,6 @@ struct Fault: Sendable, Equatable {
     var delayMilliseconds: Int
     /// An OAuth `error` code for the `status` body, if the test asked for one.
     var error: String? = nil
+    /// With `status`: a `Retry-After` header of this many seconds (RFC 9110 §10.2.3).
+    var retryAfterSeconds: Int? = nil
 }

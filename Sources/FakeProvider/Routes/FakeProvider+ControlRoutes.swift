@@ -18,7 +18,9 @@ extension FakeProvider {
         let count: Int?
         /// With `status`: answer `{"error": ERROR}` instead of the plain status body.
         let error: String?
-        enum CodingKeys: String, CodingKey { case endpoint, mode, status, delayMs = "delay_ms", count, error }
+        /// With `status`: a `Retry-After: N` header.
+        let retryAfter: Int?
+        enum CodingKeys: String, CodingKey { case endpoint, mode, status, delayMs = "delay_ms", count, error, retryAfter = "retry_after" }
     }
 
     func addControlRoutes(to router: Router<FakeRequestContext>) {
@@ -57,7 +59,9 @@ extension FakeProvider {
             guard (0...600_000).contains(delay) else { return Self.controlError("delay_ms must be 0…600000") }
             guard (1...10_000).contains(count) else { return Self.controlError("count must be 1…10000") }
             if let error = fault.error, error.isEmpty || error.count > 64 { return Self.controlError("error must be 1…64 characters") }
-            await state.enqueue(Fault(mode: fault.mode, status: status, delayMilliseconds: delay, error: fault.error), on: fault.endpoint, count: count)
+            if let seconds = fault.retryAfter, !(0...86_400).contains(seconds) { return Self.controlError("retry_after must be 0…86400") }
+            await state.enqueue(Fault(mode: fault.mode, status: status, delayMilliseconds: delay, error: fault.error, retryAfterSeconds: fault.retryAfter),
+                                on: fault.endpoint, count: count)
             return FakeReply.json(["queued": count]).response
         }
         router.get("/_fake/settings") { _, _ in FakeReply.json(await state.currentSettings).response }

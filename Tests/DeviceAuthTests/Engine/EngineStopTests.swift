@@ -40,6 +40,7 @@ struct EngineStopTests {
         try await harness.start()
         await harness.triggerStop()
         #expect(await harness.stopped())
-        await #expect(throws: TokenUnavailable.self) { try await harness.engine.token(minValidSeconds: 10_000) }
+        harness.clock.advance(by: 60)
+        await #expect(throws: TokenUnavailable.self) { try await harness.engine.token(minValidSeconds: 3590) }
     }
 }

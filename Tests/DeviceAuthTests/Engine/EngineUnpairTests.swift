@@ -44,7 +44,8 @@ struct EngineUnpairTests {
         let harness = try EngineHarness(stored: Fixtures.grant(lifetime: 3600))
         try await harness.start()
         harness.faults.failSaves(true)
-        #expect(try await harness.engine.token(minValidSeconds: 3601).accessToken == "AT-2")
+        harness.clock.advance(by: 60)
+        #expect(try await harness.engine.token(minValidSeconds: 3590).accessToken == "AT-2")
         try await until("the failure is reported") { harness.log.contains("keeping the tokens in memory and retrying in 30 s") }
         #expect(try harness.store.load()?.refreshToken == "RT-1")
         harness.faults.failSaves(false)
