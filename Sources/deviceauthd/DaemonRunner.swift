@@ -130,10 +130,9 @@ struct DaemonRunner {
     private func openStore(clientID: String) throws -> TokenStore {
         do {
             let key = try TokenKey.load(stateDirectory: setup.stateDirectory, credentialsDirectory: setup.credentialsDirectory)
-            let store = try TokenStore(directory: setup.stateDirectory, sealer: TokenSealer(keyMaterial: key.material),
-                                       clientID: clientID)
-            if let recovery = store.recovery { logger.error("\(recovery)") }
-            return store
+            // A new key beside sealed rows is never silent: the engine sets the rows aside and names why.
+            return try TokenStore(directory: setup.stateDirectory, sealer: TokenSealer(keyMaterial: key.material),
+                                  clientID: clientID, keyIsNew: key.isNew)
         } catch {
             // Make the state directory usable (StateDirectory= in the unit does it) and restart.
             throw StartupError(description: "token store: \(error)", exitCode: 73)

@@ -69,6 +69,9 @@ final class MetricsFile: PairingObserver {
         family("deviceauthd_pairings_total", "counter", "Pairings and logins that gave the device tokens.", [("", String(metrics.pairings))])
         family("deviceauthd_authorizations_lost_total", "counter", "Authorizations the provider ended, by reason.",
                byReason(metrics.authorizationsLost))
+        family("deviceauthd_stores_set_aside_total", "counter",
+               "Token stores that could not be read (key missing or wrong, corrupt, newer schema) and were set aside.",
+               [("", String(metrics.storesSetAside))])
         family("deviceauthd_last_refresh_timestamp_seconds", "gauge", "When the tokens were last refreshed, in Unix time.",
                metrics.lastRefresh.map { [("", seconds($0))] } ?? [])
         family("deviceauthd_build_info", "gauge", "The running release.", [("{version=\"\(DeviceAuthVersion.current)\"}", "1")])

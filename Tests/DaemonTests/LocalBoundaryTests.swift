@@ -1,4 +1,5 @@
 import ControlProtocol
+import DeviceAuth
 import FakeProvider
 import Foundation
 import JSONCoding
@@ -100,6 +101,16 @@ struct LocalBoundaryTests {
             #expect(await client.waitForExit(seconds: 20) == 0)
             #expect(client.output == "ok\npermission_denied\n")
             #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    @Test("Every MESSAGE_ID the daemon logs has its catalog entry and its README row")
+    func messageIDsDocumented() throws {
+        let catalog = try String(contentsOf: ShippedFilesTests.repository.appendingPathComponent("systemd/deviceauthd.catalog"), encoding: .utf8)
+        let readme = try String(contentsOf: ShippedFilesTests.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        for kind in PairingLog.Kind.allCases {
+            #expect(catalog.contains("\n-- \(kind.messageID)\nSubject: "), "\(kind) has no catalog entry")
+            #expect(readme.contains("| `\(kind.messageID)` |"), "\(kind) has no README row")
         }
     }
 

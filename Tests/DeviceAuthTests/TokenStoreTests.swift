@@ -93,11 +93,53 @@ struct TokenStoreTests {
         try? FileManager.default.removeItem(atPath: path + "-wal")
         try? FileManager.default.removeItem(atPath: path + "-shm")
         let reopened = try store(directory)
-        #expect(reopened.recovery?.contains("moved it to") == true)
+        #expect(reopened.setAsideAtOpen?.contains("moved it with its -wal and -shm files to") == true)
         #expect(try reopened.load() == nil)
         try reopened.save(Fixtures.grant())
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.file("state"))
-        #expect(leftovers.contains { $0.hasPrefix("tokens.sqlite3.corrupt-") })
+        #expect(leftovers.contains { $0.hasPrefix("tokens.sqlite3.unreadable-") })
+    }
+
+    @Test("Another key: load says the tokens are unreadable; set aside with -wal and -shm, they are kept whole and a clean store follows")
+    func setAsideKeepsTheRow() throws {
+        let directory = try TempDirectory()
+        try store(directory).save(Fixtures.grant(access: "AT-kept"))
+        let other = try store(directory, key: [UInt8](repeating: 8, count: 32))
+        #expect { try other.load() } throws: { ($0 as? StoreError)?.unreadable == true }
+        let aside = try other.setAside()
+        #expect(aside.hasPrefix(other.path + ".unreadable-"))
+        #expect(try other.load() == nil, "a clean store")
+        try other.save(Fixtures.grant(access: "AT-new"))
+        // Nothing was deleted: the right key opens what was set aside.
+        for suffix in ["", "-wal"] { try? FileManager.default.moveItem(atPath: aside + suffix, toPath: directory.file("state/back") + suffix) }
+        let kept = try SQLiteDatabase(path: directory.file("state/back"))
+        #expect(try kept.query("SELECT count(*) FROM grants").first == [.integer(1)])
+    }
+
+    @Test("A missing key made new beside sealed rows: the error names it")
+    func keyMadeNew() throws {
+        let directory = try TempDirectory()
+        try store(directory).save(Fixtures.grant())
+        let fresh = try TokenStore(directory: directory.file("state"), sealer: TokenSealer(keyMaterial: [UInt8](repeating: 8, count: 32)),
+                                   clientID: "cam-1", keyIsNew: true)
+        #expect { try fresh.load() } throws: { "\($0)".contains("the token key was missing and a new one was made") }
+    }
+
+    @Test("A schema newer than this deviceauthd knows (a downgrade) is set aside at open, not a crash loop")
+    func newerSchema() throws {
+        let directory = try TempDirectory()
+        let path: String
+        do {
+            let tokens = try store(directory)
+            try tokens.save(Fixtures.grant())
+            path = tokens.path
+        }
+        let database = try SQLiteDatabase(path: path)
+        try database.execute("PRAGMA user_version = 7")
+        database.close()
+        let reopened = try store(directory)
+        #expect(reopened.setAsideAtOpen?.contains("schema version 7 is newer") == true)
+        #expect(try reopened.load() == nil)
     }
 
     @Test("A token key file is created once, 0600, and reused")

@@ -21,8 +21,8 @@ public enum PairingEffect: Equatable, Sendable {
 /// searches the journal for (each has a MESSAGE_ID).
 public struct PairingLog: Equatable, Sendable {
     public enum Level: Sendable { case info, notice, warning, error }
-    public enum Kind: String, Sendable {
-        case paired, refreshed, authorizationLost, codeRenewed
+    public enum Kind: String, Sendable, CaseIterable {
+        case paired, refreshed, authorizationLost, codeRenewed, storeSetAside
 
         /// journald MESSAGE_ID: stable 128-bit ids, `journalctl MESSAGE_ID=…` finds them.
         public var messageID: String {
@@ -31,6 +31,7 @@ public struct PairingLog: Equatable, Sendable {
             case .refreshed: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e61"
             case .authorizationLost: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e62"
             case .codeRenewed: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e63"
+            case .storeSetAside: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e64"
             }
         }
     }

@@ -114,19 +114,39 @@ public actor PairingEngine: Service {
         finish()
     }
 
-    /// Reads the stored tokens; a store that cannot be read is not a crash loop.
+    /// Reads the stored tokens. A store that cannot be read is not a crash loop, and
+    /// is never deleted: it is set aside (named in the journal, counted) and the
+    /// daemon starts clean. Only tokens that could be read and belong to a former
+    /// client id are wiped, once their revocation is under way.
     private func loadStore() -> Grant? {
+        if let setAside = store.setAsideAtOpen { reportSetAside(setAside) }
         do {
             return try store.load()
-        } catch {
+        } catch where error.foreign != nil {
             logger.error("\(error); starting clean, the device must pair again", metadata: ["state": "unpaired"])
-            try? store.wipe()
             if let (grant, formerClientID) = error.foreign {
                 // The device's client id changed: its old authorization must not outlive it.
                 spawnRevoke(grant, clientID: formerClientID, what: "the authorization of the former client id \(formerClientID)")
             }
+            try? store.wipe()
+            return nil
+        } catch {
+            do {
+                reportSetAside("\(error); moved the store with its -wal and -shm files to \(try store.setAside())")
+            } catch let moveError {
+                logger.critical("\(error), and it cannot be set aside: \(moveError); starting without stored tokens",
+                                metadata: ["state": "unpaired", "message_id": "\(PairingLog.Kind.storeSetAside.messageID)"])
+            }
             return nil
         }
+    }
+
+    /// One journal message (with its MESSAGE_ID and catalog entry) and a count in the metrics.
+    private func reportSetAside(_ what: String) {
+        execute(.log(.init(.error, "\(what); starting clean, the device must pair again. The old authorization may still be live at the provider: restore the token key to read it, or remove the device in the provider's web app",
+                           kind: .storeSetAside)), at: clock.now())
+        metrics.storesSetAside += 1
+        observer.metricsChanged(metrics, state: state)
     }
 
     /// One input; false once the loop must end.

@@ -7,6 +7,8 @@ public struct PairingMetrics: Equatable, Sendable {
     public var pairings = 0
     public var authorizationsLost: [String: Int] = [:]
     public var lastRefresh: WallTime?
+    /// Token stores that could not be read and were set aside (never deleted).
+    public var storesSetAside = 0
 
     public init() {}
 }

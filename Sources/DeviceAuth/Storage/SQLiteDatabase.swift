@@ -10,6 +10,11 @@ public struct SQLiteError: Error, CustomStringConvertible {
     public var isCorruption: Bool { code & 0xFF == SQLITE_CORRUPT || code & 0xFF == SQLITE_NOTADB }
     /// SQLITE_FULL: the disk (or quota) is full.
     public var isDiskFull: Bool { code & 0xFF == SQLITE_FULL }
+    /// SQLITE_BUSY, SQLITE_LOCKED or SQLITE_IOERR: worth another try before giving up on the file.
+    public var isTransient: Bool { [SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR].contains(code & 0xFF) }
+    /// The file's schema is newer than this deviceauthd knows (a downgrade).
+    public var isNewerSchema: Bool { code == Self.newerSchemaCode }
+    static let newerSchemaCode: Int32 = -2
 }
 
 /// A thin wrapper over the system libsqlite3: one connection, prepared

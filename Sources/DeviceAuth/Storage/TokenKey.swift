@@ -9,15 +9,15 @@ public enum TokenKey {
     public static let fileName = "token.key"
     static let length = 32
 
-    /// - Returns: the key material and where it came from (for the log).
-    public static func load(stateDirectory: String, credentialsDirectory: String?) throws(StoreError) -> (material: [UInt8], source: String) {
+    /// - Returns: the key material, where it came from (for the log), and whether it was made just now.
+    public static func load(stateDirectory: String, credentialsDirectory: String?) throws(StoreError) -> (material: [UInt8], source: String, isNew: Bool) {
         if let credentialsDirectory {
             let path = credentialsDirectory + "/token_key"
             if SystemFiles.exists(path) {
                 let material: [UInt8]
                 do { material = try SystemFiles.read(path, limit: 4096) } catch { throw StoreError("cannot read the token_key credential: \(error)") }
                 guard material.count >= 16 else { throw StoreError("\(path): the token_key credential must hold at least 16 bytes") }
-                return (material, path)
+                return (material, path, false)
             }
         }
         do { try SystemFiles.makeDirectory(stateDirectory, mode: 0o700) } catch {
@@ -34,13 +34,13 @@ public enum TokenKey {
                 material = try SystemFiles.read(path, limit: 4096)
             } catch { throw StoreError("token key \(error)") }
             guard material.count == length else { throw StoreError("\(path): a token key file holds exactly \(length) bytes") }
-            return (material, path)
+            return (material, path, false)
         }
         var generator = SystemRandomNumberGenerator()
         let material = (0..<length).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         do { try SystemFiles.writeAtomically(material, to: path, mode: 0o600) } catch {
             throw StoreError("cannot create the token key: \(error)")
         }
-        return (material, path + " (new)")
+        return (material, path + " (new)", true)
     }
 }

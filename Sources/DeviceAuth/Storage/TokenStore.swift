@@ -25,16 +25,19 @@ public final class TokenStore: GrantStore, Sendable {
         """,
     ]
 
-    private let database: SQLiteDatabase
-    /// One statement or transaction at a time, from whichever thread calls.
-    private let lock = Mutex(())
+    /// The open database; one statement or transaction at a time, from whichever
+    /// thread calls. Replaced by an empty one when the file is set aside.
+    private let database: Mutex<SQLiteDatabase>
     private let sealer: TokenSealer
     private let clientID: String
+    /// Why the sealed rows may not open: the token key was made new at this start.
+    private let keyIsNew: Bool
     public let path: String
-    /// What was wrong with the file found at open, if it had to be set aside.
-    public let recovery: String?
+    public let setAsideAtOpen: String?
 
-    public init(directory: String, sealer: TokenSealer, clientID: String) throws(StoreError) {
+    /// - Parameter keyIsNew: the token key did not exist and was just made: rows
+    ///   sealed before were sealed with a key that is gone (say so, never guess).
+    public init(directory: String, sealer: TokenSealer, clientID: String, keyIsNew: Bool = false) throws(StoreError) {
         do { try SystemFiles.makeDirectory(directory, mode: 0o700) } catch {
             throw StoreError("cannot create the state directory \(error)")
         }
@@ -42,22 +45,64 @@ public final class TokenStore: GrantStore, Sendable {
         self.path = path
         self.sealer = sealer
         self.clientID = clientID
-        var recovery: String?
+        self.keyIsNew = keyIsNew
+        var setAside: String?
         let database: SQLiteDatabase
         do {
-            database = try Self.openChecked(path)
-        } catch let error where error.isCorruption || error.code == -1 {
-            // A corrupt store must not crash-loop the daemon: set it aside for
-            // a post-mortem, start clean, pair again.
-            let aside = path + ".corrupt-\(Int(WallTime().timeIntervalSince1970))"
-            for suffix in ["", "-wal", "-shm"] { _ = rename(path + suffix, aside + suffix) }
-            recovery = "\(path) was unreadable (\(error.message)); moved it to \(aside) and started with an empty store"
+            database = try Self.retryingTransient { () throws(SQLiteError) in try Self.openChecked(path) }
+        } catch let error where error.isCorruption || error.code == -1 || error.isNewerSchema {
+            // A store we cannot read must not crash-loop the daemon, and must not be lost:
+            // set it aside (for a post-mortem, or a newer deviceauthd), start clean.
+            let aside: String
+            let why = error.message
+            do { aside = try Self.moveAside(path) } catch { throw StoreError("\(path) cannot be read (\(why)) and \(error)") }
+            setAside = "\(path) cannot be read (\(why)); moved it with its -wal and -shm files to \(aside)"
             do { database = try Self.openChecked(path) } catch { throw StoreError("cannot create \(path): \(error)") }
         } catch {
             throw StoreError("cannot open \(path): \(error)")
         }
-        self.recovery = recovery
-        self.database = database
+        self.setAsideAtOpen = setAside
+        self.database = Mutex(database)
+    }
+
+    /// SQLITE_BUSY (another process holds a lock) and a single I/O error pass: try
+    /// again a few times, 100 ms apart, before calling the file unusable.
+    static func retryingTransient<T>(_ body: () throws(SQLiteError) -> T) throws(SQLiteError) -> T {
+        var attempt = 0
+        while true {
+            do { return try body() } catch where error.isTransient && attempt < 3 {
+                attempt += 1
+                usleep(100_000)
+            }
+        }
+    }
+
+    /// Renames the database and its WAL and SHM files to `<path>.unreadable-<time>`
+    /// (a number added if that exists): nothing that cannot be read is deleted.
+    /// - Returns: the new name of the database file.
+    static func moveAside(_ path: String) throws(StoreError) -> String {
+        var aside = path + ".unreadable-\(Int(WallTime().timeIntervalSince1970))"
+        var n = 1
+        while SystemFiles.exists(aside) && n < 100 {
+            aside = path + ".unreadable-\(Int(WallTime().timeIntervalSince1970))-\(n)"
+            n += 1
+        }
+        for suffix in ["", "-wal", "-shm"] where SystemFiles.exists(path + suffix) {
+            guard rename(path + suffix, aside + suffix) == 0 else {
+                throw StoreError("cannot move \(path + suffix) aside: \(String(cString: strerror(errno)))")
+            }
+        }
+        SystemFiles.syncDirectory(of: path)
+        return aside
+    }
+
+    public func setAside() throws(StoreError) -> String {
+        try database.withLock { database throws(StoreError) in
+            database.close()
+            let aside = try Self.moveAside(path)
+            do { database = try Self.openChecked(path) } catch { throw StoreError("cannot create \(path) after moving the old one aside: \(error)") }
+            return aside
+        }
     }
 
     /// The client id the stored tokens were issued to, read without changing
@@ -92,7 +137,7 @@ public final class TokenStore: GrantStore, Sendable {
             throw SQLiteError(code: -1, message: "no user_version")
         }
         guard version <= migrations.count else {
-            throw SQLiteError(code: 1, message: "schema version \(version) is newer than this deviceauthd knows (\(migrations.count)); was it downgraded?")
+            throw SQLiteError(code: SQLiteError.newerSchemaCode, message: "schema version \(version) is newer than this deviceauthd knows (\(migrations.count)); was it downgraded?")
         }
         for step in Int(version)..<migrations.count {
             try database.transaction { () throws(SQLiteError) in
@@ -118,10 +163,12 @@ public final class TokenStore: GrantStore, Sendable {
     public func load() throws(StoreError) -> Grant? {
         let row: [SQLiteDatabase.Value]?
         do {
-            row = try locked { database throws(SQLiteError) in
-                try database.query("SELECT client_id, sealed FROM grants WHERE slot = 1").first
+            row = try Self.retryingTransient { () throws(SQLiteError) in
+                try locked { database throws(SQLiteError) in
+                    try database.query("SELECT client_id, sealed FROM grants WHERE slot = 1").first
+                }
             }
-        } catch { throw StoreError("cannot read \(path): \(error)") }
+        } catch { throw StoreError("cannot read \(path): \(error)", unreadable: !error.isTransient) }
         guard let row, case .text(let storedClientID) = row[0], case .blob(let sealed) = row[1] else { return nil }
         guard storedClientID == clientID else {
             throw StoreError("the stored tokens belong to client id \(storedClientID), not \(clientID)",
@@ -139,7 +186,9 @@ public final class TokenStore: GrantStore, Sendable {
                          obtainedAt: WallTime(timeIntervalSince1970: stored.obtainedAt), obtainedBoot: stored.obtainedBoot,
                          scope: stored.scope, account: stored.account)
         } catch {
-            throw StoreError("the stored tokens cannot be opened with this token key (was the key replaced?)")
+            throw StoreError(keyIsNew
+                ? "the token key was missing and a new one was made: the stored tokens were sealed with the old key"
+                : "the stored tokens cannot be opened with this token key (was the key replaced?)", unreadable: true)
         }
     }
 
@@ -176,7 +225,7 @@ public final class TokenStore: GrantStore, Sendable {
     }
 
     private func locked<T>(_ body: (SQLiteDatabase) throws(SQLiteError) -> T) throws(SQLiteError) -> T {
-        try lock.withLock { _ throws(SQLiteError) in try body(database) }
+        try database.withLock { database throws(SQLiteError) in try body(database) }
     }
 
     static func context(_ clientID: String) -> String { "deviceauthd grant v1|\(clientID)" }

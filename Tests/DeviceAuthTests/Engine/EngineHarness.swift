@@ -112,6 +112,8 @@ final class FaultyStore: GrantStore {
         try store.save(grant)
     }
     func wipe() throws(StoreError) { try store.wipe() }
+    func setAside() throws(StoreError) -> String { try store.setAside() }
+    var setAsideAtOpen: String? { store.setAsideAtOpen }
 }
 
 struct NoObserver: PairingObserver {
