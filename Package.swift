@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "Control",
             dependencies: [
-                "ControlProtocol", "DeviceAuth", "JSONCoding", "Threads",
+                "CLinux", "ControlProtocol", "DeviceAuth", "JSONCoding", "Threads",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

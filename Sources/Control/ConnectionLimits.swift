@@ -15,8 +15,25 @@ public struct ConnectionLimits: Sendable {
     /// A connection that sends no request for this long is closed (a `watch` is exempt).
     /// Longer than any request can take to answer (a refresh's HTTP timeouts).
     public var idleSeconds = 60.0
+    /// Refused connections answered at leisure (the client's request read, so it sees
+    /// the reason rather than a reset), at most this many at once; past that a refusal
+    /// is one non-blocking line and a close, so a flood holds no descriptor for long.
+    public var lingeringRefusals = 16
+    /// Descriptors kept for everything but the control socket: the provider's HTTP
+    /// connections, the store and its WAL, the notify and journal sockets, the
+    /// executor's and poller's own. The units' LimitNOFILE= leaves this and more.
+    public static let reservedDescriptors = 64
 
     public init() {}
+
+    /// Fits `total` under a soft RLIMIT_NOFILE of `descriptorLimit`: answers the lower
+    /// total when the configured one would not fit, nil when it does.
+    public mutating func fit(descriptorLimit: Int) -> Int? {
+        let room = max(4, descriptorLimit - Self.reservedDescriptors - lingeringRefusals)
+        guard total > room else { return nil }
+        total = room
+        return room
+    }
 }
 
 /// Counts open connections by uid and role; `admit` before serving, `release` after.
@@ -28,12 +45,13 @@ final class ConnectionLedger: Sendable {
     }
     private let counts = Mutex(Counts())
     let limits: ConnectionLimits
+    private let trimmer = HeapTrimmer()
 
     init(_ limits: ConnectionLimits) { self.limits = limits }
 
     /// nil when admitted (and counted); otherwise why not, for the refusal.
     func admit(uid: UInt32, role: PeerRole) -> String? {
-        counts.withLock { counts in
+        let refusal = counts.withLock { counts -> String? in
             let mine = counts.byUID[uid, default: 0]
             if counts.total >= limits.total { return "the daemon has \(limits.total) control connections open; try again later" }
             switch role {
@@ -50,6 +68,8 @@ final class ConnectionLedger: Sendable {
             counts.total += 1
             return nil
         }
+        if refusal == nil { trimmer.rose(to: activity) }
+        return refusal
     }
 
     func release(uid: UInt32, role: PeerRole) {
@@ -59,17 +79,30 @@ final class ConnectionLedger: Sendable {
             let left = counts.byUID[uid, default: 1] - 1
             counts.byUID[uid] = left > 0 ? left : nil
         }
+        settled()
     }
 
-    private let lastWarning = Mutex<ContinuousClock.Instant?>(nil)
+    private let lingering = Atomic<Int>(0)
 
-    /// A flood must not flood the journal too: one warning a minute at most.
-    func shouldWarnOfRefusal() -> Bool {
-        let now = ContinuousClock.now
-        return lastWarning.withLock { last in
-            if let last, now - last < .seconds(60) { return false }
-            last = now
-            return true
+    /// True (and counted) when one more refusal may take its time; `endLingering` after.
+    func beginLingering() -> Bool {
+        while true {
+            let now = lingering.load(ordering: .relaxed)
+            guard now < limits.lingeringRefusals else { return false }
+            if lingering.compareExchange(expected: now, desired: now + 1, ordering: .relaxed).exchanged {
+                trimmer.rose(to: activity)
+                return true
+            }
         }
     }
+
+    func endLingering() {
+        lingering.subtract(1, ordering: .relaxed)
+        settled()
+    }
+
+    private func settled() { trimmer.fell(to: activity) { [self] in activity } }
+
+    /// Admitted connections and refusals under way: what a burst leaves behind in the heap.
+    var activity: Int { counts.withLock { $0.total } + lingering.load(ordering: .relaxed) }
 }

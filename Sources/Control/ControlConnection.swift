@@ -14,17 +14,16 @@ struct ControlConnection: Sendable {
     var backend: any ControlBackend { configuration.backend }
     var logger: Logger { configuration.logger }
 
+    /// Its peer as the kernel gave it at connect time, and the role it was admitted as.
+    let peer: PeerCredentials?
+    let role: PeerRole
+
+    /// Serves an admitted connection until it ends; its place in the ledger is given back then.
     func serve() async {
-        defer { stream.close() }
-        let peer = PeerCredentials.of(socket: stream.fd)
-        // Admission counts the role at connect time; what a request may do is decided per request.
-        let role = configuration.authorizer.access(of: peer).role
-        let uid = peer?.uid ?? UInt32.max
-        if let refusal = configuration.ledger.admit(uid: uid, role: role) {
-            await refuse(refusal, peer: peer)
-            return
+        defer {
+            stream.close()
+            configuration.ledger.release(uid: peer?.uid ?? UInt32.max, role: role)
         }
-        defer { configuration.ledger.release(uid: uid, role: role) }
         var framer = LineFramer(maxLength: ControlServer.maxRequestBytes)
         let idle = Duration.milliseconds(Int64(configuration.ledger.limits.idleSeconds * 1000))
         do {
@@ -72,7 +71,9 @@ struct ControlConnection: Sendable {
         let access = configuration.authorizer.access(of: peer)
         let role = access.role
         guard role >= method.requiredRole else {
-            logger.warning("control: refused \(method.rawValue) to \(peer?.description ?? "an unknown peer") (\(role); needs \(method.requiredRole))")
+            if let unlogged = configuration.refusals.shouldLog(uid: peer?.uid ?? UInt32.max) {
+                logger.warning("control: refused \(method.rawValue) to \(peer?.description ?? "an unknown peer") (\(role); needs \(method.requiredRole))\(RefusalLog.suffix(unlogged: unlogged))")
+            }
             try await send(ControlReply(id: request.id, ok: false, error: .init(.permissionDenied,
                 "\(method.rawValue) needs the \(method.requiredRole) role; uid \(peer.map { String($0.uid) } ?? "?") is \(role == .observer ? "an" : "a") \(role)")))
             return .answered
@@ -180,22 +181,6 @@ struct ControlConnection: Sendable {
             }
             try await group.next()
             group.cancelAll()
-        }
-    }
-
-    /// Over the caps: one line that says why, then the connection closes.
-    private func refuse(_ why: String, peer: PeerCredentials?) async {
-        if configuration.ledger.shouldWarnOfRefusal() {
-            logger.warning("control: refusing connections: \(why) (latest from \(peer?.description ?? "an unknown peer"))")
-        }
-        try? await send(ControlReply(id: nil, ok: false, error: .init(.tooManyConnections, why)))
-        // Closing with the client's request unread would reset the connection and could
-        // lose the line above: let the client finish (briefly, a little) and hang up first.
-        stream.shutdownWriting()
-        var left = 64 * 1024
-        let deadline = ContinuousClock.now + .seconds(1)
-        while left > 0, case .bytes(let bytes) = (try? await stream.read(upTo: 4096, until: deadline)) ?? .end {
-            left -= bytes.count
         }
     }
 

@@ -18,6 +18,7 @@ public struct ControlServer: Sendable {
     /// Shown in every status: support asks for it first.
     let identity: ClientIdentity?
     let ledger: ConnectionLedger
+    let refusals = RefusalLog()
     let logger: Logger
 
     public init(path: String, backend: any ControlBackend, authorizer: SharedAuthorizer, identity: ClientIdentity? = nil,
@@ -48,6 +49,12 @@ public struct ControlServer: Sendable {
         BoundControlServer(listener: UnixListener(inherited: fd), configuration: self, ownsSocketFile: false)
     }
 
+    /// A refused connection or request, in the journal at most once a minute per uid.
+    func logRefusal(_ what: String, peer: PeerCredentials?) {
+        guard let unlogged = refusals.shouldLog(uid: peer?.uid ?? UInt32.max) else { return }
+        logger.warning("control: refusing connections: \(what) (latest from \(peer?.description ?? "an unknown peer"))\(RefusalLog.suffix(unlogged: unlogged))")
+    }
+
     struct ControlStartError: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }
@@ -73,7 +80,24 @@ public struct BoundControlServer: Service {
                 try await withThrowingDiscardingTaskGroup { group in
                     while true {
                         let stream = try await listener.accept()
-                        group.addTask { await ControlConnection(configuration: configuration, stream: stream).serve() }
+                        let peer = PeerCredentials.of(socket: stream.fd)
+                        // Admission counts the role at connect time; what a request may do is decided per request.
+                        let role = configuration.authorizer.access(of: peer).role
+                        let uid = peer?.uid ?? UInt32.max
+                        guard let refusal = configuration.ledger.admit(uid: uid, role: role) else {
+                            group.addTask { await ControlConnection(configuration: configuration, stream: stream, peer: peer, role: role).serve() }
+                            continue
+                        }
+                        configuration.logRefusal(refusal, peer: peer)
+                        let refused = RefusedConnection(stream: stream, why: refusal)
+                        if configuration.ledger.beginLingering() {
+                            group.addTask {
+                                await refused.answerAtLeisure()
+                                configuration.ledger.endLingering()
+                            }
+                        } else {
+                            refused.answerAtOnce()
+                        }
                     }
                 }
             }

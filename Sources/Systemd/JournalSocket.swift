@@ -17,17 +17,19 @@ enum JournalSocket {
     @discardableResult
     static func send(_ fields: [(name: String, value: String)], to path: String = path) -> Bool {
         let payload = encode(fields)
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
         guard var address = UnixAddress(path) else { return false }
-        let sent = payload.withUnsafeBytes { bytes in
-            address.withSockaddr { sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL), $0, $1) }
+        return socket.withSocket { fd in
+            let sent = payload.withUnsafeBytes { bytes in
+                address.withSockaddr { sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL), $0, $1) }
+            }
+            if sent == payload.count { return true }
+            guard sent < 0, errno == EMSGSIZE || errno == ENOBUFS else { return false }
+            return sendInMemfd(payload, socket: fd, address: &address)
         }
-        if sent == payload.count { return true }
-        guard sent < 0, errno == EMSGSIZE || errno == ENOBUFS else { return false }
-        return sendInMemfd(payload, socket: fd, address: &address)
     }
+
+    /// Kept open, so that logging needs no descriptor (KeptDatagramSocket says why).
+    static let socket = KeptDatagramSocket()
 
     static func encode(_ fields: [(name: String, value: String)]) -> [UInt8] {
         var payload: [UInt8] = []

@@ -29,16 +29,23 @@ public struct SystemdNotifier: Sendable {
     /// WATCHDOG=1 is followed by the next one.
     func send(_ message: String) {
         guard var address = Self.target else { return }
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        _ = message.withCString { text in
-            address.withSockaddr { sendto(fd, text, strlen(text), Int32(MSG_DONTWAIT | MSG_NOSIGNAL), $0, $1) }
+        _ = Self.socket.withSocket { fd in
+            message.withCString { text in
+                address.withSockaddr { sendto(fd, text, strlen(text), Int32(MSG_DONTWAIT | MSG_NOSIGNAL), $0, $1) } >= 0
+            }
         }
     }
 
     /// Where messages go, read from the environment once (systemd sets it before exec).
     static let target = getenv("NOTIFY_SOCKET").flatMap { UnixAddress(String(cString: $0)) }
+    /// Kept open, so that a ping needs no descriptor (KeptDatagramSocket says why).
+    static let socket = KeptDatagramSocket()
+
+    /// Opens the socket now, while descriptors are plentiful (first thing at start).
+    public static func prepare() {
+        guard target != nil else { return }
+        _ = socket.withSocket { _ in true }
+    }
 
     /// STATUS= is one line; a newline would start a new assignment.
     static func oneLine(_ text: String) -> String {

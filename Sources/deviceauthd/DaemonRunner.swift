@@ -55,6 +55,11 @@ struct DaemonRunner {
             var limits = ConnectionLimits()
             limits.total = setup.configuration.maxControlConnections
             limits.idleSeconds = setup.configuration.controlIdleSeconds
+            var descriptors = rlimit()
+            if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &descriptors) == 0, descriptors.rlim_cur < rlim_t(Int32.max),
+               let fitted = limits.fit(descriptorLimit: Int(descriptors.rlim_cur)) {
+                logger.warning("MaxConnections=\(setup.configuration.maxControlConnections) does not fit the descriptor limit of \(descriptors.rlim_cur) (LimitNOFILE=): serving at most \(fitted) control connections; raise LimitNOFILE= or lower MaxConnections=")
+            }
             let backend = EngineBackend(engine: engine, loginMethod: setup.configuration.loginMethod,
                                         redirectURI: setup.configuration.redirectURI)
             let server = ControlServer(path: setup.controlSocket, backend: backend, authorizer: authorizer, identity: identity,

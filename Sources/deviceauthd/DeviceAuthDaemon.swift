@@ -36,6 +36,9 @@ enum DeviceAuthDaemon {
         let hardeningProblem = ProcessHardening.forbidCoreDumps()
         // Before any thread exists, so every thread inherits the mask and only ours takes them.
         SignalWatcher.block([SIGTERM, SIGINT, SIGHUP])
+        // The notify socket opened now, while descriptors are plenty: a flood of control
+        // connections later must not make WATCHDOG=1 fail for want of one.
+        SystemdNotifier.prepare()
         let parsed: ParsedOptions
         do {
             parsed = try ParsedOptions.parse(Array(CommandLine.arguments.dropFirst()), specs: specs)

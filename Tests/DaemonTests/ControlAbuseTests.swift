@@ -49,6 +49,43 @@ struct ControlAbuseTests {
         }
     }
 
+    @Test("20,000 refused token requests on one connection add one line to the log, not thousands", .timeLimit(.minutes(1)))
+    func logFlood() async throws {
+        guard getuid() == 0 else { Issue.record("needs root (setpriv to other uids)"); return }
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            _ = try #require(try await daemon.pair())
+            let before = daemon.output.split(separator: "\n").count
+            // One connection, 20,000 requests, every reply read: all are refused.
+            let sender = """
+                import json, socket, sys, threading
+                s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(20)
+                # Written from a thread while replies are read: the daemon stops reading
+                # while its replies are not taken (backpressure), as it should.
+                threading.Thread(target=s.sendall, args=(b'{"method": "token"}\\n' * 20000,), daemon=True).start()
+                data = b""
+                while data.count(b"\\n") < 20000:
+                    chunk = s.recv(1 << 16)
+                    if not chunk: break
+                    data += chunk
+                codes = {json.loads(line)["error"]["code"] for line in data.splitlines()}
+                print(data.count(b"\\n"), sorted(codes))
+                """
+            let flooder = try Subprocess("/usr/bin/setpriv", ["--reuid=4320", "--regid=4320", "--clear-groups",
+                                                              "/usr/bin/python3", "-c", sender, daemon.socketPath])
+            let exit = await flooder.waitForExit(seconds: 40)
+            #expect(exit == 0, "\(flooder.output)")
+            #expect(flooder.output.contains("20000 ['permission_denied']"), "\(flooder.output)")
+            #expect(try await daemon.call(.init(method: "status")).ok, "the daemon goes on")
+            let lines = daemon.output.split(separator: "\n").dropFirst(before)
+            let refusals = lines.filter { $0.contains("control: refused token to") }
+            print("log flood: 20000 refused requests added \(lines.count) log lines, \(refusals.count) about the refusals")
+            #expect(refusals.count == 1, "\(refusals)")
+            #expect(lines.count < 5, "\(lines.joined(separator: "\n"))")
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
     @Test("An idle connection is closed after IdleTimeoutSec=; a watch is not", .timeLimit(.minutes(1)))
     func idleTimeout() async throws {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in

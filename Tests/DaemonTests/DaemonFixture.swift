@@ -72,11 +72,12 @@ final class DaemonFixture: @unchecked Sendable {
     ///   bind-mounted over /etc/machine-id (root only).
     /// - Parameter user: run as this uid (and gid), not root, owning the fixture's directory,
     ///   as the shipped unit's `User=` does; `groups` are its supplementary groups.
+    /// - Parameter descriptorLimit: alone, the daemon's RLIMIT_NOFILE (soft and hard), as `LimitNOFILE=` sets it.
     /// - Parameter hideProcesses: with `user`, in a private mount namespace whose /proc is
     ///   mounted `hidepid=invisible`, as `ProtectProc=invisible` shows it to the daemon.
     func start(watchdogMicroseconds: Int? = nil, stateTmpfsKiB: Int? = nil, machineID: String? = nil,
                user: UInt32? = nil, groups: [UInt32] = [], hideProcesses: Bool = false,
-               environment extra: [String: String] = [:]) throws {
+               descriptorLimit: Int? = nil, environment extra: [String: String] = [:]) throws {
         var environment = ["NOTIFY_SOCKET": notify.path, "RUNTIME_DIRECTORY": runtimeDirectory].merging(extra) { $1 }
         environment["JOURNAL_STREAM"] = ""
         if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
@@ -107,6 +108,11 @@ final class DaemonFixture: @unchecked Sendable {
             daemon = try Subprocess("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c",
                 "mount -t tmpfs -o size=\(size)k,mode=0700 tmpfs '\(stateDirectory)' && exec '\(binary)' --config '\(configPath)'"],
                 environment: environment)
+        } else if let descriptorLimit {
+            // prlimit execs the daemon: it keeps the subprocess's pid, with RLIMIT_NOFILE set from its first instruction.
+            let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
+            daemon = try Subprocess("/usr/bin/prlimit", ["--nofile=\(descriptorLimit):\(descriptorLimit)", binary, "--config", configPath],
+                                    environment: environment)
         } else {
             daemon = try Subprocess("deviceauthd", ["--config", configPath], environment: environment)
         }

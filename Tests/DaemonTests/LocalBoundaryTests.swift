@@ -1,3 +1,4 @@
+import Control
 import ControlProtocol
 import DeviceAuth
 import FakeProvider
@@ -114,11 +115,15 @@ struct LocalBoundaryTests {
         }
     }
 
-    @Test("The shipped units forbid core files")
+    @Test("The shipped units forbid core files and give the default MaxConnections= its descriptors")
     func unitsForbidCores() throws {
         for unit in ["deviceauthd.service", "deviceauthd@.service"] {
             let text = try String(contentsOf: ShippedFilesTests.repository.appendingPathComponent("systemd/" + unit), encoding: .utf8)
-            #expect(text.split(separator: "\n").contains("LimitCORE=0"), "\(unit)")
+            let lines = text.split(separator: "\n")
+            #expect(lines.contains("LimitCORE=0"), "\(unit)")
+            let nofile = try #require(lines.first { $0.hasPrefix("LimitNOFILE=") }.flatMap { Int($0.dropFirst("LimitNOFILE=".count)) }, "\(unit)")
+            var limits = ConnectionLimits()
+            #expect(limits.fit(descriptorLimit: nofile) == nil, "\(unit): LimitNOFILE=\(nofile) does not fit MaxConnections=\(limits.total)")
         }
     }
 

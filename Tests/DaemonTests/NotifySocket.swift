@@ -40,6 +40,8 @@ final class NotifySocket: @unchecked Sendable {
     }
 
     var messages: [String] { received.all }
+    /// Every datagram with when it arrived: the gaps between watchdog pings.
+    var timedMessages: [(message: String, at: ContinuousClock.Instant)] { received.timed }
 
     /// Every `KEY=value` assignment received so far, in order.
     var assignments: [String] { messages.flatMap { $0.split(separator: "\n").map(String.init) } }
@@ -75,6 +77,8 @@ final class NotifySocket: @unchecked Sendable {
 final class Inbox: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [String] = []
-    func append(_ item: String) { lock.withLock { items.append(item) } }
+    private var times: [ContinuousClock.Instant] = []
+    func append(_ item: String) { lock.withLock { items.append(item); times.append(.now) } }
     var all: [String] { lock.withLock { items } }
+    var timed: [(message: String, at: ContinuousClock.Instant)] { lock.withLock { Array(zip(items, times)) } }
 }

@@ -14,10 +14,14 @@ final class SocketStream: Sendable {
     /// Up to `limit` bytes, the end of the stream, or nothing before `deadline`.
     /// Throws `CancellationError` when the task is cancelled, `SocketError` on a reset.
     func read(upTo limit: Int = 64 * 1024, until deadline: ContinuousClock.Instant? = nil) async throws -> Read {
-        var buffer = [UInt8](repeating: 0, count: limit)
         while true {
-            let count = Glibc.read(fd, &buffer, limit)
-            if count > 0 { return .bytes(Array(buffer.prefix(count))) }
+            // The buffer exists only while the read runs: a connection waiting for its
+            // client's next line (a watch may wait for days) holds none.
+            let (count, bytes) = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: limit) { buffer -> (Int, [UInt8]) in
+                let count = Glibc.read(fd, buffer.baseAddress, limit)
+                return (count, count > 0 ? Array(buffer.prefix(count)) : [])
+            }
+            if count > 0 { return .bytes(bytes) }
             if count == 0 { return .end }
             guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else { throw SocketError("read") }
             switch await Poller.shared.wait(fd, for: Int16(POLLIN), until: deadline) {
