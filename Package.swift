@@ -148,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["TestSupport", "FakeProvider", "deviceauthd", "deviceauthctl", "Control", "ControlProtocol", "CommandOptions", "DaemonRuntime",
+            dependencies: ["TestSupport", "FakeProvider", "DeviceAuth", "deviceauthd", "deviceauthctl", "Control", "ControlProtocol", "CommandOptions", "DaemonRuntime",
                            "Systemd", "CLinux"],
             exclude: ["Scripts"]
         ),

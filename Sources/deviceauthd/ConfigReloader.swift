@@ -5,8 +5,9 @@ import ServiceLifecycle
 import Systemd
 
 /// `systemctl reload deviceauthd` (SIGHUP): re-read the config and apply what
-/// can change while running — the pairing and refresh policy, TokenReaders= and PairingViewers=.
-/// What needs a restart (provider, identity, paths) is named in the log. A bad
+/// can change while running (the keys `ConfigKey.all` marks `.applied`: the pairing and
+/// refresh policy, TokenReaders= and PairingViewers=). Each changed key that needs a
+/// restart is named in the log and keeps its running value. A bad
 /// config is reported with file and line, and the running one stays.
 struct ConfigReloader: Service {
     let configPath: String
@@ -37,46 +38,25 @@ struct ConfigReloader: Service {
     }
 
     private func apply(over current: DaemonConfiguration) async -> DaemonConfiguration {
-        let next: DaemonConfiguration
-        let readers: PeerAuthorizer
-        do {
-            next = try DaemonConfiguration.load(path: configPath)
-            readers = try DaemonSetup.resolveAuthorizer(next, configPath: configPath)
-        } catch {
+        let loaded: DaemonConfiguration
+        do { loaded = try DaemonConfiguration.load(path: configPath) } catch {
             logger.error("reload failed, keeping the running configuration: \(error)")
             return current
         }
-        for key in Self.restartOnlyKeys where key.differs(current, next) {
-            logger.warning("reload: \(key.name) changed; restart deviceauthd to apply it")
+        // Restart-only keys keep their running values; each changed one is named.
+        let (next, needRestart) = ConfigKey.reload(running: current, next: loaded)
+        let readers: PeerAuthorizer
+        do { readers = try DaemonSetup.resolveAuthorizer(next, configPath: configPath) } catch {
+            logger.error("reload failed, keeping the running configuration: \(error)")
+            return current
         }
-        await engine.update(policy: DaemonSetup.policy(next))
+        if !needRestart.isEmpty {
+            let names = needRestart.map { "[\($0.section)] \($0.name)" }.joined(separator: ", ")
+            logger.warning("reload: \(names) changed; restart deviceauthd to apply \(needRestart.count == 1 ? "it" : "them")")
+        }
+        await engine.update(policy: next.pairingPolicy)
         authorizer.replace(with: readers)
         logger.notice("configuration reloaded from \(configPath)")
-        // Keys that need a restart keep their running values.
-        var applied = next
-        for key in Self.restartOnlyKeys { key.keep(&applied, current) }
-        return applied
-    }
-
-    /// What only a restart can change: the provider, the device's identity, the paths.
-    static var restartOnlyKeys: [RestartOnlyKey] {
-        [.init("Type=", \.providerType), .init("BaseURL=", \.baseURL), .init("ClientID=", \.clientID),
-         .init("ClientSecretFile=", \.clientSecretFile), .init("Scope=", \.scope), .init("QRPairing=", \.qrPairing),
-         .init("StateDirectory=", \.stateDirectory), .init("Socket=", \.controlSocket),
-         .init("MaxConnections=", \.maxControlConnections), .init("IdleTimeoutSec=", \.controlIdleSeconds), .init("Metrics=", \.metrics)]
-    }
-}
-
-/// One config key that a reload does not apply, named as the file spells it.
-struct RestartOnlyKey {
-    let name: String
-    let differs: (DaemonConfiguration, DaemonConfiguration) -> Bool
-    /// Copies the running value over the reloaded one.
-    let keep: (inout DaemonConfiguration, DaemonConfiguration) -> Void
-
-    init<Value: Equatable>(_ name: String, _ path: WritableKeyPath<DaemonConfiguration, Value>) {
-        self.name = name
-        differs = { $0[keyPath: path] != $1[keyPath: path] }
-        keep = { $0[keyPath: path] = $1[keyPath: path] }
+        return next
     }
 }

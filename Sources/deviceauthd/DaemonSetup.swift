@@ -66,16 +66,5 @@ struct DaemonSetup: Sendable {
             tokenStoreClientID: { save ? TokenStore.storedClientID(directory: stateDirectory) : nil })
     }
 
-    var policy: PairingPolicy { Self.policy(configuration) }
-
-    static func policy(_ configuration: DaemonConfiguration) -> PairingPolicy {
-        var policy = PairingPolicy()
-        policy.autoPair = configuration.autoPair
-        policy.loginCommand = configuration.loginCommand
-        policy.refreshFraction = configuration.refreshFraction
-        policy.refreshJitter = configuration.refreshJitter
-        policy.heartbeatSeconds = configuration.heartbeatSeconds
-        policy.maxRetrySeconds = configuration.maxRetrySeconds
-        return policy
-    }
+    var policy: PairingPolicy { configuration.pairingPolicy }
 }

@@ -1,3 +1,4 @@
+import DeviceAuth
 import Foundation
 import TestSupport
 import Testing
@@ -21,6 +22,27 @@ struct ShippedFilesTests {
         try config.write(toFile: directory + "/deviceauthd.conf", atomically: false, encoding: .utf8)
         let program = try Subprocess("deviceauthd", ["--config", directory + "/deviceauthd.conf", "--check-config"])
         #expect(await program.waitForExit(seconds: 15) == 0, "\(program.output)")
+    }
+
+    /// A key is declared once, in `ConfigKey.all`; the shipped configs document each
+    /// (set or commented out) in its section, and none documents a key that is not there.
+    @Test("Every key of the table is documented in a shipped config, in its section, and none is documented that is not a key")
+    func configKeysDocumented() throws {
+        var documented: Set<String> = []
+        for name in ["deviceauthd.conf", "oauth2-device.conf", "oauth2.conf", "cameramanager.conf"] {
+            let text = try String(contentsOf: Self.repository.appendingPathComponent("config/" + name), encoding: .utf8)
+            var section = ""
+            for line in text.split(separator: "\n") {
+                if line.hasPrefix("[") { section = String(line.dropFirst().prefix { $0 != "]" }); continue }
+                // "Key=value" or "#Key=value": a setting, not prose.
+                let setting = line.hasPrefix("#") ? line.dropFirst() : line[...]
+                guard let equals = setting.firstIndex(of: "="), setting[..<equals].allSatisfy({ $0.isLetter }), !setting[..<equals].isEmpty else { continue }
+                documented.insert(section + "." + setting[..<equals])
+            }
+        }
+        let keys = Set(ConfigKey.all.map(\.qualifiedName))
+        #expect(keys.subtracting(documented).sorted() == [], "keys no shipped config documents")
+        #expect(documented.subtracting(keys).sorted() == [], "settings in a shipped config that are not keys")
     }
 
     /// The unit (or an instance of the template, `deviceauthd@camera.service`) passes

@@ -106,6 +106,18 @@ public struct DaemonConfiguration: Equatable, Sendable {
         }
     }
 
+    /// What the engine follows; a reload hands it a new one (the `.applied` keys of `ConfigKey.all`).
+    public var pairingPolicy: PairingPolicy {
+        var policy = PairingPolicy()
+        policy.autoPair = autoPair
+        policy.loginCommand = loginCommand
+        policy.refreshFraction = refreshFraction
+        policy.refreshJitter = refreshJitter
+        policy.heartbeatSeconds = heartbeatSeconds
+        policy.maxRetrySeconds = maxRetrySeconds
+        return policy
+    }
+
     public var effectiveClientAuthentication: ClientAuthentication {
         clientAuthentication ?? (providerType == .frameioC2C ? .clientSecretPost : .clientSecretBasic)
     }
