@@ -33,14 +33,17 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // Text from elsewhere (provider names, redirect errors) made safe for a terminal,
+        // STATUS= and the journal: no controls, no bidi overrides. For the daemon and the CLI.
+        .target(name: "DisplayText"),
         // Codable to and from JSON without Foundation: for the daemon, the CLI and the wire format.
-        .target(name: "JSONCoding"),
+        .target(name: "JSONCoding", dependencies: ["DisplayText"]),
         // The engine: pairing state machine, OAuth grants, token store, config.
         // No UI, socket or systemd: the executables wire those in.
         .target(
             name: "DeviceAuth",
             dependencies: [
-                "CSQLite", "CCrypto", "JSONCoding",
+                "CSQLite", "CCrypto", "JSONCoding", "DisplayText",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -77,7 +80,7 @@ let package = Package(
         // (Scripts/bench). Not position independent: Swift's runtime does not run as a
         // static PIE; the CLI is short-lived and talks only to the local socket.
         .executableTarget(
-            name: "deviceauthctl", dependencies: ["ControlProtocol", "QRCode", "CommandOptions"],
+            name: "deviceauthctl", dependencies: ["ControlProtocol", "DisplayText", "QRCode", "CommandOptions"],
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
         ),
         .executableTarget(
@@ -153,6 +156,7 @@ let package = Package(
             exclude: ["Scripts"]
         ),
         .testTarget(name: "JSONCodingTests", dependencies: ["JSONCoding"]),
+        .testTarget(name: "DisplayTextTests", dependencies: ["DisplayText", "JSONCoding"]),
         .testTarget(
             name: "QRCodeTests",
             dependencies: ["QRCode", "TestSupport"]

@@ -22,6 +22,29 @@ public struct LoginRedirectAnswer: Equatable, Sendable {
         if code == nil && error == nil { return nil }
     }
 
+    /// What a URL that reached `deviceauthctl login` (from the browser or pasted) means
+    /// for the login whose `state` is given. The state is checked first (RFC 6749 §10.12):
+    /// an `error=` or a `code=` without this login's state is someone else's, or forged, and
+    /// says nothing about this login, which goes on waiting.
+    public enum Verdict: Equatable, Sendable {
+        /// This login's code: exchange it.
+        case code(String)
+        /// The authorization server ended this login (`access_denied`, …); its words as sent.
+        case refused(error: String, description: String?)
+        /// Not this login's redirect (no or another state): ignored, keep waiting.
+        case notThisLogin
+        /// Neither `code=` nor `error=`: not a redirect at all.
+        case notARedirect
+    }
+
+    public static func verdict(url: String, state: String) -> Verdict {
+        guard let answer = LoginRedirectAnswer(url: url) else { return .notARedirect }
+        guard answer.state == state else { return .notThisLogin }
+        if let error = answer.error { return .refused(error: error, description: answer.errorDescription) }
+        guard let code = answer.code, !code.isEmpty else { return .notARedirect }
+        return .code(code)
+    }
+
     /// Percent-decoding of a query value ("+" is a space in forms).
     public static func decode(_ text: Substring) -> String {
         var bytes: [UInt8] = []

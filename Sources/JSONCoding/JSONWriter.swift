@@ -1,3 +1,4 @@
+import DisplayText
 /// Writes a `JSONValue` compactly: members in order or sorted by name, "/" not
 /// escaped, every control character escaped, so one document is one line.
 public enum JSONWriter {
@@ -33,19 +34,24 @@ public enum JSONWriter {
         }
     }
 
+    /// Controls, C1 controls, bidi formatting characters and U+2028/U+2029 are written as
+    /// `\\uXXXX` (JSON allows any character escaped): the text arrives intact, and a line of
+    /// JSON printed to a terminal (`deviceauthctl status --json`) cannot drive it.
     private static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20, 0x7F:
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case "\\": out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case "\n": out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case "\r": out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case "\t": out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case _ where !DisplayText.isShownAsIs(scalar):
                 let hex = Array("0123456789abcdef".utf8)
-                out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            default: out.append(byte)
+                let value = Int(scalar.value)  // all of them are in the BMP
+                out += Array("\\u".utf8) + [hex[value >> 12 & 0xF], hex[value >> 8 & 0xF], hex[value >> 4 & 0xF], hex[value & 0xF]]
+            case _ where scalar.isASCII: out.append(UInt8(scalar.value))
+            default: out += Array(String(scalar).utf8)
             }
         }
         out.append(UInt8(ascii: "\""))

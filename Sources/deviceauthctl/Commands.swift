@@ -1,5 +1,6 @@
 import CommandOptions
 import ControlProtocol
+import DisplayText
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,10 +65,10 @@ struct Pair: CtlCommand {
                     if pairedDeadline == nil { pairedDeadline = Session.now() + 5 }
                     continue
                 }
-                if !options.json { print("Paired: project \(project).") }
+                if !options.json { print(DisplayText.line("Paired: project \(project).")) }
                 return
             case "unpaired":
-                if !options.json { print("Not paired: \(status.problem ?? status.status)") }
+                if !options.json { print(DisplayText.line("Not paired: \(status.problem ?? status.status)")) }
                 throw ExitCode(1)
             default:
                 if status.codeWithheld == true {

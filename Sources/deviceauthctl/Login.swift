@@ -59,20 +59,17 @@ struct Login: CtlCommand {
         print(listening ? "Waiting for the browser to come back to \(login.redirectURI) … or paste the URL it ended on and press Enter:"
                         : "Then paste the URL the browser ended on (\(login.redirectURI)?…) and press Enter:")
         fflush(nil)
-        guard let url = listener.waitForRedirect(seconds: timeout, listen: listening) else {
-            throw Output.fail("no redirect within \(Int(timeout)) s: nothing was stored; run deviceauthctl login again", code: 1)
+        // Only this login's redirect ends the wait: anything else is noted and ignored until the timeout.
+        switch listener.waitForRedirect(seconds: timeout, listen: listening, state: login.state) {
+        case .code(let code):
+            let finished = try session.call(.init(method: "login_finish", state: login.state, code: code), timeout: 60)
+            try Output(options).show(finished) { status in "Logged in.\n" + Output.describe(status) }
+        case .refused(let error, let description):
+            // The server's words, shown as text (Output.fail): a description may carry escape sequences.
+            throw Output.fail("the authorization server answered \(error)\(description.map { ": \($0)" } ?? ""): nothing was stored", code: 1)
+        case nil, .notThisLogin, .notARedirect:
+            throw Output.fail("no redirect of this login within \(Int(timeout)) s: nothing was stored; run deviceauthctl login again", code: 1)
         }
-        guard let answer = LoginRedirectAnswer(url: url) else {
-            throw Output.fail("that is not the redirect URL (it has neither code= nor error=): nothing was stored", code: 1)
-        }
-        if let error = answer.error {
-            throw Output.fail("the authorization server answered \(error)\(answer.errorDescription.map { ": \($0)" } ?? ""): nothing was stored", code: 1)
-        }
-        guard answer.state == login.state, let code = answer.code else {
-            throw Output.fail("the redirect's state does not match this login (another login's URL?): nothing was stored", code: 1)
-        }
-        let finished = try session.call(.init(method: "login_finish", state: answer.state, code: code), timeout: 60)
-        try Output(options).show(finished) { status in "Logged in.\n" + Output.describe(status) }
     }
 
     private func passwordLogin(_ session: Session, username: String) throws {

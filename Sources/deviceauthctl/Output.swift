@@ -1,4 +1,5 @@
 import ControlProtocol
+import DisplayText
 import JSONCoding
 import QRCode
 #if canImport(Glibc)
@@ -31,6 +32,8 @@ struct Output {
         print(String(decoding: ControlJSON.encode(reply).dropLast(), as: UTF8.self))
     }
 
+    /// What the daemon says is shown as text, never as terminal input: a name from the
+    /// provider reaches it from the daemon, and an older daemon may pass it on as it came.
     static func describe(_ status: ControlStatus) -> String {
         var lines = ["State:   \(status.state)", "Status:  \(status.status)"]
         if let code = status.userCode { lines.append("Code:    \(code)") }
@@ -45,14 +48,14 @@ struct Output {
         }
         if let problem = status.problem { lines.append("Problem: \(problem)") }
         if let clientID = status.clientID { lines.append("Client:  \(clientID) (\(status.clientIDSource.map(ControlStatus.describeClientIDSource) ?? "unknown source"))") }
-        return lines.joined(separator: "\n")
+        return lines.map { DisplayText.line($0) }.joined(separator: "\n")
     }
 
     /// The code, the URL and (when there is one) a QR code of it, drawn for this terminal.
     static func showPairing(_ status: ControlStatus, qr: Bool, hint: String) {
         print("")
-        print("To pair this device, open \(status.verificationURI ?? "the provider's activation page") and enter \(status.userCode ?? "?")")
-        if let complete = status.verificationURIComplete { print("or open \(complete)") }
+        print(DisplayText.line("To pair this device, open \(status.verificationURI ?? "the provider's activation page") and enter \(status.userCode ?? "?")"))
+        if let complete = status.verificationURIComplete { print(DisplayText.line("or open \(complete)")) }
         if qr, let url = status.qrURL, let code = try? QRCode(url) {
             print("")
             print(code.terminalText(colors: isatty(STDOUT_FILENO) == 1, indent: "  "), terminator: "")
@@ -63,13 +66,13 @@ struct Output {
 
     /// A line for the person at the terminal, on stderr (stdout stays for results).
     static func note(_ message: String) {
-        var line = Array("deviceauthctl: \(message)\n".utf8)
+        var line = Array("deviceauthctl: \(DisplayText.line(message))\n".utf8)
         _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
     static func fail(_ message: String, code: Int32, quiet: Bool = false) -> ExitCode {
         if !quiet {
-            var line = Array("deviceauthctl: \(message)\n".utf8)
+            var line = Array("deviceauthctl: \(DisplayText.line(message))\n".utf8)
             _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
         }
         return ExitCode(code)

@@ -15,12 +15,12 @@ struct LoginTests {
     }
 
     /// deviceauthctl login, its standard input a FIFO the test may write a pasted URL to.
-    static func startLogin(_ daemon: DaemonFixture) throws -> (login: Subprocess, paste: String) {
+    static func startLogin(_ daemon: DaemonFixture, timeout: Int = 20) throws -> (login: Subprocess, paste: String) {
         let fifo = daemon.directory + "/paste"
         mkfifo(fifo, 0o600)
         let ctl = Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path
         // The shell holds the FIFO open for writing too, so the CLI never sees end of input early.
-        let login = try Subprocess("/bin/sh", ["-c", "exec 3<>'\(fifo)'; exec '\(ctl)' login --socket '\(daemon.socketPath)' --no-qr --timeout 20 <&3"])
+        let login = try Subprocess("/bin/sh", ["-c", "exec 3<>'\(fifo)'; exec '\(ctl)' login --socket '\(daemon.socketPath)' --no-qr --timeout \(timeout) <&3"])
         return (login, fifo)
     }
 
@@ -98,7 +98,7 @@ struct LoginTests {
         }
     }
 
-    @Test("A wrong state, a denial or a refused code ends the login with exit 1 and nothing stored", arguments: ["state", "deny", "code"])
+    @Test("A denial or a refused code ends the login with exit 1 and nothing stored", arguments: ["deny", "code"])
     func refused(_ what: String) async throws {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "public-client", method: "none"))
@@ -106,23 +106,122 @@ struct LoginTests {
             let (login, paste) = try Self.startLogin(daemon)
             let url = try await Self.authorizationURL(login)
             let line: String
-            switch what {
-            case "deny":
+            if what == "deny" {
                 line = try await Self.decide(url, "deny", at: fake)
-            case "state":
-                line = "http://127.0.0.1:9/callback?code=abc&state=someone-elses"
-            default:
-                let state = try #require(url.split(separator: "&").first { $0.hasPrefix("state=") }?.dropFirst(6))
-                line = "http://127.0.0.1:9/callback?code=not-a-code&state=\(state)"
+            } else {
+                line = "http://127.0.0.1:9/callback?code=not-a-code&state=\(try Self.state(url))"
             }
             try #require(FileHandle(forWritingAtPath: paste)).write(Data((line + "\n").utf8))
             #expect(await login.waitForExit(seconds: 20) == 1)
-            let expected = ["state": "the redirect's state does not match this login",
-                            "deny": "the authorization server answered access_denied: The user denied the request: nothing was stored",
+            let expected = ["deny": "the authorization server answered access_denied: The user denied the request: nothing was stored",
                             "code": "the authorization server refused the code: the grant is gone (invalid_grant"][what]!
             #expect(login.output.contains(expected))
             let status = try await daemon.ctl(["status"]).output
             #expect(status.contains("State:   unpaired"))
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    /// The state= of an authorization URL.
+    static func state(_ url: String) throws -> Substring {
+        try #require(url.split(separator: "&").first { $0.hasPrefix("state=") }?.dropFirst(6))
+    }
+
+    /// The listener's port, from "Waiting for the browser to come back to http://127.0.0.1:PORT/callback".
+    static func listenerPort(_ login: Subprocess) throws -> UInt16 {
+        let match = try #require(login.output.firstMatch(of: /come back to http:\/\/127\.0\.0\.1:([0-9]+)\/callback/))
+        return try #require(UInt16(match.1))
+    }
+
+    /// A TCP connection to 127.0.0.1:`port` that sends `bytes` (maybe nothing) and stays open.
+    static func connect(_ port: UInt16, sending bytes: String = "") throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+        if !bytes.isEmpty { _ = Array(bytes.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
+        return fd
+    }
+
+    @Test("The listener waits for this login's redirect: a silent or half-sent connection, a favicon, another state's error or code and a pasted stranger are answered and ignored")
+    func listenerIgnoresOthers() async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            _ = try await fake.control("settings", #"{"auto_approve_logins": true}"#)
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "public-client", method: "none"))
+            try await daemon.startAwaitingLogin()
+            let (login, paste) = try Self.startLogin(daemon)
+            let url = try await Self.authorizationURL(login)
+            let port = try Self.listenerPort(login)
+            // Connections that never finish their request: the old listener read each for 5 s, one at a time.
+            let silent = try Self.connect(port)
+            let half = try Self.connect(port, sending: "GET /callback?code=x")
+            defer { close(silent); close(half) }
+            let base = "http://127.0.0.1:\(port)"
+            let curl = { (path: String) async throws -> String in
+                try await Subprocess.run("/usr/bin/curl", ["-s", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", base + path]).output
+            }
+            #expect(try await curl("/favicon.ico") == "404")
+            #expect(try await curl("/callback?error=access_denied&error_description=forged&state=someone-elses") == "400")
+            #expect(try await curl("/callback?error=access_denied") == "400")
+            #expect(try await curl("/callback?code=abc&state=someone-elses") == "400")
+            #expect(try await curl("/callback") == "400")
+            try #require(FileHandle(forWritingAtPath: paste)).write(Data("http://127.0.0.1:9/callback?code=abc&state=someone-elses\nnot a url\n".utf8))
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(login.process.isRunning, "the login ended on a request that was not its redirect: \(login.output)")
+
+            // The browser comes back, while the silent connections are still open.
+            let started = ContinuousClock.now
+            let redirect = try await Self.browse(url)
+            #expect(try await Subprocess.run("/usr/bin/curl", ["-s", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", redirect]).output == "200")
+            #expect(await login.waitForExit(seconds: 20) == 0, "\(login.output)")
+            #expect(ContinuousClock.now - started < .seconds(4), "the redirect waited behind a silent connection")
+            #expect(login.output.contains("Logged in."))
+            #expect(login.output.contains("that URL is not this login's redirect (its state= is missing or another login's): still waiting"))
+            #expect(login.output.contains("that is not the redirect URL (it has neither code= nor error=): still waiting"))
+            #expect(login.output.contains("ignored a request to \(base)/callback that is not this login's redirect"))
+            #expect(!login.output.contains("forged"))
+            #expect(await daemon.notify.waitStatus("authorized: token valid until", seconds: 10) != nil)
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    @Test("Only strangers until --timeout: exit 1 when it passes, nothing stored")
+    func listenerTimeout() async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "public-client", method: "none"))
+            try await daemon.startAwaitingLogin()
+            let (login, paste) = try Self.startLogin(daemon, timeout: 3)
+            _ = try await Self.authorizationURL(login)
+            let port = try Self.listenerPort(login)
+            _ = try await Subprocess.run("/usr/bin/curl", ["-s", "-m", "5", "http://127.0.0.1:\(port)/callback?error=access_denied&state=x"])
+            try #require(FileHandle(forWritingAtPath: paste)).write(Data("http://127.0.0.1:9/callback?error=access_denied\n".utf8))
+            #expect(await login.waitForExit(seconds: 15) == 1)
+            #expect(login.output.contains("no redirect of this login within 3 s: nothing was stored; run deviceauthctl login again"))
+            #expect(try await daemon.ctl(["status"]).output.contains("State:   unpaired"))
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    @Test("The server's error_description is shown as text: no escape sequence, C1 control or bidi override reaches the terminal")
+    func hostileErrorDescription() async throws {
+        try await withFakeProvider(realTime: true, Self.fast) { fake in
+            let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: "public-client", method: "none"))
+            try await daemon.startAwaitingLogin()
+            let (login, paste) = try Self.startLogin(daemon)
+            let url = try await Self.authorizationURL(login)
+            // ESC ] 0 ; title BEL (sets the window title), ESC [ 2 J, U+009B, U+202E, a newline.
+            let description = "%1B%5D0%3Bpwned%07%1B%5B2J%C2%9B31m%E2%80%AEtxt.exe%0Aforged+line"
+            let line = "http://127.0.0.1:9/callback?error=access_denied%1B%5B31m&error_description=\(description)&state=\(try Self.state(url))"
+            try #require(FileHandle(forWritingAtPath: paste)).write(Data((line + "\n").utf8))
+            #expect(await login.waitForExit(seconds: 20) == 1)
+            #expect(ProviderTextTests.hostile(login.output) == [], "\(login.output.debugDescription)")
+            #expect(login.output.contains("the authorization server answered access_denied?[31m: ?]0;pwned??[2J?31mtxt.exe forged line: nothing was stored"),
+                    "\(login.output.debugDescription)")
             #expect(await daemon.stop().status == 0)
         }
     }

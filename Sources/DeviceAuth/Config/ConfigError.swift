@@ -1,3 +1,5 @@
+import DisplayText
+
 /// A configuration the daemon refuses to run with. Every case names the file
 /// (and line, where there is one) so the fix is obvious; the daemon exits 78
 /// (EX_CONFIG) on any of them, which the unit lists in RestartPreventExitStatus=.
@@ -12,7 +14,8 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case secret(path: String, reason: String)
 
     /// One bounded line, whatever the file held: messages quote the offending text, and
-    /// a control character in it (a NUL, a newline) would break a journal or STATUS line.
+    /// a control character in it (a NUL, a newline, an ESC) would break a journal or STATUS
+    /// line or a terminal.
     public var description: String {
         let text = switch self {
         case .invalid(let file, let line, let message): "\(file):\(line): \(message)"
@@ -20,14 +23,7 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
         case .missing(let message): message
         case .secret(let path, let reason): "\(path): \(reason)"
         }
-        var line = String.UnicodeScalarView()
-        var bytes = 0
-        for scalar in text.unicodeScalars {
-            bytes += scalar.utf8.count
-            guard bytes <= Self.maxBytes else { line.append("…"); break }
-            line.append(scalar.value < 0x20 || scalar.value == 0x7F ? "?" : scalar)
-        }
-        return String(line)
+        return DisplayText.line(text, maxBytes: Self.maxBytes)
     }
 
     public static let exitCode: Int32 = 78

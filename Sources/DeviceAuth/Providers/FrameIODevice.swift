@@ -1,3 +1,5 @@
+import DisplayText
+
 /// Frame.io's device API after pairing: `GET /v2/devices/me`, `POST /v2/devices/heartbeat`.
 enum FrameIODevice {
     struct Me: Decodable {
@@ -21,8 +23,9 @@ enum FrameIODevice {
         profile.commonHeaders + [("authorization", "Bearer \(grant.accessToken)")]
     }
 
-    /// Names go into STATUS= lines and the journal: one line, bounded.
+    /// Names go into STATUS= lines, the journal and deviceauthctl's output: one line of
+    /// text (no controls, no bidi overrides), bounded.
     static func printable(_ name: String) -> String {
-        String(name.prefix(120).map { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true ? " " : $0 })
+        DisplayText.line(name, maxBytes: 240)
     }
 }
