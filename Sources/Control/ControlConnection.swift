@@ -102,6 +102,7 @@ struct ControlConnection: Sendable {
             var reply = ControlReply(id: request.id, ok: true, status: status(await backend.snapshot()))
             reply.message = outcome.description
             reply.revoked = outcome == .revoked
+            reply.revocation = outcome.wireName
             return reply
         case .loginStart, .loginFinish, .loginImport, .loginPassword:
             do throws(LoginFailure) {

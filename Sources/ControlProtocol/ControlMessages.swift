@@ -160,8 +160,11 @@ public struct ControlReply: Codable, Sendable {
     public var status: ControlStatus?
     public var token: ControlToken?
     public var error: ControlError?
-    /// `unpair`: whether the provider confirmed the revocation, and in words.
+    /// `unpair`: whether the provider confirmed the revocation, what became of it
+    /// (`revoked`, `not_revoked`, `nothing_to_revoke`, `unsupported`: for scripts, such as
+    /// the package's purge) and, in `message`, in words.
     public var revoked: Bool?
+    public var revocation: String?
     /// `login_start`: what to open, and the login's `state`.
     public var login: ControlLogin?
     public var message: String?

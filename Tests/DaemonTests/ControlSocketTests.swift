@@ -69,8 +69,10 @@ struct ControlSocketTests {
             // unpair: revoked at the provider, wiped, unpaired; no token any more.
             let unpaired = try await daemon.call(.init(method: "unpair"))
             #expect(unpaired.status?.state == "unpaired")
-            #expect(unpaired.revoked == true)
+            #expect(unpaired.revoked == true && unpaired.revocation == "revoked")
             #expect(unpaired.message == "the authorization was revoked at the provider")
+            // Again: nothing is left to revoke.
+            #expect(try await daemon.call(.init(method: "unpair")).revocation == "nothing_to_revoke")
             #expect(try await fake.stats().revocations == 1)
             #expect(try await fake.get("/v2/devices/me", bearer: fresh.accessToken).status == 401)
             #expect(try await daemon.call(.init(method: "token")).error?.code == "not_authorized")

@@ -49,7 +49,10 @@ struct InstallTests {
             "0644 /opt/camera/share/doc/deviceauthd/examples/oauth2.conf",
             "0755 /opt/camera/bin/deviceauthctl",
             "0755 /opt/camera/bin/deviceauthd",
+            "0755 /opt/camera/lib/deviceauthd/deviceauthd-units",
         ])
+        let units = try String(contentsOfFile: root + "/opt/camera/lib/deviceauthd/deviceauthd-units", encoding: .utf8)
+        #expect(units.contains(#"ctl="${DEVICEAUTHCTL:-/opt/camera/bin/deviceauthctl}""#))
         for unit in ["deviceauthd.service", "deviceauthd@.service"] {
             let text = try String(contentsOfFile: root + "/opt/camera/lib/systemd/system/" + unit, encoding: .utf8)
             #expect(text.contains("ExecStart=/opt/camera/bin/deviceauthd --config") && !text.contains("/usr/bin/deviceauthd"))

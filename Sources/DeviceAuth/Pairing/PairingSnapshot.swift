@@ -71,4 +71,14 @@ public enum RevokeOutcome: Equatable, Sendable, CustomStringConvertible {
         case .unsupported: "the tokens are wiped here; the provider offers no revocation endpoint, so they stay valid there until they expire (remove the device's access in the provider's account settings to end it sooner)"
         }
     }
+
+    /// The control protocol's `revocation`: one word a script can test.
+    public var wireName: String {
+        switch self {
+        case .revoked: "revoked"
+        case .notRevoked: "not_revoked"
+        case .nothingToRevoke: "nothing_to_revoke"
+        case .unsupported: "unsupported"
+        }
+    }
 }
