@@ -5,3 +5,7 @@
 #include <openssl/hmac.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+// CAFile=: the PEM bundle is read and its certificates' names and dates checked.
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/err.h>

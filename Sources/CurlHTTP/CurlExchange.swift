@@ -13,13 +13,15 @@ import Glibc
 final class CurlExchange: Sendable {
     private let request: CurlRequest
     private let limits: CurlTransport.Limits
+    private let network: CurlTransport.Network
     /// The multi handle while the transfer runs (nil before and after), and whether
     /// the caller has given up; `cancel()` may come from any thread.
     private let shared = Mutex<(multi: UnsafeMutableRawPointer?, cancelled: Bool)>((nil, false))
 
-    init(call: HTTPCall, limits: CurlTransport.Limits) {
+    init(call: HTTPCall, limits: CurlTransport.Limits, network: CurlTransport.Network) {
         self.request = CurlRequest(call: call)
         self.limits = limits
+        self.network = network
     }
 
     func start(_ continuation: CheckedContinuation<Result<HTTPAnswer, OAuthFailure>, Never>) {
@@ -49,7 +51,7 @@ final class CurlExchange: Sendable {
         var errorText = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let outcome: CURLcode = errorText.withUnsafeMutableBufferPointer { errorBuffer in
             withExtendedLifetime(response) {
-                guard request.configure(easy, limits: limits, response: response, errorBuffer: errorBuffer.baseAddress!) else {
+                guard request.configure(easy, limits: limits, network: network, response: response, errorBuffer: errorBuffer.baseAddress!) else {
                     return CURLE_FAILED_INIT
                 }
                 guard curl_multi_add_handle(multi, easy) == CURLM_OK else { return CURLE_FAILED_INIT }

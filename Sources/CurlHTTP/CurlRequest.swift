@@ -32,7 +32,7 @@ final class CurlRequest: @unchecked Sendable {
 
     deinit { release() }
 
-    func configure(_ easy: UnsafeMutableRawPointer, limits: CurlTransport.Limits, response: CurlResponse,
+    func configure(_ easy: UnsafeMutableRawPointer, limits: CurlTransport.Limits, network: CurlTransport.Network, response: CurlResponse,
                    errorBuffer: UnsafeMutablePointer<CChar>) -> Bool {
         var ok = true
         func set(_ option: CURLoption, _ value: Int) { ok = ok && deviceauth_curl_set_long(easy, option, value) == CURLE_OK }
@@ -45,6 +45,13 @@ final class CurlRequest: @unchecked Sendable {
         set(CURLOPT_NOSIGNAL, 1)  // threads: no SIGALRM for name look-ups
         set(CURLOPT_SSL_VERIFYPEER, 1)
         set(CURLOPT_SSL_VERIFYHOST, 2)
+        // TLS 1.2 at least (RFC 8996 retired 1.0 and 1.1), set rather than left to the library's default.
+        set(CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2)
+        if let caFile = network.caFile {
+            // The bundle instead of the system's store: a private CA trusts only what it signed.
+            set(CURLOPT_CAINFO, caFile)
+            ok = ok && deviceauth_curl_set_pointer(easy, CURLOPT_CAPATH, nil) == CURLE_OK
+        }
         set(CURLOPT_TIMEOUT_MS, limits.timeoutMilliseconds)
         set(CURLOPT_CONNECTTIMEOUT_MS, limits.connectTimeoutMilliseconds)
         set(CURLOPT_LOW_SPEED_LIMIT, 1)

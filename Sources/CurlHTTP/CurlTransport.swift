@@ -2,8 +2,9 @@ import CCurl
 import DeviceAuth
 
 /// `HTTPTransport` on the system's libcurl (TLS by the system's OpenSSL,
-/// verified against the system's trust store): what camera firmware already
-/// carries and patches, instead of a second TLS stack linked into the daemon.
+/// verified against the system's trust store or `CAFile=`'s bundle): what camera
+/// firmware already carries and patches, instead of a second TLS stack linked
+/// into the daemon. TLS 1.2 at least, whatever the library's default.
 ///
 /// Every call has a deadline (connect, stalled read, and whole exchange), is
 /// cancellable at once (a stop never waits on the network), follows no
@@ -24,24 +25,34 @@ public struct CurlTransport: HTTPTransport {
         public init() {}
     }
 
-    let limits: Limits
+    /// How the provider is reached: whom to trust.
+    public struct Network: Sendable, Equatable {
+        /// A PEM bundle of CAs trusted instead of the system's store (`CAFile=`); nil: the system's.
+        public var caFile: String?
 
-    public init(limits: Limits = Limits()) {
+        public init(caFile: String? = nil) { self.caFile = caFile }
+    }
+
+    let limits: Limits
+    let network: Network
+
+    public init(limits: Limits = Limits(), network: Network = Network()) {
         CurlTransport.initializeOnce()
         self.limits = limits
+        self.network = network
     }
 
     /// A transport whose whole exchange ends after `seconds` (discovery asks for less).
-    public init(timeoutSeconds: Int, maxBodyBytes: Int = 256 * 1024) {
+    public init(timeoutSeconds: Int, maxBodyBytes: Int = 256 * 1024, network: Network = Network()) {
         var limits = Limits()
         limits.timeoutMilliseconds = timeoutSeconds * 1000
         limits.connectTimeoutMilliseconds = min(limits.connectTimeoutMilliseconds, limits.timeoutMilliseconds)
         limits.maxBodyBytes = maxBodyBytes
-        self.init(limits: limits)
+        self.init(limits: limits, network: network)
     }
 
     public func perform(_ call: HTTPCall) async throws(OAuthFailure) -> HTTPAnswer {
-        let exchange = CurlExchange(call: call, limits: limits)
+        let exchange = CurlExchange(call: call, limits: limits, network: network)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in exchange.start(continuation) }
         } onCancel: {

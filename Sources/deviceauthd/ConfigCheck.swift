@@ -14,12 +14,17 @@ struct ConfigCheck {
         if let (identity, notice) = try? setup.identity(save: false) {
             print("client id \(identity.clientID) (\(identity.source == .random ? "a random one would be kept: \(notice ?? "")" : ControlStatus.describeClientIDSource(identity.source.rawValue)))")
         }
+        if let trust = setup.trust {
+            let soonest = trust.certificates.map(\.notAfter).min()
+            print("CAFile=\(trust.path): \(trust.certificates.count) CA certificate\(trust.certificates.count == 1 ? "" : "s") trusted instead of the system's store\(soonest.map { ", the first to expire on \($0)" } ?? "")")
+        }
+        for warning in setup.warnings { print("warning: \(warning)") }
         guard let issuer = setup.configuration.issuer else { return true }
         // The same checks as at start, without writing the cache (a check changes nothing).
         let fetched: Result<ProviderMetadata, DiscoveryError>
         do {
             fetched = .success(try await ProviderDiscovery.fetch(
-                issuer: issuer, needs: setup.discoveryNeeds, transport: CurlTransport(timeoutSeconds: 10),
+                issuer: issuer, needs: setup.discoveryNeeds, transport: CurlTransport(timeoutSeconds: 10, network: setup.network),
                 now: WallTime().timeIntervalSince1970))
         } catch { fetched = .failure(error) }
         switch fetched {

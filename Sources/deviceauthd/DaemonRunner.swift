@@ -34,12 +34,12 @@ struct DaemonRunner {
         // A public client has no secret; it is never placed in a request then.
         let credentials = ClientCredentials(clientID: identity.clientID, clientSecret: setup.clientSecret ?? "")
         let store = try openStore(clientID: identity.clientID)
-        let endpoints = setup.endpointSource(transport: CurlTransport(timeoutSeconds: 10))
+        let endpoints = setup.endpointSource(transport: CurlTransport(timeoutSeconds: 10, network: setup.network))
         try await discover(endpoints)
         for warning in setup.warnings { logger.warning("\(warning)") }
         let notifier = SystemdNotifier()
         let client = OAuthProviderClient(
-            transport: CurlTransport(), profile: setup.profile(endpoints: endpoints), credentials: credentials,
+            transport: CurlTransport(network: setup.network), profile: setup.profile(endpoints: endpoints), credentials: credentials,
             scope: setup.configuration.effectiveScope, qrPairing: setup.configuration.qrPairing)
         let authorizer = SharedAuthorizer(setup.authorizer)
         var observers: [any PairingObserver] = [SystemdObserver(notifier: notifier)]

@@ -1,4 +1,5 @@
 import Control
+import CurlHTTP
 import DeviceAuth
 import Systemd
 #if canImport(Glibc)
@@ -18,6 +19,8 @@ struct DaemonSetup: Sendable {
     let runtimeDirectory: String
     let controlSocket: String
     let authorizer: PeerAuthorizer
+    /// CAFile='s bundle, read and checked; nil: the system's store.
+    let trust: TrustBundle?
 
     static func resolve(configPath: String) throws(ConfigError) -> DaemonSetup {
         let configuration = try DaemonConfiguration.load(path: configPath)
@@ -27,6 +30,7 @@ struct DaemonSetup: Sendable {
             : (nil, "none: a public client (ClientAuthentication=none)")
         let runtimeDirectory = SystemFiles.environment("RUNTIME_DIRECTORY")?.split(separator: ":").first.map(String.init) ?? "/run/deviceauth"
         let authorizer = try resolveAuthorizer(configuration, configPath: configPath)
+        let trust = try configuration.caFile.map { path throws(ConfigError) in try checkTrust(path, configuration) }
         return DaemonSetup(
             configuration: configuration,
             clientSecret: secret,
@@ -35,8 +39,27 @@ struct DaemonSetup: Sendable {
             credentialsDirectory: credentialsDirectory,
             runtimeDirectory: runtimeDirectory,
             controlSocket: configuration.controlSocket ?? runtimeDirectory + "/control.sock",
-            authorizer: authorizer)
+            authorizer: authorizer,
+            trust: trust)
     }
+
+    /// CAFile= must be a bundle curl can use: readable, certificates that parse, not all
+    /// expired (then no provider certificate could be verified). Its line is named.
+    static func checkTrust(_ path: String, _ configuration: DaemonConfiguration) throws(ConfigError) -> TrustBundle {
+        func fail(_ message: String) -> ConfigError {
+            configuration.locations["Provider.CAFile"].map { .invalid(file: $0.file, line: $0.line, message: message) } ?? .missing(message)
+        }
+        let bundle: TrustBundle
+        do { bundle = try TrustBundle.load(path) } catch { throw fail("CAFile=\(error)") }
+        let expired = bundle.expired(at: WallTime())
+        if expired.count == bundle.certificates.count {
+            throw fail("CAFile=\(path): every certificate in it has expired (\(expired.map { "\($0.subject) on \($0.notAfter)" }.joined(separator: ", ")))")
+        }
+        return bundle
+    }
+
+    /// How every call reaches the provider (discovery, tokens, revocation, the device API).
+    var network: CurlTransport.Network { CurlTransport.Network(caFile: trust?.path) }
 
     static func resolveAuthorizer(_ configuration: DaemonConfiguration, configPath: String) throws(ConfigError) -> PeerAuthorizer {
         do {

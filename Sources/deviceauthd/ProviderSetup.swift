@@ -47,6 +47,11 @@ extension DaemonSetup {
         var warnings: [String] = []
         let scopes = Set((configuration.effectiveScope ?? "").split(separator: " ").map(String.init))
         warnings += configuration.ignoredSettings
+        if let trust {
+            for certificate in trust.expired(at: WallTime()) {
+                warnings.append("CAFile=\(trust.path): the certificate of \(certificate.subject) expired on \(certificate.notAfter); nothing it signed is trusted")
+            }
+        }
         if [.oauth2Device, .oauth2].contains(configuration.providerType), scopes.isDisjoint(with: ["offline", "offline_access"]) {
             warnings.append("Scope= has neither offline nor offline_access: the server may give no refresh token, and the device must log in again each time the access token expires")
         }

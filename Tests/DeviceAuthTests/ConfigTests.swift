@@ -92,7 +92,7 @@ struct ConfigTests {
         let directory = try TempDirectory()
         let main = try directory.write("d.conf", "[Provider]\n")
         let dropIn = try directory.write("d.conf.d/50-bad.conf", "[Provider]\n\nNope=1\n")
-        #expect(throws: ConfigError.invalid(file: dropIn, line: 3, message: "unknown key Nope= in [Provider]; known: Type=, BaseURL=, Issuer=, DeviceAuthorizationEndpoint=, TokenEndpoint=, RevocationEndpoint=, AuthorizationEndpoint=, ClientAuthentication=, RedirectURI=, ClientID=, ClientSecretFile=, Scope=, QRPairing=")) {
+        #expect(throws: ConfigError.invalid(file: dropIn, line: 3, message: "unknown key Nope= in [Provider]; known: Type=, BaseURL=, Issuer=, DeviceAuthorizationEndpoint=, TokenEndpoint=, RevocationEndpoint=, AuthorizationEndpoint=, ClientAuthentication=, RedirectURI=, ClientID=, ClientSecretFile=, CAFile=, Scope=, QRPairing=")) {
             try DaemonConfiguration.load(path: main)
         }
     }

@@ -23,6 +23,8 @@ public struct FakeHarness: Sendable {
     public static let defaultHeaders = [("x-client-version", "2.0.0")]
 
     public var secret: String { configuration.clientSecret }
+    /// The loopback port the fake listens on (plain HTTP).
+    public var port: Int { Int(baseURL.split(separator: ":").last ?? "") ?? 0 }
 }
 
 /// Starts a fake provider on 127.0.0.1:0, runs `body` against it, and shuts it down.

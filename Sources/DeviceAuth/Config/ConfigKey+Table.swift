@@ -49,6 +49,8 @@ extension ConfigKey {
             return v.isEmpty ? nil : v.text
         },
         .init("Provider", "ClientSecretFile", .restart, example: "/etc/deviceauth/client_secret", \.clientSecretFile) { v throws(ConfigError) in try v.absolutePath() },
+        // Checked when the daemon starts and by --check-config (DaemonSetup): readable, certificates, not all expired.
+        .init("Provider", "CAFile", .restart, example: "/etc/deviceauth/provider-ca.pem", \.caFile) { v throws(ConfigError) in try v.absolutePath() },
         .init("Provider", "Scope", .restart, example: "offline", \.scope) { v throws(ConfigError) in
             // RFC 6749 §3.3: scope tokens are %x21 / %x23-5B / %x5D-7E, space separated.
             guard v.text.unicodeScalars.allSatisfy({ $0 == " " || ($0.value >= 0x21 && $0.value <= 0x7E && $0 != "\"" && $0 != "\\") })

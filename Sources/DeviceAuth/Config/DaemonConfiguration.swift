@@ -41,6 +41,8 @@ public struct DaemonConfiguration: Equatable, Sendable {
     public var clientID: String?
     /// nil means "$CREDENTIALS_DIRECTORY/client_secret" (systemd LoadCredential=).
     public var clientSecretFile: String?
+    /// A PEM bundle of CAs trusted for this provider instead of the system's store; nil: the system's.
+    public var caFile: String?
     /// nil: the dialect's default (Frame.io "asset_create offline"; standard types send none).
     public var scope: String?
     /// Ask for verification URLs (Frame.io's x-client-platypus-enabled) to draw a QR code.

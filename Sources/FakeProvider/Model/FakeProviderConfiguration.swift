@@ -1,5 +1,8 @@
 /// How the fake provider behaves: the knobs the command line exposes.
 public struct FakeProviderConfiguration: Sendable {
+    /// The scheme clients reach the fake by, for the URLs it hands out (its issuer,
+    /// its activation page): "https" when a TLS front (stunnel, in the tests) is before it.
+    public var publicScheme = "http"
     /// The per-model secret every client must present.
     public var clientSecret = "fake-c2c-client-secret"
     /// Lifetime of access tokens (Frame.io: about 8 h).

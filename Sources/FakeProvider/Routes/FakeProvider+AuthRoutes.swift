@@ -5,10 +5,11 @@ import Hummingbird
 extension FakeProvider {
     func addAuthRoutes(to router: Router<FakeRequestContext>) {
         let state = self.state
+        let scheme = configuration.publicScheme
         router.post("/v2/auth/device/code") { request, context in
             try await Self.formRoute(.deviceCode, request, context, state: state) { form in
                 let qrPairing = request.headers[Self.platypusHeader]?.lowercased() == "true"
-                switch await state.issueDeviceCode(form, qrPairing: qrPairing, activationURL: Self.activationURL(for: request)) {
+                switch await state.issueDeviceCode(form, qrPairing: qrPairing, activationURL: Self.activationURL(for: request, scheme: scheme)) {
                 case .issued(let response): return .json(response)
                 case .error(let code): return .oauthError(code)
                 }
@@ -63,7 +64,7 @@ extension FakeProvider {
 
     /// Where people approve devices, as this request reached us (so the QR code works
     /// from whatever address the client used).
-    static func activationURL(for request: Request) -> String {
-        "http://\(request.head.authority ?? "127.0.0.1")/device"
+    static func activationURL(for request: Request, scheme: String) -> String {
+        "\(scheme)://\(request.head.authority ?? "127.0.0.1")/device"
     }
 }

@@ -11,6 +11,7 @@ extension FakeProvider {
 
     func addStandardRoutes(to router: Router<FakeRequestContext>) {
         let state = self.state
+        let scheme = configuration.publicScheme
         // RFC 8414 §3.1 puts the well-known part before the issuer's path; OpenID Discovery after it.
         let documents = [("oauth-authorization-server", "/.well-known/oauth-authorization-server" + Self.standardPrefix),
                          ("openid-configuration", Self.standardPrefix + "/.well-known/openid-configuration")]
@@ -20,13 +21,13 @@ extension FakeProvider {
                     guard let settings = await state.serveMetadata(document) else {
                         return FakeReply.json(["error": "not_found"], status: .notFound)
                     }
-                    return FakeReply.json(Self.metadata(issuer: Self.issuer(for: request), settings: settings))
+                    return FakeReply.json(Self.metadata(issuer: Self.issuer(for: request, scheme: scheme), settings: settings))
                 }
             }
         }
         router.post(RouterPath(Self.standardPrefix + "/device_authorization")) { request, context in
             try await Self.standardRoute(.deviceCode, request, context, state: state) { clientID, form in
-                .json(await state.standardDeviceCode(clientID: clientID, form: form, activationURL: Self.activationURL(for: request)))
+                .json(await state.standardDeviceCode(clientID: clientID, form: form, activationURL: Self.activationURL(for: request, scheme: scheme)))
             }
         }
         router.post(RouterPath(Self.standardPrefix + "/token")) { request, context in
@@ -48,7 +49,7 @@ extension FakeProvider {
         addLoginRoutes(to: router)
     }
 
-    static func issuer(for request: Request) -> String { "http://\(request.head.authority ?? "127.0.0.1")\(standardPrefix)" }
+    static func issuer(for request: Request, scheme: String) -> String { "\(scheme)://\(request.head.authority ?? "127.0.0.1")\(standardPrefix)" }
 
     static func metadata(issuer: String, settings: FakeSettings) -> [String: MetadataValue] {
         let methods = MetadataValue.list(["client_secret_basic", "client_secret_post", "none"])

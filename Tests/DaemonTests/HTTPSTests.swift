@@ -1,0 +1,113 @@
+import FakeProvider
+import Foundation
+import Testing
+import TestSupport
+
+/// The real binaries over real TLS: stunnel (OpenSSL) before the fake, with a CA made
+/// for the run and named by CAFile=, the certificate's name verified (localhost, ::1).
+@Suite("deviceauthd over HTTPS", .serialized)
+struct HTTPSTests {
+    /// A CA, a front with a certificate for localhost, 127.0.0.1 and ::1, and the body.
+    static func withFront(_ fake: FakeHarness, names: [String] = ["localhost", "127.0.0.1", "::1"],
+                          start: TimeInterval = -3600, end: TimeInterval = 86_400,
+                          _ body: (TestCA, TLSFront) async throws -> Void) async throws {
+        let directory = "/tmp/da-tls-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let ca = try await TestCA.make(in: directory)
+        let server = try await ca.server("server", names: names, start: start, end: end)
+        let front = try await TLSFront(forwardingTo: fake.port, certificate: server.certificate, key: server.key, directory: directory)
+        do { try await body(ca, front) } catch { await front.stop(); throw error }
+        await front.stop()
+    }
+
+    @Test("Frame.io C2C at https://localhost: pair, three rotations, unpair (revoked), all through CAFile='s CA", arguments: ["localhost", "[::1]"])
+    func frameio(host: String) async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.publicScheme = "https" }) { fake in
+            try await Self.withFront(fake) { ca, front in
+                let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://\(host):\(front.port)\nClientID=https-camera\nCAFile=\(ca.certificate)")
+                #expect(try await daemon.checkConfig().status == 0)
+                _ = try #require(try await daemon.pair())
+                for round in 1...3 {
+                    #expect(try await daemon.ctl(["refresh"]).status == 0)
+                    #expect(try await daemon.waitForStats(seconds: 10) { $0.refreshes >= round }.refreshes == round)
+                }
+                let unpair = try await daemon.ctl(["unpair"])
+                #expect(unpair.output.contains("the authorization was revoked at the provider"), "\(unpair.output)")
+                let stats = try await fake.stats()
+                #expect(stats.refreshes == 3 && stats.revocations == 1 && stats.rejectedRequests == 0)
+                #expect(await daemon.stop().status == 0)
+                #expect(daemon.leakedSecrets.isEmpty)
+            }
+        }
+    }
+
+    @Test("Type=oauth2 at https://localhost: discovery, a browser login through the loopback redirect, a refresh")
+    func oauth2Login() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.accessTokenLifetime = 600; $0.publicScheme = "https" }) { fake in
+            _ = try await fake.control("settings", #"{"auto_approve_logins": true}"#)
+            try await Self.withFront(fake) { ca, front in
+                let provider = "Type=oauth2\nIssuer=https://localhost:\(front.port)/oauth2\nClientID=public-client\nClientAuthentication=none\nScope=openid offline\nCAFile=\(ca.certificate)"
+                let daemon = try DaemonFixture(fake: fake, provider: provider)
+                try await daemon.startAwaitingLogin()
+                let (login, _) = try LoginTests.startLogin(daemon)
+                let url = try await LoginTests.authorizationURL(login)
+                #expect(url.hasPrefix("https://localhost:\(front.port)/oauth2/authorize?"))
+                // The browser trusts the same CA.
+                let sent = try await Subprocess.run("/usr/bin/curl", ["-s", "--cacert", ca.certificate, "-o", "/dev/null", "-w", "%{redirect_url}", url]).output
+                #expect(sent.hasPrefix("http://127.0.0.1:"))
+                _ = try await Subprocess.run("/usr/bin/curl", ["-s", sent])
+                #expect(await login.waitForExit(seconds: 20) == 0, "\(login.output)")
+                #expect(await daemon.notify.waitStatus("authorized: token valid until", seconds: 10) != nil)
+                #expect(try await daemon.ctl(["refresh"]).status == 0)
+                #expect(try await daemon.waitForStats(seconds: 10) { $0.refreshes >= 1 }.refreshes == 1)
+                #expect(await daemon.stop().status == 0)
+            }
+        }
+    }
+
+    @Test("Not trusted: the system's store does not know the test CA, and a certificate for another name is refused; no request reaches the fake",
+          arguments: ["system store", "another name"])
+    func refused(_ case_: String) async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.publicScheme = "https" }) { fake in
+            let names = case_ == "another name" ? ["camera.example"] : ["localhost", "127.0.0.1", "::1"]
+            try await Self.withFront(fake, names: names) { ca, front in
+                let trust = case_ == "system store" ? "" : "\nCAFile=\(ca.certificate)"
+                let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://localhost:\(front.port)\nClientID=https-camera" + trust)
+                try daemon.start()
+                let status = try #require(await daemon.notify.waitStatus("polling: requesting a pairing code (network error: ", seconds: 20),
+                                          "\(daemon.notify.assignments)")
+                let expected = case_ == "system store" ? "certificate problem: unable to get local issuer certificate"
+                                                       : "no alternative certificate subject name matches target host name 'localhost'"
+                #expect(status.contains(expected), "\(status)")
+                #expect(try await fake.stats().deviceCodes == 0)
+                #expect(await daemon.stop().status == 0)
+            }
+        }
+    }
+
+    @Test("CAFile= is checked at start and by --check-config: missing, not PEM, every certificate expired: 78 naming the line")
+    func badBundle() async throws {
+        try await withFakeProvider(realTime: true) { fake in
+            let directory = "/tmp/da-tls-\(UUID().uuidString.prefix(8))"
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let ca = try await TestCA.make(in: directory)
+            let expired = try await ca.server("expired", start: -7200, end: -3600)
+            try "not a certificate\n".write(toFile: directory + "/junk.pem", atomically: true, encoding: .utf8)
+            let cases = [(directory + "/missing.pem", "No such file or directory"),
+                         (directory + "/junk.pem", "holds no PEM certificate"),
+                         (expired.certificate, "every certificate in it has expired")]
+            for (file, reason) in cases {
+                let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://localhost:1\nClientID=https-camera\nCAFile=\(file)")
+                let checked = try await daemon.checkConfig()
+                #expect(checked.status == 78 && checked.output.contains("\(daemon.configPath):4: CAFile=\(file)") && checked.output.contains(reason),
+                        "\(checked.output)")
+                try daemon.start()
+                #expect(await daemon.waitForExit(seconds: 15) == 78)
+            }
+            // A good one: named, counted, its expiry said.
+            let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://localhost:1\nClientID=https-camera\nCAFile=\(ca.certificate)")
+            let good = try await daemon.checkConfig()
+            #expect(good.status == 0 && good.output.contains("CAFile=\(ca.certificate): 1 CA certificate trusted instead of the system's store"), "\(good.output)")
+        }
+    }
+}
