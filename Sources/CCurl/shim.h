@@ -23,3 +23,6 @@ static inline CURLcode deviceauth_curl_set_callback(CURL *handle, CURLoption opt
 static inline CURLcode deviceauth_curl_response_code(CURL *handle, long *code) {
     return curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, code);
 }
+static inline CURLcode deviceauth_curl_connect_code(CURL *handle, long *code) {
+    return curl_easy_getinfo(handle, CURLINFO_HTTP_CONNECTCODE, code);
+}

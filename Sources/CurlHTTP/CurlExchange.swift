@@ -62,7 +62,13 @@ final class CurlExchange: Sendable {
         if outcome == CURLE_ABORTED_BY_CALLBACK { return .failure(.network("cancelled")) }
         if let overflow = response.overflow { return .failure(.malformed(overflow)) }
         guard outcome == CURLE_OK else {
-            return .failure(.network(Self.describe(outcome, detail: String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))))
+            let detail = String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if let proxy = network.proxy {
+                var connectCode = 0
+                _ = deviceauth_curl_connect_code(easy, &connectCode)
+                if let words = Self.describeProxy(outcome, connectCode: connectCode, proxy: proxy, detail: detail) { return .failure(.network(words)) }
+            }
+            return .failure(.network(Self.describe(outcome, detail: detail)))
         }
         var status = 0
         _ = deviceauth_curl_response_code(easy, &status)
@@ -91,6 +97,21 @@ final class CurlExchange: Sendable {
             if message.pointee.msg == CURLMSG_DONE { return message.pointee.data.result }
         }
         return CURLE_FAILED_INIT
+    }
+
+    /// A failure that is the proxy's, said so: with a proxy, every connection is to the
+    /// proxy, and its answer to CONNECT says whether it would (or could) reach the provider.
+    /// nil when the failure came after the tunnel was up (the provider's, or TLS's).
+    static func describeProxy(_ code: CURLcode, connectCode: Int, proxy: String, detail: String) -> String? {
+        switch (code, connectCode) {
+        case (CURLE_COULDNT_RESOLVE_PROXY, _): return "the proxy \(proxy) cannot be resolved (\(detail.prefix(120)))"
+        case (CURLE_COULDNT_CONNECT, _): return "the proxy \(proxy) is not answering (\(detail.prefix(120)))"
+        case (_, 407): return "the proxy \(proxy) wants credentials, or refused them (407): check ProxyCredentialsFile="
+        case (_, 403): return "the proxy \(proxy) refused to connect to the provider (403): ask its administrator to allow the provider's host"
+        case (_, 500...599): return "the proxy \(proxy) could not reach the provider (\(connectCode))"
+        case (_, 1...199), (_, 201...499): return "the proxy \(proxy) refused the connection (\(connectCode))"
+        default: return nil
+        }
     }
 
     /// Short, secret-free words for a transfer that got no answer. URLs carry no

@@ -41,7 +41,19 @@ final class CurlRequest: @unchecked Sendable {
         set(CURLOPT_URL, call.url)
         set(CURLOPT_PROTOCOLS_STR, "http,https")
         set(CURLOPT_FOLLOWLOCATION, 0)
-        set(CURLOPT_PROXY, "")  // never a proxy from the environment: the provider is talked to directly
+        // Only the configured proxy, never one from the environment (http_proxy, no_proxy…):
+        // both options set, so libcurl reads neither variable.
+        set(CURLOPT_PROXY, network.proxy ?? "")
+        set(CURLOPT_NOPROXY, network.noProxy.joined(separator: ","))
+        if network.proxy != nil {
+            // CONNECT for every request: the proxy sees host names, never a token or a form.
+            set(CURLOPT_PROXYTYPE, Int(CURLPROXY_HTTP.rawValue))
+            set(CURLOPT_HTTPPROXYTUNNEL, 1)
+            if let user = network.proxyUser, let password = network.proxyPassword {
+                set(CURLOPT_PROXYUSERNAME, user)
+                set(CURLOPT_PROXYPASSWORD, password)
+            }
+        }
         set(CURLOPT_NOSIGNAL, 1)  // threads: no SIGALRM for name look-ups
         set(CURLOPT_SSL_VERIFYPEER, 1)
         set(CURLOPT_SSL_VERIFYHOST, 2)

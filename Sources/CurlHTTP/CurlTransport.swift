@@ -9,7 +9,9 @@ import DeviceAuth
 /// Every call has a deadline (connect, stalled read, and whole exchange), is
 /// cancellable at once (a stop never waits on the network), follows no
 /// redirect (a redirected token request could carry a secret elsewhere), uses
-/// no proxy from the environment, and reads at most `maxBodyBytes`: an OAuth
+/// no proxy from the environment (only `Proxy=`: a daemon's environment is not the
+/// administrator's shell, and a variable would send tokens where nobody configured),
+/// and reads at most `maxBodyBytes`: an OAuth
 /// answer is a few hundred bytes, so a megabyte is a broken or hostile server.
 public struct CurlTransport: HTTPTransport {
     public struct Limits: Sendable {
@@ -25,12 +27,25 @@ public struct CurlTransport: HTTPTransport {
         public init() {}
     }
 
-    /// How the provider is reached: whom to trust.
+    /// How the provider is reached: whom to trust, through which proxy.
     public struct Network: Sendable, Equatable {
         /// A PEM bundle of CAs trusted instead of the system's store (`CAFile=`); nil: the system's.
         public var caFile: String?
+        /// `http://host:port` (`Proxy=`): every request tunnels through it with CONNECT; nil: direct.
+        public var proxy: String?
+        /// Hosts reached directly even with a proxy (`NoProxy=`, curl's list: names, domains, addresses).
+        public var noProxy: [String] = []
+        /// The proxy's user and password (Basic), from a file or a credential: never in the config or a log.
+        public var proxyUser: String?
+        public var proxyPassword: String?
 
-        public init(caFile: String? = nil) { self.caFile = caFile }
+        public init(caFile: String? = nil, proxy: String? = nil, noProxy: [String] = [], proxyUser: String? = nil, proxyPassword: String? = nil) {
+            self.caFile = caFile
+            self.proxy = proxy
+            self.noProxy = noProxy
+            self.proxyUser = proxyUser
+            self.proxyPassword = proxyPassword
+        }
     }
 
     let limits: Limits

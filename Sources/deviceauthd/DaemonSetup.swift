@@ -21,6 +21,8 @@ struct DaemonSetup: Sendable {
     let authorizer: PeerAuthorizer
     /// CAFile='s bundle, read and checked; nil: the system's store.
     let trust: TrustBundle?
+    /// The proxy's credentials (secret: never printed).
+    let proxyCredentials: ProxyCredentials?
 
     static func resolve(configPath: String) throws(ConfigError) -> DaemonSetup {
         let configuration = try DaemonConfiguration.load(path: configPath)
@@ -31,6 +33,8 @@ struct DaemonSetup: Sendable {
         let runtimeDirectory = SystemFiles.environment("RUNTIME_DIRECTORY")?.split(separator: ":").first.map(String.init) ?? "/run/deviceauth"
         let authorizer = try resolveAuthorizer(configuration, configPath: configPath)
         let trust = try configuration.caFile.map { path throws(ConfigError) in try checkTrust(path, configuration) }
+        let proxyCredentials = configuration.proxy == nil ? nil
+            : try ProxyCredentials.load(configuredFile: configuration.proxyCredentialsFile, credentialsDirectory: credentialsDirectory)
         return DaemonSetup(
             configuration: configuration,
             clientSecret: secret,
@@ -40,7 +44,8 @@ struct DaemonSetup: Sendable {
             runtimeDirectory: runtimeDirectory,
             controlSocket: configuration.controlSocket ?? runtimeDirectory + "/control.sock",
             authorizer: authorizer,
-            trust: trust)
+            trust: trust,
+            proxyCredentials: proxyCredentials)
     }
 
     /// CAFile= must be a bundle curl can use: readable, certificates that parse, not all
@@ -59,7 +64,10 @@ struct DaemonSetup: Sendable {
     }
 
     /// How every call reaches the provider (discovery, tokens, revocation, the device API).
-    var network: CurlTransport.Network { CurlTransport.Network(caFile: trust?.path) }
+    var network: CurlTransport.Network {
+        CurlTransport.Network(caFile: trust?.path, proxy: configuration.proxy, noProxy: configuration.noProxy,
+                              proxyUser: proxyCredentials?.user, proxyPassword: proxyCredentials?.password)
+    }
 
     static func resolveAuthorizer(_ configuration: DaemonConfiguration, configPath: String) throws(ConfigError) -> PeerAuthorizer {
         do {

@@ -113,7 +113,8 @@ public final class TLSFront: @unchecked Sendable {
 
     deinit { program.signal(SIGKILL) }
 
-    static func freePort() throws -> Int {
+    /// A loopback port nothing listens on just now (for a server about to start, or to be refused).
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in6()

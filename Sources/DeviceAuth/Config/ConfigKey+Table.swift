@@ -11,7 +11,34 @@ extension ConfigKey {
         .init("Refresh", "MaxRetrySec", .applied, example: "600", \.maxRetrySeconds) { v throws(ConfigError) in try v.number(in: 1...3600) },
 
         .init("Storage", "StateDirectory", .restart, example: "/var/lib/deviceauth", \.stateDirectory) { v throws(ConfigError) in try v.absolutePath() },
-    ] + control
+    ] + network + control
+
+    /// How the provider is reached: set into each transport as the daemon starts.
+    static let network: [ConfigKey] = [
+        .init("Network", "Proxy", .restart, example: "http://proxy.studio.example:3128", \.proxy) { v throws(ConfigError) in
+            guard !v.isEmpty else { return nil }
+            // Credentials never in the config (it is world-readable), nor quoted back in an error.
+            guard !v.text.contains("@") else {
+                throw v.fail("\(v.name) must be http://HOST:PORT without credentials: they go in ProxyCredentialsFile= (the value is not repeated here)")
+            }
+            guard v.text.hasPrefix("http://") else { throw v.fail("\(v.name) must be http://HOST:PORT, not \"\(v.text.prefix(80))\"") }
+            var authority = v.text.dropFirst("http://".count)
+            if authority.hasSuffix("/") { authority = authority.dropLast() }
+            guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...]), (1...65535).contains(port),
+                  !authority[..<colon].isEmpty, authority.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) })
+            else { throw v.fail("\(v.name) must be http://HOST:PORT, not \"\(v.text.prefix(80))\"") }
+            return "http://" + authority
+        },
+        .init("Network", "NoProxy", .restart, example: "localhost 127.0.0.1 .camera.lan", \.noProxy) { v throws(ConfigError) in
+            let hosts = v.text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            guard hosts.allSatisfy({ $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]*/".contains($0)) } })
+            else { throw v.fail("\(v.name) is a list of host names, domains (.example.com) and addresses, separated by spaces") }
+            return hosts
+        },
+        .init("Network", "ProxyCredentialsFile", .restart, example: "/etc/deviceauth/proxy-credentials", \.proxyCredentialsFile) { v throws(ConfigError) in
+            try v.absolutePath()
+        },
+    ]
 
     /// Who the device is and whom it talks to: read once, as the engine and its client are built.
     static let provider: [ConfigKey] = [

@@ -65,6 +65,14 @@ public struct DaemonConfiguration: Equatable, Sendable {
     /// nil means $STATE_DIRECTORY, else /var/lib/deviceauth.
     public var stateDirectory: String?
 
+    // [Network]
+    /// `http://host:port`: every request goes through it (CONNECT); nil: direct.
+    public var proxy: String?
+    /// Hosts reached directly even with a proxy.
+    public var noProxy: [String] = []
+    /// "user:password" for the proxy, mode 0600; nil: $CREDENTIALS_DIRECTORY/proxy_credentials, if any.
+    public var proxyCredentialsFile: String?
+
     // [Control] (read by the control socket)
     public var controlSocket: String?
     public var tokenReaders: [String] = []

@@ -1,0 +1,58 @@
+import Foundation
+
+/// tinyproxy (Debian's tinyproxy-bin) on loopback, started by the test that needs it:
+/// a real HTTP proxy with CONNECT, optional Basic credentials and a port allow-list.
+public final class TestProxy: @unchecked Sendable {
+    public let port: Int
+    public let logFile: String
+    private let program: Subprocess
+
+    /// - Parameters:
+    ///   - credentials: "user password" the proxy demands (407 without them).
+    ///   - connectPorts: the only ports CONNECT may reach (403 for others); empty: any.
+    public init(directory: String, credentials: String? = nil, connectPorts: [Int] = []) async throws {
+        logFile = directory + "/tinyproxy.log"
+        var lastOutput = ""
+        for _ in 0..<5 {
+            let port = try TLSFront.freePort()
+            let config = directory + "/tinyproxy-\(port).conf"
+            var lines = ["Port \(port)", "Listen 127.0.0.1", "Timeout 30", "MaxClients 64", "LogLevel Connect", "LogFile \"\(logFile)\""]
+            if getuid() == 0 { lines += ["User nobody", "Group nogroup"] }
+            if let credentials { lines.append("BasicAuth \(credentials)") }
+            lines += connectPorts.map { "ConnectPort \($0)" }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: config, atomically: true, encoding: .utf8)
+            // Its log is written as the user it drops to.
+            _ = FileManager.default.createFile(atPath: logFile, contents: nil, attributes: [.posixPermissions: 0o666])
+            chmod(directory, 0o755)
+            let program = try Subprocess("/usr/bin/tinyproxy", ["-d", "-c", config])
+            for _ in 0..<100 where program.process.isRunning {
+                if TLSFront.accepts(port, host: "127.0.0.1") {
+                    self.port = port
+                    self.program = program
+                    return
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            lastOutput = program.output
+            program.signal(SIGTERM)
+            _ = await program.waitForExit(seconds: 5)
+        }
+        throw TestCA.OpenSSLError(description: "tinyproxy did not start: \(lastOutput)")
+    }
+
+    public var url: String { "http://127.0.0.1:\(port)" }
+
+    /// The CONNECT requests the proxy logged, e.g. "CONNECT localhost:43211".
+    public var connects: [String] {
+        ((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { line in
+            line.firstMatch(of: /Request \(file descriptor [0-9]+\): CONNECT ([^ ]+)/).map { "CONNECT \($0.1)" }
+        }
+    }
+
+    public func stop() async {
+        program.signal(SIGTERM)
+        _ = await program.waitForExit(seconds: 5)
+    }
+
+    deinit { program.signal(SIGKILL) }
+}
