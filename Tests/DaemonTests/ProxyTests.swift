@@ -44,9 +44,9 @@ struct ProxyTests {
             try await HTTPSTests.withFront(fake) { ca, front in
                 let proxy = try await TestProxy(directory: ca.directory, credentials: fault == "407" ? "camera other-pass" : nil,
                                                 connectPorts: fault == "403" ? [9] : [])
-                let proxyURL = fault == "down" ? "http://127.0.0.1:\(try TLSFront.freePort())" : proxy.url
+                let proxyURL = fault == "down" ? "http://127.0.0.1:\(try LoopbackServer.freePort())" : proxy.url
                 // 500: the proxy cannot connect to a port where nothing listens.
-                let port = fault == "500" ? try TLSFront.freePort() : front.port
+                let port = fault == "500" ? try LoopbackServer.freePort() : front.port
                 let daemon = try DaemonFixture(
                     fake: fake, extraConfig: "[Network]\nProxy=\(proxyURL)\n",
                     provider: "BaseURL=https://localhost:\(port)\nClientID=proxied-camera\nCAFile=\(ca.certificate)")
@@ -68,7 +68,7 @@ struct ProxyTests {
     func environmentIgnored() async throws {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
             let daemon = try DaemonFixture(fake: fake)
-            let nowhere = "http://127.0.0.1:\(try TLSFront.freePort())"
+            let nowhere = "http://127.0.0.1:\(try LoopbackServer.freePort())"
             try daemon.start(environment: ["http_proxy": nowhere, "https_proxy": nowhere, "all_proxy": nowhere, "HTTPS_PROXY": nowhere, "no_proxy": ""])
             guard let code = await daemon.waitForUserCode() else { Issue.record("no code: \(daemon.notify.assignments)"); return }
             try await fake.control("approve", #"{"user_code": "\#(code)"}"#)

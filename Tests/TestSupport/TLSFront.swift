@@ -68,11 +68,7 @@ public final class TLSFront: @unchecked Sendable {
 
     /// - Parameter target: the plain server's port on 127.0.0.1.
     public init(forwardingTo target: Int, certificate: String, key: String, directory: String) async throws {
-        var lastOutput = ""
-        // stunnel cannot report a port it was given as 0: a free one is picked, and picked
-        // again if another process took it in between.
-        for _ in 0..<5 {
-            let port = try Self.freePort()
+        (port, program) = try await LoopbackServer.start("stunnel", hosts: ["127.0.0.1", "::1"]) { port in
             let config = directory + "/stunnel-\(port).conf"
             try """
                 foreground = yes
@@ -89,21 +85,8 @@ public final class TLSFront: @unchecked Sendable {
                 cert = \(certificate)
                 key = \(key)
                 """.write(toFile: config, atomically: true, encoding: .utf8)
-            let program = try Subprocess("/usr/bin/stunnel4", [config])
-            // Bounded: ready once it accepts a connection on both addresses.
-            for _ in 0..<100 where program.process.isRunning {
-                if Self.accepts(port, host: "127.0.0.1"), Self.accepts(port, host: "::1") {
-                    self.port = port
-                    self.program = program
-                    return
-                }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            lastOutput = program.output
-            program.signal(SIGTERM)
-            _ = await program.waitForExit(seconds: 5)
+            return try Subprocess("/usr/bin/stunnel4", [config])
         }
-        throw TestCA.OpenSSLError(description: "stunnel did not start: \(lastOutput)")
     }
 
     public func stop() async {
@@ -112,30 +95,4 @@ public final class TLSFront: @unchecked Sendable {
     }
 
     deinit { program.signal(SIGKILL) }
-
-    /// A loopback port nothing listens on just now (for a server about to start, or to be refused).
-    public static func freePort() throws -> Int {
-        let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in6()
-        address.sin6_family = sa_family_t(AF_INET6)
-        address.sin6_addr = in6addr_loopback
-        var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard ok else { throw TestCA.OpenSSLError(description: "no free port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin6_port))
-    }
-
-    static func accepts(_ port: Int, host: String) -> Bool {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var result: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &result) == 0, let info = result else { return false }
-        defer { freeaddrinfo(result) }
-        let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        return connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0
-    }
 }

@@ -11,33 +11,20 @@ public final class TestProxy: @unchecked Sendable {
     ///   - credentials: "user password" the proxy demands (407 without them).
     ///   - connectPorts: the only ports CONNECT may reach (403 for others); empty: any.
     public init(directory: String, credentials: String? = nil, connectPorts: [Int] = []) async throws {
-        logFile = directory + "/tinyproxy.log"
-        var lastOutput = ""
-        for _ in 0..<5 {
-            let port = try TLSFront.freePort()
+        let logFile = directory + "/tinyproxy.log"
+        self.logFile = logFile
+        // Its log is written as the user it drops to.
+        _ = FileManager.default.createFile(atPath: logFile, contents: nil, attributes: [.posixPermissions: 0o666])
+        chmod(directory, 0o755)
+        (port, program) = try await LoopbackServer.start("tinyproxy") { port in
             let config = directory + "/tinyproxy-\(port).conf"
             var lines = ["Port \(port)", "Listen 127.0.0.1", "Timeout 30", "MaxClients 64", "LogLevel Connect", "LogFile \"\(logFile)\""]
             if getuid() == 0 { lines += ["User nobody", "Group nogroup"] }
             if let credentials { lines.append("BasicAuth \(credentials)") }
             lines += connectPorts.map { "ConnectPort \($0)" }
             try (lines.joined(separator: "\n") + "\n").write(toFile: config, atomically: true, encoding: .utf8)
-            // Its log is written as the user it drops to.
-            _ = FileManager.default.createFile(atPath: logFile, contents: nil, attributes: [.posixPermissions: 0o666])
-            chmod(directory, 0o755)
-            let program = try Subprocess("/usr/bin/tinyproxy", ["-d", "-c", config])
-            for _ in 0..<100 where program.process.isRunning {
-                if TLSFront.accepts(port, host: "127.0.0.1") {
-                    self.port = port
-                    self.program = program
-                    return
-                }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            lastOutput = program.output
-            program.signal(SIGTERM)
-            _ = await program.waitForExit(seconds: 5)
+            return try Subprocess("/usr/bin/tinyproxy", ["-d", "-c", config])
         }
-        throw TestCA.OpenSSLError(description: "tinyproxy did not start: \(lastOutput)")
     }
 
     public var url: String { "http://127.0.0.1:\(port)" }
