@@ -26,3 +26,6 @@ static inline CURLcode deviceauth_curl_response_code(CURL *handle, long *code) {
 static inline CURLcode deviceauth_curl_connect_code(CURL *handle, long *code) {
     return curl_easy_getinfo(handle, CURLINFO_HTTP_CONNECTCODE, code);
 }
+static inline CURLcode deviceauth_curl_verify_result(CURL *handle, long *result) {
+    return curl_easy_getinfo(handle, CURLINFO_SSL_VERIFYRESULT, result);
+}

@@ -14,12 +14,15 @@ final class CurlExchange: Sendable {
     private let request: CurlRequest
     private let limits: CurlTransport.Limits
     private let network: CurlTransport.Network
+    /// The URL asked (no secret in it), handed back with the answer.
+    private let url: String
     /// The multi handle while the transfer runs (nil before and after), and whether
     /// the caller has given up; `cancel()` may come from any thread.
     private let shared = Mutex<(multi: UnsafeMutableRawPointer?, cancelled: Bool)>((nil, false))
 
     init(call: HTTPCall, limits: CurlTransport.Limits, network: CurlTransport.Network) {
         self.request = CurlRequest(call: call)
+        url = call.url
         self.limits = limits
         self.network = network
     }
@@ -66,13 +69,17 @@ final class CurlExchange: Sendable {
             if let proxy = network.proxy {
                 var connectCode = 0
                 _ = deviceauth_curl_connect_code(easy, &connectCode)
-                if let words = Self.describeProxy(outcome, connectCode: connectCode, proxy: proxy, detail: detail) { return .failure(.network(words)) }
+                if let words = Self.describeProxy(outcome, connectCode: connectCode, proxy: proxy, detail: detail) {
+                    return .failure(.network(NetworkFault(.proxy, words)))
+                }
             }
-            return .failure(.network(Self.describe(outcome, detail: detail)))
+            var verifyResult = 0
+            _ = deviceauth_curl_verify_result(easy, &verifyResult)
+            return .failure(.network(Self.classify(outcome, verifyResult: verifyResult, detail: detail)))
         }
         var status = 0
         _ = deviceauth_curl_response_code(easy, &status)
-        return .success(HTTPAnswer(status: status, headers: response.headers, body: response.body))
+        return .success(HTTPAnswer(status: status, headers: response.headers, body: response.body, url: url))
     }
 
     /// Drives the transfer until it ends or the caller gives up.
@@ -114,15 +121,31 @@ final class CurlExchange: Sendable {
         }
     }
 
-    /// Short, secret-free words for a transfer that got no answer. URLs carry no
-    /// secrets here, so libcurl's detail (host and port) may be shown.
-    static func describe(_ code: CURLcode, detail: String) -> String {
+    /// What kind of fault a transfer that got no answer met, with libcurl's words (URLs
+    /// carry no secrets here, so its detail, host and port, may be shown).
+    /// `verifyResult` is OpenSSL's X509_V_ERR_* for a certificate that failed.
+    static func classify(_ code: CURLcode, verifyResult: Int, detail: String) -> NetworkFault {
+        let words = String((detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail).prefix(160))
         switch code {
-        case CURLE_OPERATION_TIMEDOUT: return "timed out"
-        case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE: return "connection closed before the answer"
-        default:
-            let words = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            return String(words.prefix(160))
+        case CURLE_COULDNT_RESOLVE_HOST: return NetworkFault(.dns, words)
+        case CURLE_COULDNT_CONNECT: return NetworkFault(.connection, words)
+        case CURLE_OPERATION_TIMEDOUT: return NetworkFault(.connection, "timed out")
+        case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_SEND_ERROR:
+            return NetworkFault(.other, "connection closed before the answer")
+        case CURLE_PEER_FAILED_VERIFICATION:
+            // libcurl checks the name itself (OpenSSL's chain verdict is then still "ok"):
+            // its words are the only sign ("no alternative certificate subject name matches…").
+            if words.contains("subject name") || words.contains("host name") { return NetworkFault(.tlsName, words) }
+            switch verifyResult {
+            // X509_V_ERR_CERT_NOT_YET_VALID, _CERT_HAS_EXPIRED (and their CRL twins): a date, which a clock can explain.
+            case 9, 10, 11, 12: return NetworkFault(.tlsDates, words)
+            // X509_V_ERR_HOSTNAME_MISMATCH, _IP_ADDRESS_MISMATCH.
+            case 62, 64: return NetworkFault(.tlsName, words)
+            default: return NetworkFault(.tlsUntrusted, words)
+            }
+        case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE:
+            return NetworkFault(.tls, words)
+        default: return NetworkFault(.other, words)
         }
     }
 }

@@ -65,26 +65,6 @@ struct HTTPSTests {
         }
     }
 
-    @Test("Not trusted: the system's store does not know the test CA, and a certificate for another name is refused; no request reaches the fake",
-          arguments: ["system store", "another name"])
-    func refused(_ case_: String) async throws {
-        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.publicScheme = "https" }) { fake in
-            let names = case_ == "another name" ? ["camera.example"] : ["localhost", "127.0.0.1", "::1"]
-            try await Self.withFront(fake, names: names) { ca, front in
-                let trust = case_ == "system store" ? "" : "\nCAFile=\(ca.certificate)"
-                let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://localhost:\(front.port)\nClientID=https-camera" + trust)
-                try daemon.start()
-                let status = try #require(await daemon.notify.waitStatus("polling: requesting a pairing code (network error: ", seconds: 20),
-                                          "\(daemon.notify.assignments)")
-                let expected = case_ == "system store" ? "certificate problem: unable to get local issuer certificate"
-                                                       : "no alternative certificate subject name matches target host name 'localhost'"
-                #expect(status.contains(expected), "\(status)")
-                #expect(try await fake.stats().deviceCodes == 0)
-                #expect(await daemon.stop().status == 0)
-            }
-        }
-    }
-
     @Test("CAFile= is checked at start and by --check-config: missing, not PEM, every certificate expired: 78 naming the line")
     func badBundle() async throws {
         try await withFakeProvider(realTime: true) { fake in

@@ -55,7 +55,7 @@ struct ProxyTests {
                                 "407": "the proxy \(proxyURL) wants credentials, or refused them (407): check ProxyCredentialsFile=",
                                 "403": "the proxy \(proxyURL) refused to connect to the provider (403)",
                                 "500": "the proxy \(proxyURL) could not reach the provider (500)"][fault]!
-                let status = await daemon.notify.waitStatus("polling: requesting a pairing code (network error: " + expected, seconds: 20)
+                let status = await daemon.notify.waitStatus("polling: requesting a pairing code (" + expected, seconds: 20)
                 #expect(status != nil, "\(daemon.notify.assignments)")
                 #expect(try await fake.stats().deviceCodes == 0)
                 #expect(await daemon.stop().status == 0)

@@ -24,11 +24,14 @@ public struct HTTPAnswer: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// The URL asked, when the transport says (to tell a redirect elsewhere from one at home).
+    public var url: String?
 
-    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+    public init(status: Int, headers: [(String, String)], body: [UInt8], url: String? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.url = url
     }
 
     public func header(_ name: String) -> String? {

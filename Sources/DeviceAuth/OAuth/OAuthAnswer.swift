@@ -29,6 +29,7 @@ package enum OAuthAnswer {
 
     /// Throws unless the status is 2xx.
     package static func check(_ answer: HTTPAnswer) throws(OAuthFailure) {
+        if let portal = CaptivePortal.recognize(answer) { throw .network(portal) }
         switch answer.status {
         case 200..<300:
             return

@@ -28,8 +28,8 @@ public enum OAuthFailure: Error, Equatable, Sendable, CustomStringConvertible {
     case rateLimited(retryAfterSeconds: Double?)
     /// Any other unexpected HTTP status (5xx, 404, 403, a redirect, a 400 without an error…).
     case httpStatus(Int)
-    /// No answer: connection refused or dropped, timeout, DNS, TLS.
-    case network(String)
+    /// No answer: DNS, connection refused or dropped, timeout, TLS, a proxy, a captive portal.
+    case network(NetworkFault)
     /// An answer we cannot use: not JSON, too large, fields missing.
     case malformed(String)
 
@@ -64,7 +64,7 @@ public enum OAuthFailure: Error, Equatable, Sendable, CustomStringConvertible {
         case .rateLimited(nil): "rate limited (HTTP 429)"
         case .httpStatus(let status): "HTTP \(status)"
         // Reasons may quote what a server or the network stack said: one printable, bounded line.
-        case .network(let reason): "network error: \(ServerError.printable(reason))"
+        case .network(let fault): "\(fault)"
         case .malformed(let reason): "unusable response: \(ServerError.printable(reason))"
         }
     }

@@ -28,7 +28,7 @@ extension OAuthFailure {
         case .refused: "refused"
         case .rateLimited: "rate_limited"
         case .httpStatus(let status): status >= 500 ? "server_error" : "http_status"
-        case .network: "network"
+        case .network(let fault): fault.kind.rawValue
         case .malformed: "malformed_answer"
         }
     }

@@ -48,6 +48,8 @@ enum FaultInjection {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         case .huge:
             return hugeResponse()
+        case .portal:
+            return portalResponse(status: fault.status)
         }
     }
 
@@ -108,5 +110,21 @@ enum FaultInjection {
                 try await writer.finish(nil)
             }
         )
+    }
+
+    /// What a hotel's Wi-Fi answers before its terms are accepted.
+    static func portalResponse(status: Int) -> Response {
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
+        headers[.cacheControl] = "no-store"
+        let page = "<!DOCTYPE html><html><head><title>Welcome</title></head><body><form action=\"/accept\">Accept the terms to use the Wi-Fi</form></body></html>"
+        switch status {
+        case 301, 302, 303, 307:
+            headers[.location] = "http://portal.hotel.example/login?return=provider"
+            return Response(status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
+        case 511:
+            return Response(status: .networkAuthenticationRequired, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
+        default:
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
+        }
     }
 }

@@ -28,6 +28,9 @@ public enum FaultMode: String, Codable, Sendable, CaseIterable {
     case garbage
     /// Answer 200 with a 16 MiB body, without doing the work.
     case huge
+    /// Answer as a venue's captive portal does, without doing the work: a 200 HTML login
+    /// page, or with `status` 302 a redirect to the portal's host, or 511.
+    case portal
 }
 
 /// One queued failure.
