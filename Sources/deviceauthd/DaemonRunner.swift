@@ -34,12 +34,13 @@ struct DaemonRunner {
         // A public client has no secret; it is never placed in a request then.
         let credentials = ClientCredentials(clientID: identity.clientID, clientSecret: setup.clientSecret ?? "")
         let store = try openStore(clientID: identity.clientID)
-        let endpoints = setup.endpointSource(transport: CurlTransport(timeoutSeconds: 10, network: setup.network))
+        let clock = SystemClock()
+        let endpoints = setup.endpointSource(transport: ClockCheckedTransport(CurlTransport(timeoutSeconds: 10, network: setup.network), clock: clock))
         try await discover(endpoints)
         for warning in setup.warnings { logger.warning("\(warning)") }
         let notifier = SystemdNotifier()
         let client = OAuthProviderClient(
-            transport: CurlTransport(network: setup.network), profile: setup.profile(endpoints: endpoints), credentials: credentials,
+            transport: ClockCheckedTransport(CurlTransport(network: setup.network), clock: clock), profile: setup.profile(endpoints: endpoints), credentials: credentials,
             scope: setup.configuration.effectiveScope, qrPairing: setup.configuration.qrPairing)
         let authorizer = SharedAuthorizer(setup.authorizer)
         var observers: [any PairingObserver] = [SystemdObserver(notifier: notifier)]
@@ -49,7 +50,7 @@ struct DaemonRunner {
         if setup.configuration.metrics { observers.append(MetricsFile(directory: setup.runtimeDirectory, logger: logger)) }
         let engine = PairingEngine(
             policy: setup.policy, client: client, store: store, observer: Observers(observers),
-            logger: logger, clock: SystemClock(), watchdogInterval: SystemdNotifier.watchdogInterval())
+            logger: logger, clock: clock, watchdogInterval: SystemdNotifier.watchdogInterval())
         let control: BoundControlServer
         do {
             var limits = ConnectionLimits()

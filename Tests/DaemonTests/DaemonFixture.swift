@@ -77,7 +77,7 @@ final class DaemonFixture: @unchecked Sendable {
     ///   mounted `hidepid=invisible`, as `ProtectProc=invisible` shows it to the daemon.
     func start(watchdogMicroseconds: Int? = nil, stateTmpfsKiB: Int? = nil, machineID: String? = nil,
                user: UInt32? = nil, groups: [UInt32] = [], hideProcesses: Bool = false,
-               descriptorLimit: Int? = nil, environment extra: [String: String] = [:]) throws {
+               descriptorLimit: Int? = nil, timeSynchronized: Bool? = nil, environment extra: [String: String] = [:]) throws {
         var environment = ["NOTIFY_SOCKET": notify.path, "RUNTIME_DIRECTORY": runtimeDirectory].merging(extra) { $1 }
         environment["JOURNAL_STREAM"] = ""
         if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
@@ -113,6 +113,13 @@ final class DaemonFixture: @unchecked Sendable {
             let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
             daemon = try Subprocess("/usr/bin/prlimit", ["--nofile=\(descriptorLimit):\(descriptorLimit)", binary, "--config", configPath],
                                     environment: environment)
+        } else if let timeSynchronized {
+            // timesyncd's flag, present or not, in a /run/systemd of the daemon's own.
+            let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
+            let flag = timeSynchronized ? " && touch /run/systemd/timesync/synchronized" : ""
+            daemon = try Subprocess("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c",
+                "mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/timesync\(flag) && exec '\(binary)' --config '\(configPath)'"],
+                environment: environment)
         } else {
             daemon = try Subprocess("deviceauthd", ["--config", configPath], environment: environment)
         }

@@ -25,7 +25,8 @@ struct NetworkFaultTests {
                 }
                 let trust = fault == "untrusted" ? "" : "\nCAFile=\(ca.certificate)"
                 let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=\(base)\nClientID=faulty-camera" + trust)
-                try daemon.start()
+                // A synchronized clock: the certificate's dates are the certificate's fault.
+                try daemon.start(timeSynchronized: true)
                 let advice = switch fault {
                 case "dns": "cannot resolve the provider's host name: check DNS on this network: "
                 case "refused": "cannot connect to the provider: check the network connection and firewall: "
@@ -38,6 +39,30 @@ struct NetworkFaultTests {
                 #expect(try await fake.stats().deviceCodes == 0)
                 #expect(await daemon.stop().status == 0)
             }
+        }
+    }
+
+    @Test("A clock not synchronized and a certificate not yet valid: STATUS says the clock is not set; once the certificate is valid (a second front, same port) the daemon pairs without a restart")
+    func clockNotSet() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.autoApproveAfter = 1; $0.publicScheme = "https" }) { fake in
+            let directory = "/tmp/da-tls-\(UUID().uuidString.prefix(8))"
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let ca = try await TestCA.make(in: directory)
+            let early = try await ca.server("early", start: 3600, end: 7200)
+            let front = try await TLSFront(forwardingTo: fake.port, certificate: early.certificate, key: early.key, directory: directory)
+            let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://localhost:\(front.port)\nClientID=clockless-camera\nCAFile=\(ca.certificate)")
+            try daemon.start(timeSynchronized: false)
+            let status = await daemon.notify.waitStatus(
+                "polling: requesting a pairing code (the clock is not set, so no certificate can be checked: waiting for time sync (NTP): this clock reads ", seconds: 20)
+            #expect(status?.contains("and is not synchronized") == true, "\(daemon.notify.assignments.suffix(2))")
+            #expect(try await fake.stats().deviceCodes == 0)
+            // The provider's certificate becomes valid (as it would once the clock is right).
+            await front.stop()
+            let good = try await ca.server("good")
+            let second = try await TLSFront(forwardingTo: fake.port, certificate: good.certificate, key: good.key, directory: directory, port: front.port)
+            #expect(await daemon.notify.waitStatus("authorized: project Testbed", seconds: 30) != nil, "\(daemon.notify.assignments.suffix(3))")
+            #expect(await daemon.stop().status == 0)
+            await second.stop()
         }
     }
 

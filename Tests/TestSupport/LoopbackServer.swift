@@ -6,11 +6,13 @@ import Foundation
 public enum LoopbackServer {
     public struct StartError: Error, CustomStringConvertible { public let description: String }
 
-    /// Starts `launch(port)` until it accepts connections on `hosts` (bounded: 5 tries of 5 s).
-    public static func start(_ name: String, hosts: [String] = ["127.0.0.1"], _ launch: (Int) throws -> Subprocess) async throws -> (port: Int, program: Subprocess) {
+    /// Starts `launch(port)` until it accepts connections on `hosts` (bounded: 5 tries of 5 s),
+    /// on `port` when given (a server replacing another), else on a free one.
+    public static func start(_ name: String, hosts: [String] = ["127.0.0.1"], port fixed: Int? = nil,
+                             _ launch: (Int) throws -> Subprocess) async throws -> (port: Int, program: Subprocess) {
         var lastOutput = ""
         for _ in 0..<5 {
-            let port = try freePort()
+            let port = try fixed ?? freePort()
             let program = try launch(port)
             for _ in 0..<100 where program.process.isRunning {
                 if hosts.allSatisfy({ accepts(port, host: $0) }) { return (port, program) }

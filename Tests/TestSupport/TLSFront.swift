@@ -67,8 +67,9 @@ public final class TLSFront: @unchecked Sendable {
     private let program: Subprocess
 
     /// - Parameter target: the plain server's port on 127.0.0.1.
-    public init(forwardingTo target: Int, certificate: String, key: String, directory: String) async throws {
-        (port, program) = try await LoopbackServer.start("stunnel", hosts: ["127.0.0.1", "::1"]) { port in
+    /// - Parameter port: this port (a front replacing another), else a free one.
+    public init(forwardingTo target: Int, certificate: String, key: String, directory: String, port fixed: Int? = nil) async throws {
+        (port, program) = try await LoopbackServer.start("stunnel", hosts: ["127.0.0.1", "::1"], port: fixed) { port in
             let config = directory + "/stunnel-\(port).conf"
             try """
                 foreground = yes

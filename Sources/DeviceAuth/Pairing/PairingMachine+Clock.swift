@@ -12,10 +12,17 @@ extension PairingMachine {
     func wallClockSet(_ step: inout Step, now: Moment, random: Double) {
         switch step.state {
         case .polling(var polling):
-            guard let session = polling.session else { return }
+            guard let session = polling.session else {
+                // Waiting to retry a pairing code: a certificate that failed by an unset clock
+                // may pass now. Once, at once, rather than at the end of the backoff.
+                if polling.failures > 0 { step.effects.append(.schedule(.requestCode, afterSeconds: 0)) }
+                return
+            }
             polling.session = session.anchored(at: now)
             step.state = .polling(polling)
         case .authorized(var authorized), .refreshing(var authorized, _):
+            // The same for a refresh waiting out its backoff.
+            if case .refreshing(_, let failures) = step.state, failures > 0 { step.effects.append(.schedule(.refresh, afterSeconds: 0)) }
             let before = authorized.grant
             authorized.grant = before.anchored(at: now)
             guard authorized.grant != before else { return }
