@@ -109,9 +109,11 @@ struct LocalBoundaryTests {
     func messageIDsDocumented() throws {
         let catalog = try String(contentsOf: ShippedFilesTests.repository.appendingPathComponent("systemd/deviceauthd.catalog"), encoding: .utf8)
         let readme = try String(contentsOf: ShippedFilesTests.repository.appendingPathComponent("README.md"), encoding: .utf8)
-        for kind in PairingLog.Kind.allCases {
-            #expect(catalog.contains("\n-- \(kind.messageID)\nSubject: "), "\(kind) has no catalog entry")
-            #expect(readme.contains("| `\(kind.messageID)` |"), "\(kind) has no README row")
+        let ids = PairingLog.Kind.allCases.map { ("\($0)", $0.messageID) } + NetworkFault.Kind.allCases.map { ("network fault \($0)", $0.messageID) }
+        #expect(Set(ids.map(\.1)).count == ids.count, "a MESSAGE_ID is used twice")
+        for (kind, id) in ids {
+            #expect(catalog.contains("\n-- \(id)\nSubject: "), "\(kind) has no catalog entry")
+            #expect(readme.contains("| `\(id)` |"), "\(kind) has no README row")
         }
     }
 

@@ -75,6 +75,17 @@ struct PairingMachineTests {
         #expect(state.statusLine().contains("network error: reset"))
     }
 
+    @Test("A network fault's log line carries its kind's MESSAGE_ID, and its metrics label is the kind; other failures carry none")
+    func networkFaultLogged() {
+        for kind in NetworkFault.Kind.allCases {
+            let result = step(Fixtures.polling, .pollAnswered(deviceCode: "DC-1", .failure(.network(NetworkFault(kind, "detail")))), random: 1)
+            #expect(result.logs.contains { $0.fault == kind && $0.messageID == kind.messageID }, "\(kind)")
+            #expect(OAuthFailure.network(NetworkFault(kind, "x")).reasonLabel == kind.rawValue)
+        }
+        let other = step(Fixtures.polling, .pollAnswered(deviceCode: "DC-1", .failure(.httpStatus(503))), random: 1)
+        #expect(other.logs.allSatisfy { $0.messageID == nil })
+    }
+
     @Test("Backoff doubles with jitter in its upper half, capped, and honours a 429's wait")
     func backoff() {
         let policy = PairingPolicy()

@@ -24,6 +24,22 @@ public struct NetworkFault: Equatable, Sendable, CustomStringConvertible, Expres
         case clockNotSet = "clock_not_set"
         /// Anything else: the connection broke, the answer stalled.
         case other = "network"
+
+        /// journald MESSAGE_ID of the lines reporting this kind (systemd/deviceauthd.catalog explains each).
+        public var messageID: String {
+            switch self {
+            case .dns: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e65"
+            case .connection: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e66"
+            case .tlsUntrusted: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e67"
+            case .tlsDates: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e68"
+            case .tlsName: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e69"
+            case .tls: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e6a"
+            case .proxy: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e6b"
+            case .captivePortal: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e6c"
+            case .clockNotSet: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e6d"
+            case .other: "4f1c3a0e6b2d4c8a9e7f5d3b1a2c4e6e"
+            }
+        }
     }
 
     public var kind: Kind

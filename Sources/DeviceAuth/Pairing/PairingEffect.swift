@@ -39,10 +39,20 @@ public struct PairingLog: Equatable, Sendable {
     public var level: Level
     public var message: String
     public var kind: Kind?
+    /// A network fault the line reports: its kind has a MESSAGE_ID of its own.
+    public var fault: NetworkFault.Kind?
 
-    public init(_ level: Level, _ message: String, kind: Kind? = nil) {
+    public init(_ level: Level, _ message: String, kind: Kind? = nil, fault: NetworkFault.Kind? = nil) {
         self.level = level
         self.message = message
         self.kind = kind
+        self.fault = fault
     }
+
+    /// A line about `failure`: when it is a network fault, marked with the fault's kind.
+    public init(_ level: Level, _ message: String, failure: OAuthFailure) {
+        if case .network(let fault) = failure { self.init(level, message, fault: fault.kind) } else { self.init(level, message) }
+    }
+
+    public var messageID: String? { kind?.messageID ?? fault?.messageID }
 }

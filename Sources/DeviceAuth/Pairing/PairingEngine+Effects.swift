@@ -64,7 +64,7 @@ extension PairingEngine {
             timers[timer] = nil
         case .log(let entry):
             var metadata: Logger.Metadata = ["state": "\(state.name)"]
-            if let kind = entry.kind { metadata["message_id"] = "\(kind.messageID)" }
+            if let id = entry.messageID { metadata["message_id"] = "\(id)" }
             let level: Logger.Level = switch entry.level {
             case .info: .info
             case .notice: .notice

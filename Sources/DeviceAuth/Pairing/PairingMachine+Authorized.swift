@@ -46,7 +46,7 @@ extension PairingMachine {
             let delay = policy.retryDelay(failures: failures + 1, random: random, failure: failure)
             authorized.lastProblem = "\(failure), retrying in \(Int(delay.rounded(.up))) s"
             step.state = .refreshing(authorized, failures: failures + 1)
-            step.effects += [.log(.init(.warning, "refresh failed: \(authorized.lastProblem!)")), .schedule(.refresh, afterSeconds: delay)]
+            step.effects += [.log(.init(.warning, "refresh failed: \(authorized.lastProblem!)", failure: failure)), .schedule(.refresh, afterSeconds: delay)]
         case .failure(let failure):
             let why: String = switch failure {
             case .notAuthorized: "the provider answered 401 to the refresh: the authorization was revoked"
@@ -68,7 +68,7 @@ extension PairingMachine {
         case .failure(.notAuthorized):
             startRefresh(&step, because: "the provider refused the access token")
         case .failure(let failure):
-            step.effects.append(.log(.init(.warning, "cannot read the device's project: \(failure)")))
+            step.effects.append(.log(.init(.warning, "cannot read the device's project: \(failure)", failure: failure)))
         }
     }
 
@@ -77,7 +77,7 @@ extension PairingMachine {
         if failure == .notAuthorized {
             startRefresh(&step, because: "the heartbeat was refused (401)")
         } else {
-            step.effects.append(.log(.init(.warning, "heartbeat failed: \(failure)")))
+            step.effects.append(.log(.init(.warning, "heartbeat failed: \(failure)", failure: failure)))
         }
     }
 

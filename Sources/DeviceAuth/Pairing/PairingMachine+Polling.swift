@@ -28,7 +28,7 @@ extension PairingMachine {
             let delay = policy.retryDelay(failures: polling.failures, random: random, failure: failure)
             polling.lastProblem = "\(failure), retrying in \(Int(delay.rounded(.up))) s"
             step.state = .polling(polling)
-            step.effects += [.log(.init(.warning, "cannot get a pairing code: \(polling.lastProblem!)")),
+            step.effects += [.log(.init(.warning, "cannot get a pairing code: \(polling.lastProblem!)", failure: failure)),
                              .schedule(.requestCode, afterSeconds: delay)]
         } else {
             rejectConfiguration(&step, failure)
@@ -85,7 +85,7 @@ extension PairingMachine {
             let delay = max(session.interval, policy.retryDelay(failures: polling.failures, random: random, failure: failure))
             polling.lastProblem = "\(failure), polling again in \(Int(delay.rounded(.up))) s"
             step.state = .polling(polling)
-            step.effects += [.log(.init(.warning, "poll failed: \(polling.lastProblem!)")), .schedule(.poll, afterSeconds: delay)]
+            step.effects += [.log(.init(.warning, "poll failed: \(polling.lastProblem!)", failure: failure)), .schedule(.poll, afterSeconds: delay)]
         case .failure(let failure):
             // invalid_grant (grant gone), an unknown error, a 401…: this code is unusable. A new one,
             // after a backoff so a confused server cannot make us spin.
