@@ -77,7 +77,8 @@ final class DaemonFixture: @unchecked Sendable {
     ///   mounted `hidepid=invisible`, as `ProtectProc=invisible` shows it to the daemon.
     func start(watchdogMicroseconds: Int? = nil, stateTmpfsKiB: Int? = nil, machineID: String? = nil,
                user: UInt32? = nil, groups: [UInt32] = [], hideProcesses: Bool = false,
-               descriptorLimit: Int? = nil, timeSynchronized: Bool? = nil, environment extra: [String: String] = [:]) throws {
+               descriptorLimit: Int? = nil, timeSynchronized: Bool? = nil, hosts: String? = nil,
+               environment extra: [String: String] = [:]) throws {
         var environment = ["NOTIFY_SOCKET": notify.path, "RUNTIME_DIRECTORY": runtimeDirectory].merging(extra) { $1 }
         environment["JOURNAL_STREAM"] = ""
         if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
@@ -113,12 +114,20 @@ final class DaemonFixture: @unchecked Sendable {
             let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
             daemon = try Subprocess("/usr/bin/prlimit", ["--nofile=\(descriptorLimit):\(descriptorLimit)", binary, "--config", configPath],
                                     environment: environment)
-        } else if let timeSynchronized {
-            // timesyncd's flag, present or not, in a /run/systemd of the daemon's own.
+        } else if timeSynchronized != nil || hosts != nil {
+            // Files of the daemon's own, in a mount namespace: timesyncd's flag (present or
+            // not) in a /run/systemd of its own, an /etc/hosts of its own.
             let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
-            let flag = timeSynchronized ? " && touch /run/systemd/timesync/synchronized" : ""
+            var mounts: [String] = []
+            if let timeSynchronized {
+                mounts += ["mount -t tmpfs tmpfs /run/systemd", "mkdir /run/systemd/timesync"] + (timeSynchronized ? ["touch /run/systemd/timesync/synchronized"] : [])
+            }
+            if let hosts {
+                try hosts.write(toFile: directory + "/hosts", atomically: true, encoding: .utf8)
+                mounts.append("mount --bind '\(directory)/hosts' /etc/hosts")
+            }
             daemon = try Subprocess("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c",
-                "mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/timesync\(flag) && exec '\(binary)' --config '\(configPath)'"],
+                (mounts + ["exec '\(binary)' --config '\(configPath)'"]).joined(separator: " && ")],
                 environment: environment)
         } else {
             daemon = try Subprocess("deviceauthd", ["--config", configPath], environment: environment)

@@ -65,6 +65,21 @@ struct HTTPSTests {
         }
     }
 
+    @Test("A provider name that resolves to IPv6 only (the daemon's own /etc/hosts): pair and unpair at https://provider.camera.test, its certificate's name verified")
+    func ipv6Name() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.publicScheme = "https" }) { fake in
+            try await Self.withFront(fake, names: ["provider.camera.test"]) { ca, front in
+                let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://provider.camera.test:\(front.port)\nClientID=ipv6-camera\nCAFile=\(ca.certificate)")
+                try daemon.start(hosts: "::1 provider.camera.test\n")
+                let code = try #require(await daemon.waitForUserCode(), "\(daemon.notify.assignments.suffix(2))")
+                try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
+                #expect(await daemon.notify.waitStatus("authorized: project Testbed", seconds: 20) != nil)
+                #expect(try await daemon.ctl(["unpair"]).output.contains("revoked at the provider"))
+                #expect(await daemon.stop().status == 0)
+            }
+        }
+    }
+
     @Test("CAFile= is checked at start and by --check-config: missing, not PEM, every certificate expired: 78 naming the line")
     func badBundle() async throws {
         try await withFakeProvider(realTime: true) { fake in
