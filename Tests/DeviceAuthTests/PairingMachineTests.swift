@@ -86,6 +86,16 @@ struct PairingMachineTests {
         #expect(other.logs.allSatisfy { $0.messageID == nil })
     }
 
+    @Test("The wall clock set while a pairing-code request or a refresh waits out a backoff (a clock not set): retried at once; without a failure, nothing")
+    func clockSetRetries() {
+        let waitingForCode = PairingState.polling(.init(session: nil, failures: 2, codesIssued: 0))
+        #expect(step(waitingForCode, .wallClockSet).schedules(.requestCode) == 0)
+        #expect(step(Fixtures.requesting, .wallClockSet).schedules(.requestCode) == nil)
+        guard case .refreshing(let authorized, _) = Fixtures.refreshing else { Issue.record("fixture"); return }
+        #expect(step(.refreshing(authorized, failures: 3), .wallClockSet).schedules(.refresh) == 0)
+        #expect(step(.refreshing(authorized, failures: 0), .wallClockSet).schedules(.refresh) == nil)
+    }
+
     @Test("Backoff doubles with jitter in its upper half, capped, and honours a 429's wait")
     func backoff() {
         let policy = PairingPolicy()
