@@ -8,6 +8,9 @@ extension PairingEngine {
     func execute(_ effect: PairingEffect, at now: Moment) {
         switch effect {
         case .requestDeviceCode:
+            // One at a time: a retry brought forward (the clock set) joins the one in flight.
+            guard !codeRequestInFlight, !stopping else { return }
+            codeRequestInFlight = true
             spawn(at: now) { client, now in
                 do throws(OAuthFailure) { return .deviceCodeIssued(try await client.requestDeviceCode(now: now)) } catch { return .deviceCodeFailed(error) }
             }

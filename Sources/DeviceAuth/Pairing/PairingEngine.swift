@@ -40,6 +40,9 @@ public actor PairingEngine: Service {
     var timerGenerations: [PairingTimer: Int] = [:]
     /// A refresh is on the wire: a second one must not start (rotating tokens are single use).
     var refreshInFlight = false
+    /// A pairing-code request is on the wire: a second would issue a second code (and the
+    /// first one shown would change under the person typing it).
+    var codeRequestInFlight = false
     /// Graceful shutdown has begun: no new provider calls or timers.
     var stopping = false
     /// Ends the wait for a refresh in flight once graceful shutdown began.
@@ -176,6 +179,10 @@ public actor PairingEngine: Service {
     /// One step of the machine, then its effects, in order.
     func handle(_ event: PairingEvent) {
         if case .refreshAnswered = event { refreshInFlight = false }
+        switch event {
+        case .deviceCodeIssued, .deviceCodeFailed: codeRequestInFlight = false
+        default: break
+        }
         let now = clock.now()
         let before = state
         let step = machine.transition(state, event, now: now, random: random())

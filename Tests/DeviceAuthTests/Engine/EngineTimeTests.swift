@@ -31,6 +31,29 @@ struct EngineTimeTests {
         #expect(await harness.stopped())
     }
 
+    @Test("The clock set while a pairing code is refused for it: the retry comes at once, and never beside a request still on the wire")
+    func clockSetRetriesOnce() async throws {
+        let clock = ManualClock(wall: WallTime(timeIntervalSince1970: 86_400), boot: 5, bootID: "boot-A", synchronized: false)
+        let harness = try EngineHarness(clock: clock)
+        await harness.provider.failDeviceCodes([.network(NetworkFault(.clockNotSet, "this clock reads 1970-01-02"))])
+        await harness.provider.holdCodes(true)
+        try await harness.start()
+        await harness.engine.pair()
+        try await until("the first request failed") { await harness.provider.deviceCodeRequests == 1 }
+        // NTP sets the clock: the retry goes out now, not after the backoff.
+        clock.setWall(Fixtures.now)
+        try await until("the retry went out at once") { await harness.provider.heldCodeCount == 1 }
+        // Set again while that request is on the wire: no second request beside it.
+        clock.setWall(Fixtures.now.addingTimeInterval(1))
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(await harness.provider.deviceCodeRequests == 2)
+        await harness.provider.releaseDeviceCodes()
+        try await until("the code arrived") { await harness.snapshot.userCode == "123456" }
+        #expect(await harness.provider.deviceCodeRequests == 2)
+        await harness.triggerStop()
+        #expect(await harness.stopped())
+    }
+
     @Test("A wall clock set a year ahead neither expires the token nor moves the refresh; shown times follow it")
     func jumpAhead() async throws {
         let harness = try EngineHarness(stored: Fixtures.grant(lifetime: 3600))

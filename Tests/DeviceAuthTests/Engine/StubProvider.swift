@@ -15,10 +15,24 @@ actor StubProvider: ProviderClient {
     var refreshAnswers: [Result<Grant, OAuthFailure>] = []
     var lifetime: Double = 3600
     private(set) var cancelledCalls = 0
+    /// The next pairing-code requests fail with these, in order.
+    var deviceCodeFailures: [OAuthFailure] = []
+    /// Pairing-code requests wait until `releaseDeviceCodes()` while this is set.
+    var holdDeviceCodes = false
+    private var heldCodes: [CheckedContinuation<Void, Never>] = []
     private var held: [CheckedContinuation<Void, Never>] = []
     private var issued = 1
 
     func hold(_ hold: Bool) { holdRefreshes = hold }
+    func failDeviceCodes(_ failures: [OAuthFailure]) { deviceCodeFailures = failures }
+    func holdCodes(_ hold: Bool) { holdDeviceCodes = hold }
+    var deviceCodeRequests: Int { calls.filter { $0 == .deviceCode }.count }
+    var heldCodeCount: Int { heldCodes.count }
+    /// Lets every held pairing-code request go on to its answer.
+    func releaseDeviceCodes() {
+        holdDeviceCodes = false
+        Self.resumeAll(&heldCodes)
+    }
     func setLifetime(_ seconds: Double) { lifetime = seconds }
     func answerRefreshes(_ answers: [Result<Grant, OAuthFailure>]) { refreshAnswers = answers }
     var refreshes: Int { calls.filter { if case .refresh = $0 { true } else { false } }.count }
@@ -28,8 +42,12 @@ actor StubProvider: ProviderClient {
     /// Lets every held refresh go on to its answer.
     func release() {
         holdRefreshes = false
-        let waiting = held
-        held = []
+        Self.resumeAll(&held)
+    }
+
+    private static func resumeAll(_ waiters: inout [CheckedContinuation<Void, Never>]) {
+        let waiting = waiters
+        waiters = []
         for waiter in waiting { waiter.resume() }
     }
 
@@ -40,6 +58,8 @@ actor StubProvider: ProviderClient {
 
     func requestDeviceCode(now: Moment) async throws(OAuthFailure) -> DeviceCodeSession {
         calls.append(.deviceCode)
+        if !deviceCodeFailures.isEmpty { throw deviceCodeFailures.removeFirst() }
+        if holdDeviceCodes { await withCheckedContinuation { heldCodes.append($0) } }
         return DeviceCodeSession(deviceCode: "DC-1", userCode: "123456", verificationURI: "https://example.test/device",
                                  verificationURIComplete: nil, issuedAt: now.wall, expiresAt: now.wall.addingTimeInterval(120),
                                  issuedBoot: now.boot, interval: 5)
