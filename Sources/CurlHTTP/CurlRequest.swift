@@ -49,9 +49,9 @@ final class CurlRequest: @unchecked Sendable {
             // CONNECT for every request: the proxy sees host names, never a token or a form.
             set(CURLOPT_PROXYTYPE, Int(CURLPROXY_HTTP.rawValue))
             set(CURLOPT_HTTPPROXYTUNNEL, 1)
-            if let user = network.proxyUser, let password = network.proxyPassword {
-                set(CURLOPT_PROXYUSERNAME, user)
-                set(CURLOPT_PROXYPASSWORD, password)
+            if let credentials = network.proxyCredentials {
+                set(CURLOPT_PROXYUSERNAME, credentials.user)
+                set(CURLOPT_PROXYPASSWORD, credentials.password)
             }
         }
         set(CURLOPT_NOSIGNAL, 1)  // threads: no SIGALRM for name look-ups

@@ -36,15 +36,13 @@ public struct CurlTransport: HTTPTransport {
         /// Hosts reached directly even with a proxy (`NoProxy=`, curl's list: names, domains, addresses).
         public var noProxy: [String] = []
         /// The proxy's user and password (Basic), from a file or a credential: never in the config or a log.
-        public var proxyUser: String?
-        public var proxyPassword: String?
+        public var proxyCredentials: ProxyCredentials?
 
-        public init(caFile: String? = nil, proxy: String? = nil, noProxy: [String] = [], proxyUser: String? = nil, proxyPassword: String? = nil) {
+        public init(caFile: String? = nil, proxy: String? = nil, noProxy: [String] = [], proxyCredentials: ProxyCredentials? = nil) {
             self.caFile = caFile
             self.proxy = proxy
             self.noProxy = noProxy
-            self.proxyUser = proxyUser
-            self.proxyPassword = proxyPassword
+            self.proxyCredentials = proxyCredentials
         }
     }
 

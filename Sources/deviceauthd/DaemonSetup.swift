@@ -51,9 +51,7 @@ struct DaemonSetup: Sendable {
     /// CAFile= must be a bundle curl can use: readable, certificates that parse, not all
     /// expired (then no provider certificate could be verified). Its line is named.
     static func checkTrust(_ path: String, _ configuration: DaemonConfiguration) throws(ConfigError) -> TrustBundle {
-        func fail(_ message: String) -> ConfigError {
-            configuration.locations["Provider.CAFile"].map { .invalid(file: $0.file, line: $0.line, message: message) } ?? .missing(message)
-        }
+        func fail(_ message: String) -> ConfigError { configuration.error(at: "Provider.CAFile", message) }
         let bundle: TrustBundle
         do { bundle = try TrustBundle.load(path) } catch { throw fail("CAFile=\(error)") }
         let expired = bundle.expired(at: WallTime())
@@ -65,8 +63,7 @@ struct DaemonSetup: Sendable {
 
     /// How every call reaches the provider (discovery, tokens, revocation, the device API).
     var network: CurlTransport.Network {
-        CurlTransport.Network(caFile: trust?.path, proxy: configuration.proxy, noProxy: configuration.noProxy,
-                              proxyUser: proxyCredentials?.user, proxyPassword: proxyCredentials?.password)
+        CurlTransport.Network(caFile: trust?.path, proxy: configuration.proxy, noProxy: configuration.noProxy, proxyCredentials: proxyCredentials)
     }
 
     static func resolveAuthorizer(_ configuration: DaemonConfiguration, configPath: String) throws(ConfigError) -> PeerAuthorizer {

@@ -85,6 +85,16 @@ struct CurlTransportTests {
         }
         return nil
     }
+
+    @Test("The proxy's password does not show when the transport's settings are printed, dumped or reflected")
+    func proxyPasswordWithheld() {
+        let network = CurlTransport.Network(proxy: "http://127.0.0.1:3128", proxyCredentials: ProxyCredentials(user: "camera", password: "FAKEPW_proxy"))
+        var dumped = ""
+        dump(network, to: &dumped)
+        for text in [String(describing: network), String(reflecting: network), "\(network)", dumped] {
+            #expect(!text.contains("FAKEPW_proxy") && text.contains("camera"), "\(text)")
+        }
+    }
 }
 
 extension Result {
@@ -92,4 +102,5 @@ extension Result {
         if case .failure(let failure) = self { return failure }
         return nil
     }
+
 }

@@ -1,12 +1,16 @@
 /// The rules that span several keys: each provider type needs its own endpoints,
 /// and keys of another type are mistakes, not silently ignored.
 extension DaemonConfiguration {
+    /// An error about the key `Section.Key`, at the line that set it (else at Type='s line,
+    /// which decided that the key matters; else without a line).
+    public func error(at key: String, _ message: String) -> ConfigError {
+        guard let where_ = locations[key] ?? locations["Provider.Type"] else { return .missing(message) }
+        return .invalid(file: where_.file, line: where_.line, message: message)
+    }
+
     func validate() throws(ConfigError) {
         let typeKey = "Provider.Type"
-        func fail(at key: String, _ message: String) -> ConfigError {
-            guard let where_ = locations[key] ?? locations[typeKey] else { return .missing(message) }
-            return .invalid(file: where_.file, line: where_.line, message: message)
-        }
+        func fail(at key: String, _ message: String) -> ConfigError { error(at: key, message) }
         let standardKeys = ["Issuer", "DeviceAuthorizationEndpoint", "TokenEndpoint", "RevocationEndpoint", "AuthorizationEndpoint"]
         switch providerType {
         case .frameioC2C, .cameraManager:
