@@ -87,6 +87,7 @@ let package = Package(
             name: "deviceauthd",
             dependencies: [
                 "DeviceAuth", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode", "CommandOptions", "DaemonRuntime",
+                "DisplayText", "Threads",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

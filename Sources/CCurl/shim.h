@@ -29,3 +29,19 @@ static inline CURLcode deviceauth_curl_connect_code(CURL *handle, long *code) {
 static inline CURLcode deviceauth_curl_verify_result(CURL *handle, long *result) {
     return curl_easy_getinfo(handle, CURLINFO_SSL_VERIFYRESULT, result);
 }
+static inline CURLcode deviceauth_curl_primary_address(CURL *handle, char **address, long *port) {
+    CURLcode code = curl_easy_getinfo(handle, CURLINFO_PRIMARY_IP, address);
+    return code == CURLE_OK ? curl_easy_getinfo(handle, CURLINFO_PRIMARY_PORT, port) : code;
+}
+// CURLOPT_CERTINFO's result: how many certificates the server sent, and the
+// "Name:value" fields of one (libcurl owns them until the handle is cleaned up).
+static inline int deviceauth_curl_certificate_count(CURL *handle) {
+    struct curl_certinfo *info = NULL;
+    if (curl_easy_getinfo(handle, CURLINFO_CERTINFO, &info) != CURLE_OK || info == NULL) return 0;
+    return info->num_of_certs;
+}
+static inline struct curl_slist *deviceauth_curl_certificate_fields(CURL *handle, int index) {
+    struct curl_certinfo *info = NULL;
+    if (curl_easy_getinfo(handle, CURLINFO_CERTINFO, &info) != CURLE_OK || info == NULL) return NULL;
+    return index < info->num_of_certs ? info->certinfo[index] : NULL;
+}

@@ -21,6 +21,8 @@ public protocol ControlBackend: Sendable {
     func importRefreshToken(_ refreshToken: String) async throws(LoginFailure) -> PairingSnapshot
     /// `login_password`: the user's email and password, used once.
     func passwordLogin(username: String, password: String) async throws(LoginFailure) -> PairingSnapshot
+    /// `doctor` (administrators): every link to the provider checked, each bounded in time.
+    func doctor() async -> [ControlCheck]
 }
 
 /// The engine as the control socket's backend, with what the configuration says of logins.
@@ -30,12 +32,18 @@ public struct EngineBackend: ControlBackend {
     let loginMethod: DaemonConfiguration.LoginMethod
     /// RedirectURI=, when configured.
     let redirectURI: String?
+    /// The daemon's checks (they need its settings, files and network: the executable has them).
+    let diagnose: @Sendable () async -> [ControlCheck]
 
-    public init(engine: PairingEngine, loginMethod: DaemonConfiguration.LoginMethod, redirectURI: String?) {
+    public init(engine: PairingEngine, loginMethod: DaemonConfiguration.LoginMethod, redirectURI: String?,
+                diagnose: @escaping @Sendable () async -> [ControlCheck]) {
         self.engine = engine
         self.loginMethod = loginMethod
         self.redirectURI = redirectURI
+        self.diagnose = diagnose
     }
+
+    public func doctor() async -> [ControlCheck] { await diagnose() }
 
     public func snapshot() async -> PairingSnapshot { await engine.snapshot }
     public func updates() async -> AsyncStream<PairingSnapshot> { await engine.updates() }

@@ -130,6 +130,10 @@ struct ControlConnection: Sendable {
             } catch {
                 return ControlReply(id: request.id, ok: false, error: .init(.loginFailed, error.description))
             }
+        case .doctor:
+            var reply = ControlReply(id: request.id, ok: true)
+            reply.checks = await backend.doctor()
+            return reply
         case .refresh:
             do {
                 _ = try await backend.refresh()

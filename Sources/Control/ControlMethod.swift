@@ -2,14 +2,14 @@ import ControlProtocol
 
 /// The methods, and who may call them.
 public enum ControlMethod: String, CaseIterable, Sendable {
-    case status, watch, pair, cancel, unpair, token, refresh
+    case status, watch, pair, cancel, unpair, token, refresh, doctor
     case loginStart = "login_start", loginFinish = "login_finish", loginImport = "login_import", loginPassword = "login_password"
 
     public var requiredRole: PeerRole {
         switch self {
         case .status, .watch: .observer
         case .token: .tokenReader
-        case .pair, .cancel, .unpair, .refresh, .loginStart, .loginFinish, .loginImport, .loginPassword: .administrator
+        case .pair, .cancel, .unpair, .refresh, .doctor, .loginStart, .loginFinish, .loginImport, .loginPassword: .administrator
         }
     }
 }

@@ -168,6 +168,8 @@ public struct ControlReply: Codable, Sendable {
     /// `login_start`: what to open, and the login's `state`.
     public var login: ControlLogin?
     public var message: String?
+    /// `doctor`: one entry per check, in the order they ran.
+    public var checks: [ControlCheck]?
 
     public init(id: Int?, ok: Bool, event: String? = nil, status: ControlStatus? = nil, token: ControlToken? = nil, error: ControlError? = nil) {
         self.id = id

@@ -38,40 +38,13 @@ final class CurlRequest: @unchecked Sendable {
         func set(_ option: CURLoption, _ value: Int) { ok = ok && deviceauth_curl_set_long(easy, option, value) == CURLE_OK }
         func set(_ option: CURLoption, _ value: String) { ok = ok && deviceauth_curl_set_string(easy, option, value) == CURLE_OK }
 
+        ok = network.configure(easy, limits: limits, errorBuffer: errorBuffer)
         set(CURLOPT_URL, call.url)
-        set(CURLOPT_PROTOCOLS_STR, "http,https")
-        set(CURLOPT_FOLLOWLOCATION, 0)
-        // Only the configured proxy, never one from the environment (http_proxy, no_proxy…):
-        // both options set, so libcurl reads neither variable.
-        set(CURLOPT_PROXY, network.proxy ?? "")
-        set(CURLOPT_NOPROXY, network.noProxy.joined(separator: ","))
-        if network.proxy != nil {
-            // CONNECT for every request: the proxy sees host names, never a token or a form.
-            set(CURLOPT_PROXYTYPE, Int(CURLPROXY_HTTP.rawValue))
-            set(CURLOPT_HTTPPROXYTUNNEL, 1)
-            if let credentials = network.proxyCredentials {
-                set(CURLOPT_PROXYUSERNAME, credentials.user)
-                set(CURLOPT_PROXYPASSWORD, credentials.password)
-            }
-        }
-        set(CURLOPT_NOSIGNAL, 1)  // threads: no SIGALRM for name look-ups
-        set(CURLOPT_SSL_VERIFYPEER, 1)
-        set(CURLOPT_SSL_VERIFYHOST, 2)
-        // TLS 1.2 at least (RFC 8996 retired 1.0 and 1.1), set rather than left to the library's default.
-        set(CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2)
-        if let caFile = network.caFile {
-            // The bundle instead of the system's store: a private CA trusts only what it signed.
-            set(CURLOPT_CAINFO, caFile)
-            ok = ok && deviceauth_curl_set_pointer(easy, CURLOPT_CAPATH, nil) == CURLE_OK
-        }
-        set(CURLOPT_TIMEOUT_MS, limits.timeoutMilliseconds)
-        set(CURLOPT_CONNECTTIMEOUT_MS, limits.connectTimeoutMilliseconds)
-        set(CURLOPT_LOW_SPEED_LIMIT, 1)
-        set(CURLOPT_LOW_SPEED_TIME, limits.stallSeconds)
-        ok = ok && deviceauth_curl_set_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer) == CURLE_OK
 
         switch call.method {
         case "GET": set(CURLOPT_HTTPGET, 1)
+        // Headers only: without NOBODY libcurl would wait for a body a HEAD never has.
+        case "HEAD": set(CURLOPT_NOBODY, 1)
         case "POST": setBody(easy, &ok)
         default:
             set(CURLOPT_CUSTOMREQUEST, call.method)

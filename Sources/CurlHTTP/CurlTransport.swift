@@ -27,25 +27,6 @@ public struct CurlTransport: HTTPTransport {
         public init() {}
     }
 
-    /// How the provider is reached: whom to trust, through which proxy.
-    public struct Network: Sendable, Equatable {
-        /// A PEM bundle of CAs trusted instead of the system's store (`CAFile=`); nil: the system's.
-        public var caFile: String?
-        /// `http://host:port` (`Proxy=`): every request tunnels through it with CONNECT; nil: direct.
-        public var proxy: String?
-        /// Hosts reached directly even with a proxy (`NoProxy=`, curl's list: names, domains, addresses).
-        public var noProxy: [String] = []
-        /// The proxy's user and password (Basic), from a file or a credential: never in the config or a log.
-        public var proxyCredentials: ProxyCredentials?
-
-        public init(caFile: String? = nil, proxy: String? = nil, noProxy: [String] = [], proxyCredentials: ProxyCredentials? = nil) {
-            self.caFile = caFile
-            self.proxy = proxy
-            self.noProxy = noProxy
-            self.proxyCredentials = proxyCredentials
-        }
-    }
-
     let limits: Limits
     let network: Network
 
@@ -65,16 +46,10 @@ public struct CurlTransport: HTTPTransport {
     }
 
     public func perform(_ call: HTTPCall) async throws(OAuthFailure) -> HTTPAnswer {
-        let exchange = CurlExchange(call: call, limits: limits, network: network)
-        let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in exchange.start(continuation) }
-        } onCancel: {
-            exchange.cancel()
-        }
-        return try result.get()
+        try await CurlExchange(CurlHTTPJob(call: call, limits: limits, network: network)).run().get()
     }
 
     /// libcurl's global set-up is not thread safe before 7.84: done once, before any request.
     private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
-    private static func initializeOnce() { _ = initialized }
+    static func initializeOnce() { _ = initialized }
 }

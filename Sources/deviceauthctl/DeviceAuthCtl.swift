@@ -4,7 +4,7 @@ import ControlProtocol
 /// `deviceauthctl`: talk to deviceauthd over its control socket.
 @main
 enum DeviceAuthCtl {
-    static var commands: [any CtlCommand.Type] { [Status.self, Pair.self, Cancel.self, Unpair.self, Token.self, Refresh.self, Wait.self, Login.self] }
+    static var commands: [any CtlCommand.Type] { [Status.self, Pair.self, Cancel.self, Unpair.self, Token.self, Refresh.self, Wait.self, Login.self, Doctor.self] }
 
     static let exitStatus = """
         EXIT STATUS:

@@ -33,14 +33,15 @@ struct DaemonRunner {
         }
         // A public client has no secret; it is never placed in a request then.
         let credentials = ClientCredentials(clientID: identity.clientID, clientSecret: setup.clientSecret ?? "")
-        let store = try openStore(clientID: identity.clientID)
+        let (store, keyDigest) = try openStore(clientID: identity.clientID)
         let clock = SystemClock()
         let endpoints = setup.endpointSource(transport: ClockCheckedTransport(CurlTransport(timeoutSeconds: 10, network: setup.network), clock: clock))
         try await discover(endpoints)
         for warning in setup.warnings { logger.warning("\(warning)") }
         let notifier = SystemdNotifier()
+        let profile = setup.profile(endpoints: endpoints)
         let client = OAuthProviderClient(
-            transport: ClockCheckedTransport(CurlTransport(network: setup.network), clock: clock), profile: setup.profile(endpoints: endpoints), credentials: credentials,
+            transport: ClockCheckedTransport(CurlTransport(network: setup.network), clock: clock), profile: profile, credentials: credentials,
             scope: setup.configuration.effectiveScope, qrPairing: setup.configuration.qrPairing)
         let authorizer = SharedAuthorizer(setup.authorizer)
         var observers: [any PairingObserver] = [SystemdObserver(notifier: notifier)]
@@ -61,11 +62,17 @@ struct DaemonRunner {
                let fitted = limits.fit(descriptorLimit: Int(descriptors.rlim_cur)) {
                 logger.warning("MaxConnections=\(setup.configuration.maxControlConnections) does not fit the descriptor limit of \(descriptors.rlim_cur) (LimitNOFILE=): serving at most \(fitted) control connections; raise LimitNOFILE= or lower MaxConnections=")
             }
+            let activation = SocketActivation.take()
+            var servedSocket = setup.controlSocket
+            if case .listening(_, let path?) = activation { servedSocket = path }
+            let doctor = Doctor(setup: setup, configPath: configPath, identity: identity, store: store, keyDigest: keyDigest, clock: clock,
+                                profile: profile, controlSocket: servedSocket, snapshot: { await engine.snapshot },
+                                pairingGroup: { authorizer.pairingGroup })
             let backend = EngineBackend(engine: engine, loginMethod: setup.configuration.loginMethod,
-                                        redirectURI: setup.configuration.redirectURI)
+                                        redirectURI: setup.configuration.redirectURI, diagnose: { await doctor.run() })
             let server = ControlServer(path: setup.controlSocket, backend: backend, authorizer: authorizer, identity: identity,
                                        limits: limits, logger: logger)
-            switch SocketActivation.take() {
+            switch activation {
             case .none:
                 control = try await server.bind()
             case .listening(let fd, let path):
@@ -133,12 +140,14 @@ struct DaemonRunner {
         }
     }
 
-    private func openStore(clientID: String) throws -> TokenStore {
+    /// The store, and the SHA-256 of the key it was opened with (the doctor tells a replaced key by it).
+    private func openStore(clientID: String) throws -> (TokenStore, [UInt8]) {
         do {
             let key = try TokenKey.load(stateDirectory: setup.stateDirectory, credentialsDirectory: setup.credentialsDirectory)
             // A new key beside sealed rows is never silent: the engine sets the rows aside and names why.
-            return try TokenStore(directory: setup.stateDirectory, sealer: TokenSealer(keyMaterial: key.material),
-                                  clientID: clientID, keyIsNew: key.isNew)
+            let store = try TokenStore(directory: setup.stateDirectory, sealer: TokenSealer(keyMaterial: key.material),
+                                       clientID: clientID, keyIsNew: key.isNew)
+            return (store, SHA256.hash(key.material))
         } catch {
             // Make the state directory usable (StateDirectory= in the unit does it) and restart.
             throw StartupError(description: "token store: \(error)", exitCode: 73)

@@ -77,7 +77,7 @@ final class DaemonFixture: @unchecked Sendable {
     ///   mounted `hidepid=invisible`, as `ProtectProc=invisible` shows it to the daemon.
     func start(watchdogMicroseconds: Int? = nil, stateTmpfsKiB: Int? = nil, machineID: String? = nil,
                user: UInt32? = nil, groups: [UInt32] = [], hideProcesses: Bool = false,
-               descriptorLimit: Int? = nil, timeSynchronized: Bool? = nil, hosts: String? = nil,
+               descriptorLimit: Int? = nil, timeSynchronized: Bool? = nil, hosts: String? = nil, resolver: String? = nil,
                environment extra: [String: String] = [:]) throws {
         var environment = ["NOTIFY_SOCKET": notify.path, "RUNTIME_DIRECTORY": runtimeDirectory].merging(extra) { $1 }
         environment["JOURNAL_STREAM"] = ""
@@ -114,9 +114,9 @@ final class DaemonFixture: @unchecked Sendable {
             let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
             daemon = try Subprocess("/usr/bin/prlimit", ["--nofile=\(descriptorLimit):\(descriptorLimit)", binary, "--config", configPath],
                                     environment: environment)
-        } else if timeSynchronized != nil || hosts != nil {
+        } else if timeSynchronized != nil || hosts != nil || resolver != nil {
             // Files of the daemon's own, in a mount namespace: timesyncd's flag (present or
-            // not) in a /run/systemd of its own, an /etc/hosts of its own.
+            // not) in a /run/systemd of its own, an /etc/hosts and /etc/resolv.conf of its own.
             let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
             var mounts: [String] = []
             if let timeSynchronized {
@@ -125,6 +125,10 @@ final class DaemonFixture: @unchecked Sendable {
             if let hosts {
                 try hosts.write(toFile: directory + "/hosts", atomically: true, encoding: .utf8)
                 mounts.append("mount --bind '\(directory)/hosts' /etc/hosts")
+            }
+            if let resolver {
+                try resolver.write(toFile: directory + "/resolv.conf", atomically: true, encoding: .utf8)
+                mounts.append("mount --bind '\(directory)/resolv.conf' /etc/resolv.conf")
             }
             daemon = try Subprocess("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c",
                 (mounts + ["exec '\(binary)' --config '\(configPath)'"]).joined(separator: " && ")],

@@ -3,12 +3,12 @@
 /// host, and never says 511 (RFC 6585 §6, Network Authentication Required): a portal does
 /// all three. (A certificate for another name, the other sign of a portal on HTTPS, is
 /// the transport's `tlsName`.)
-enum CaptivePortal {
-    static func recognize(_ answer: HTTPAnswer) -> NetworkFault? {
+public enum CaptivePortal {
+    public static func recognize(_ answer: HTTPAnswer) -> NetworkFault? {
         let bytes = answer.body.count
         if answer.status == 511 { return NetworkFault(.captivePortal, "the network answered 511 Network Authentication Required") }
         if (300..<400).contains(answer.status), let location = answer.header("location"),
-           let target = host(of: location), target != answer.url.flatMap(host(of:)) {
+           let target = URLOrigin(location)?.host, target != answer.url.flatMap(URLOrigin.init)?.host {
             return NetworkFault(.captivePortal, "the request was redirected to \(ServerError.printable(String(target.prefix(80))))")
         }
         if (200..<300).contains(answer.status), isWebPage(answer) {
@@ -22,15 +22,5 @@ enum CaptivePortal {
         let start = answer.body.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }.prefix(15)
         let text = String(decoding: start, as: UTF8.self).lowercased()
         return text.hasPrefix("<!doctype html") || text.hasPrefix("<html")
-    }
-
-    /// The host of an absolute http(s) URL, lower-cased, without port; nil for a relative one.
-    static func host(of url: String) -> String? {
-        let lower = url.lowercased()
-        guard let scheme = ["https://", "http://"].first(where: lower.hasPrefix) else { return nil }
-        let authority = lower.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostPort = authority.split(separator: "@").last ?? authority
-        if hostPort.hasPrefix("[") { return hostPort.firstIndex(of: "]").map { String(hostPort[...$0]) } }
-        return hostPort.split(separator: ":").first.map(String.init)
     }
 }

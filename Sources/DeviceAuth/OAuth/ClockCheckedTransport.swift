@@ -23,7 +23,7 @@ public struct ClockCheckedTransport: HTTPTransport {
     }
 
     /// Not synchronized (no timesyncd flag yet), or earlier than this release could be running.
-    static func clockLooksUnset(_ now: Moment) -> Bool {
+    public static func clockLooksUnset(_ now: Moment) -> Bool {
         !now.wallSynchronized || now.wall < DeviceAuthVersion.earliestPlausibleTime
     }
 }

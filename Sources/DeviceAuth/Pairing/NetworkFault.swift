@@ -64,7 +64,7 @@ public struct NetworkFault: Equatable, Sendable, CustomStringConvertible, Expres
         case .tlsDates: "the provider's certificate is expired or not yet valid"
         case .tlsName: "the provider's certificate is for another name: a network that intercepts connections, or a wrong host in the config"
         case .tls: "the TLS handshake with the provider failed"
-        case .proxy: "the proxy failed"  // its detail says how, in full (CurlExchange.describeProxy)
+        case .proxy: "the proxy failed"  // its detail says how, in full (CurlFault.describeProxy in CurlHTTP)
         case .captivePortal: "this network answers instead of the provider (a captive portal?): log in to the network, e.g. in a browser"
         case .clockNotSet: "the clock is not set, so no certificate can be checked: waiting for time sync (NTP)"
         case .other: "network error"

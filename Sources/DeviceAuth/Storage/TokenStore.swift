@@ -224,7 +224,7 @@ public final class TokenStore: GrantStore, Sendable {
         } catch { throw StoreError("cannot wipe the tokens in \(path): \(error)") }
     }
 
-    private func locked<T>(_ body: (SQLiteDatabase) throws(SQLiteError) -> T) throws(SQLiteError) -> T {
+    func locked<T>(_ body: (SQLiteDatabase) throws(SQLiteError) -> T) throws(SQLiteError) -> T {
         try database.withLock { database throws(SQLiteError) in try body(database) }
     }
 
