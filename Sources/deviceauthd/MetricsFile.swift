@@ -66,6 +66,8 @@ final class MetricsFile: PairingObserver {
         family("deviceauthd_refreshes_total", "counter", "Token refreshes that succeeded since the daemon started.",
                [("", String(metrics.refreshes))])
         family("deviceauthd_refresh_failures_total", "counter", "Token refreshes that failed, by reason.", byReason(metrics.refreshFailures))
+        family("deviceauthd_pairing_failures_total", "counter", "Pairing-code requests and polls that failed, by reason (pending and slow_down are not failures).",
+               byReason(metrics.pairingFailures))
         family("deviceauthd_pairings_total", "counter", "Pairings and logins that gave the device tokens.", [("", String(metrics.pairings))])
         family("deviceauthd_authorizations_lost_total", "counter", "Authorizations the provider ended, by reason.",
                byReason(metrics.authorizationsLost))

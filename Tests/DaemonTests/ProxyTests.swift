@@ -48,7 +48,7 @@ struct ProxyTests {
                 // 500: the proxy cannot connect to a port where nothing listens.
                 let port = fault == "500" ? try LoopbackServer.freePort() : front.port
                 let daemon = try DaemonFixture(
-                    fake: fake, extraConfig: "[Network]\nProxy=\(proxyURL)\n",
+                    fake: fake, extraConfig: "[Network]\nProxy=\(proxyURL)\n[Control]\nMetrics=yes\n",
                     provider: "BaseURL=https://localhost:\(port)\nClientID=proxied-camera\nCAFile=\(ca.certificate)")
                 try daemon.start()
                 let expected = ["down": "the proxy \(proxyURL) is not answering",
@@ -58,6 +58,7 @@ struct ProxyTests {
                 let status = await daemon.notify.waitStatus("polling: requesting a pairing code (" + expected, seconds: 20)
                 #expect(status != nil, "\(daemon.notify.assignments)")
                 #expect(try await fake.stats().deviceCodes == 0)
+                #expect(await NetworkFaultTests.metricsShow(daemon, #"deviceauthd_pairing_failures_total{reason="proxy"} "#))
                 #expect(await daemon.stop().status == 0)
                 await proxy.stop()
             }

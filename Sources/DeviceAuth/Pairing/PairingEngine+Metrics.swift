@@ -8,6 +8,14 @@ extension PairingEngine {
                 metrics.authorizationsLost[failure.reasonLabel, default: 0] += 1
             }
         }
+        switch event {
+        case .deviceCodeFailed(let failure), .pollAnswered(_, .failure(let failure)):
+            switch failure {
+            case .pending, .slowDown: break  // the provider pacing the poll, as it should
+            default: metrics.pairingFailures[failure.reasonLabel, default: 0] += 1
+            }
+        default: break
+        }
         for case .log(let log) in effects {
             switch log.kind {
             case .refreshed:

@@ -4,6 +4,9 @@
 public struct PairingMetrics: Equatable, Sendable {
     public var refreshes = 0
     public var refreshFailures: [String: Int] = [:]
+    /// Pairing-code requests and polls that failed, by reason (not the expected `pending`
+    /// and `slow_down`): a camera that cannot pair on a venue's network shows why here.
+    public var pairingFailures: [String: Int] = [:]
     public var pairings = 0
     public var authorizationsLost: [String: Int] = [:]
     public var lastRefresh: WallTime?
