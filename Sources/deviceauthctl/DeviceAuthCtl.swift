@@ -9,7 +9,7 @@ enum DeviceAuthCtl {
     static let exitStatus = """
         EXIT STATUS:
           0   success
-          1   the daemon could not do it (not paired, refresh failed, pairing denied or cancelled)
+          1   the daemon could not do it (not paired, refresh failed, pairing denied or cancelled; doctor: a check failed)
           2   wait: the state was not reached before --timeout
           64  bad usage
           69  deviceauthd is not reachable at the socket (not running?)

@@ -66,6 +66,29 @@ struct DoctorTests {
         }
     }
 
+    @Test("The daemon as an unprivileged user (nobody): the checks run as that user, so what it cannot read or reach is what they find; here all of it is in order")
+    func unprivileged() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.publicScheme = "https" }) { fake in
+            try await HTTPSTests.withFront(fake) { ca, front in
+                let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://localhost:\(front.port)\nClientID=doctor-camera\nCAFile=\(ca.certificate)")
+                try daemon.start(user: 65534)
+                let code = try #require(await daemon.waitForUserCode())
+                try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
+                #expect(await daemon.notify.waitStatus("authorized: project Testbed", seconds: 20) != nil)
+                let (status, output) = try await Self.doctor(daemon, "unprivileged daemon")
+                #expect(status == 0)
+                #expect(Self.lines(output, "secret").first?.contains("owner nobody") == true)
+                #expect(Self.lines(output, "control_socket").first?.contains("owner nobody") == true)
+                for name in ["config", "secret", "token_key", "store", "dns", "tcp", "tls", "http", "control_socket", "token"] {
+                    #expect(Self.verdict(output, name) == "ok", "\(name): \(Self.lines(output, name))")
+                }
+                // Another user is an observer: refused.
+                #expect(try await daemon.ctl(["doctor"], uid: 65533).status == 77)
+                #expect(await daemon.stop().status == 0)
+            }
+        }
+    }
+
     @Test("No DNS: the provider's name does not resolve in the daemon's sandbox; the links after it are not tried; exit 1")
     func noDNS() async throws {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.publicScheme = "https" }) { fake in

@@ -65,6 +65,21 @@ struct HTTPSTests {
         }
     }
 
+    @Test("A CAFile= the daemon's user cannot read (root's, mode 0600): the unprivileged daemon exits 78 naming the file and line, before any request")
+    func unreadableCAFile() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.publicScheme = "https" }) { fake in
+            try await Self.withFront(fake) { ca, front in
+                chmod(ca.certificate, 0o600)
+                let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://localhost:\(front.port)\nClientID=https-camera\nCAFile=\(ca.certificate)")
+                try daemon.start(user: 65534)
+                #expect(await daemon.waitForExit(seconds: 10) == 78)
+                #expect(daemon.output.contains("deviceauthd.conf:") && daemon.output.contains("CAFile=\(ca.certificate)") && daemon.output.contains("ermission denied"),
+                        "\(daemon.output)")
+                #expect(try await fake.stats().deviceCodes == 0)
+            }
+        }
+    }
+
     @Test("A provider name that resolves to IPv6 only (the daemon's own /etc/hosts): pair and unpair at https://provider.camera.test, its certificate's name verified")
     func ipv6Name() async throws {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.publicScheme = "https" }) { fake in
