@@ -147,4 +147,34 @@ struct DoctorTests {
             }
         }
     }
+
+    @Test("A server that takes the connection and never answers the TLS handshake: the check ends at its own timeout, the doctor answers well inside its 30 s")
+    func silentServer() async throws {
+        // The kernel completes the TCP handshake for a listening socket; nobody ever reads the ClientHello.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://127.0.0.1:\(port)\nClientID=doctor-camera")
+            try daemon.start(timeSynchronized: true)
+            let started = ContinuousClock.now
+            let (status, output) = try await Self.doctor(daemon, "silent server")
+            let took = ContinuousClock.now - started
+            print("doctor against a silent server answered in \(took)")
+            #expect(status == 1)
+            #expect(Self.verdict(output, "tcp") == "ok")
+            let tls = Self.lines(output, "tls").joined()
+            #expect(Self.verdict(output, "tls") == "FAIL" && tls.contains("no answer to the TLS handshake in 8 s"), "\(tls)")
+            #expect(Self.verdict(output, "http") == "skip")
+            #expect(await daemon.stop().status == 0)
+        }
+    }
 }

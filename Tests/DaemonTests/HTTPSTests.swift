@@ -60,6 +60,11 @@ struct HTTPSTests {
                 #expect(await daemon.notify.waitStatus("authorized: token valid until", seconds: 10) != nil)
                 #expect(try await daemon.ctl(["refresh"]).status == 0)
                 #expect(try await daemon.waitForStats(seconds: 10) { $0.refreshes >= 1 }.refreshes == 1)
+                // With Issuer=, the doctor's request is the metadata (RFC 8414), and a public client needs no secret.
+                let (doctorStatus, doctor) = try await DoctorTests.doctor(daemon, "Type=oauth2 with Issuer=")
+                #expect(doctorStatus == 0)
+                #expect(DoctorTests.lines(doctor, "http").first?.contains("/.well-known/oauth-authorization-server/oauth2: GET answered 200") == true, "\(doctor)")
+                #expect(DoctorTests.lines(doctor, "secret").first?.contains("none needed: a public client") == true)
                 #expect(await daemon.stop().status == 0)
             }
         }

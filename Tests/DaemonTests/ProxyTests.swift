@@ -19,6 +19,13 @@ struct ProxyTests {
                 _ = try #require(try await daemon.pair(), "\(daemon.notify.assignments)")
                 #expect(try await daemon.ctl(["refresh"]).status == 0)
                 #expect(try await daemon.waitForStats(seconds: 10) { $0.refreshes >= 1 }.refreshes == 1)
+                // The doctor goes the same way: the proxy's name and port, its tunnel, TLS and a request through it.
+                let (doctorStatus, doctor) = try await DoctorTests.doctor(daemon, "through a working proxy")
+                #expect(doctorStatus == 0)
+                #expect(DoctorTests.lines(doctor, "tcp").first?.contains("127.0.0.1:\(proxy.port): connected to 127.0.0.1:\(proxy.port) (the proxy)") == true)
+                #expect(DoctorTests.lines(doctor, "proxy").first?.contains("\(proxy.url) opened a tunnel (CONNECT) to localhost:\(front.port)") == true)
+                for name in ["tls", "http"] { #expect(DoctorTests.verdict(doctor, name) == "ok", "\(name): \(doctor)") }
+                #expect(!doctor.contains("s3cret-proxy-pass"))
                 #expect(try await daemon.ctl(["unpair"]).output.contains("revoked at the provider"))
                 let connects = proxy.connects
                 #expect(connects.count >= 4 && connects.allSatisfy { $0 == "CONNECT localhost:\(front.port)" }, "\(connects)")

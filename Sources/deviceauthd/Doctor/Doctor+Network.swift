@@ -11,15 +11,16 @@ extension Doctor {
 
     var network: CurlTransport.Network { setup.network }
 
-    /// Every URL the daemon calls, token endpoint first (the one the request check asks).
+    /// Every URL the daemon calls; first the one the request check asks: the issuer's
+    /// metadata with `Issuer=` (what the daemon fetches first), else the token endpoint.
     func providerURLs() async -> [String] {
         var urls: [String] = []
-        if let discovered = profile.endpoints as? DiscoveredEndpoints, let metadata = ProviderDiscovery.metadataURLs(issuer: discovered.issuer).first {
-            urls.append(metadata)
-        }
         // Discovered endpoints may need the network: bounded, and cancelled when late.
         if let endpoints = await Self.within(seconds: 5, { try? await profile.endpoints.current() }) ?? nil {
-            urls = [endpoints.token] + urls + [endpoints.deviceAuthorization, endpoints.revocation].compactMap { $0 }
+            urls = [endpoints.token] + [endpoints.deviceAuthorization, endpoints.revocation].compactMap { $0 }
+        }
+        if let discovered = profile.endpoints as? DiscoveredEndpoints, let metadata = ProviderDiscovery.metadataURLs(issuer: discovered.issuer).first {
+            urls.insert(metadata, at: 0)
         }
         urls += [profile.deviceInfoURL, profile.heartbeatURL].compactMap { $0 }
         if case .bearerDelete(let url) = profile.revocation { urls.append(url) }
@@ -121,6 +122,11 @@ extension Doctor {
         let outcome = await CurlProbe.run(url, network: network, timeoutMilliseconds: Int(seconds * 1000), certificates: true)
         guard var fault = outcome.fault else {
             return .ok("verified against \(trusted); " + Self.chainWords(outcome.chain))
+        }
+        if fault.kind == .connection {
+            // The connection was made (the check before): what did not come is the server's half of the handshake.
+            return .failed("no answer to the TLS handshake in \(Int(seconds)) s (\(DisplayText.line(fault.detail, maxBytes: 120)))",
+                           "something holds the connection without answering: a firewall or portal on this network, or an overloaded provider; try again, then from another network")
         }
         if fault.kind == .tlsDates, ClockCheckedTransport.clockLooksUnset(clock.now()) {
             fault = NetworkFault(.clockNotSet, fault.detail)
