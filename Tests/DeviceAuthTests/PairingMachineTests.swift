@@ -86,13 +86,29 @@ struct PairingMachineTests {
         #expect(other.logs.allSatisfy { $0.messageID == nil })
     }
 
-    @Test("The wall clock set while a pairing-code request or a refresh waits out a backoff (a clock not set): retried at once; without a failure, nothing")
+    @Test("The wall clock set while a request the clock failed waits out its backoff: retried a second later, once per such failure; another fault (a 429) keeps its backoff")
     func clockSetRetries() {
-        let waitingForCode = PairingState.polling(.init(session: nil, failures: 2, codesIssued: 0))
-        #expect(step(waitingForCode, .wallClockSet).schedules(.requestCode) == 0)
+        let waitingForCode = PairingState.polling(.init(session: nil, failures: 2, codesIssued: 0, waitingForClock: true))
+        let first = step(waitingForCode, .wallClockSet)
+        #expect(first.schedules(.requestCode) == 1)
+        // A second step before that retry has failed again: nothing more.
+        #expect(step(first.state, .wallClockSet).schedules(.requestCode) == nil)
+        #expect(step(.polling(.init(session: nil, failures: 2, codesIssued: 0)), .wallClockSet).schedules(.requestCode) == nil)
         #expect(step(Fixtures.requesting, .wallClockSet).schedules(.requestCode) == nil)
-        guard case .refreshing(let authorized, _) = Fixtures.refreshing else { Issue.record("fixture"); return }
-        #expect(step(.refreshing(authorized, failures: 3), .wallClockSet).schedules(.refresh) == 0)
+        // A code request refused for the clock marks the wait as the clock's; a 503 does not.
+        let clockFault = OAuthFailure.network(NetworkFault(.clockNotSet, "this clock reads 1970"))
+        let refused = step(Fixtures.requesting, .deviceCodeFailed(clockFault))
+        #expect(step(refused.state, .wallClockSet).schedules(.requestCode) == 1)
+        #expect(step(step(Fixtures.requesting, .deviceCodeFailed(.httpStatus(503))).state, .wallClockSet).schedules(.requestCode) == nil)
+
+        guard case .refreshing(var authorized, _) = Fixtures.refreshing else { Issue.record("fixture"); return }
+        #expect(step(.refreshing(authorized, failures: 3), .wallClockSet).schedules(.refresh) == nil)
+        let limited = step(.refreshing(authorized, failures: 0), .refreshAnswered(refreshToken: authorized.grant.refreshToken, .failure(.rateLimited(retryAfterSeconds: 600))))
+        #expect(step(limited.state, .wallClockSet).schedules(.refresh) == nil)
+        authorized.waitingForClock = true
+        let retried = step(.refreshing(authorized, failures: 3), .wallClockSet)
+        #expect(retried.schedules(.refresh) == 1)
+        #expect(step(retried.state, .wallClockSet).schedules(.refresh) == nil)
         #expect(step(.refreshing(authorized, failures: 0), .wallClockSet).schedules(.refresh) == nil)
     }
 

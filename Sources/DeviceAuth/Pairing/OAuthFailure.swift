@@ -34,6 +34,12 @@ public enum OAuthFailure: Error, Equatable, Sendable, CustomStringConvertible {
     case malformed(String)
 
     /// Worth retrying with the same credentials after a pause.
+    /// A certificate's dates failed while the clock was not set: setting it may cure this.
+    public var isClockNotSet: Bool {
+        if case .network(let fault) = self { return fault.kind == .clockNotSet }
+        return false
+    }
+
     public var isTransient: Bool {
         switch self {
         case .rateLimited, .network, .malformed: true

@@ -29,6 +29,7 @@ extension PairingMachine {
         case .success(let grant):
             authorized.grant = grant
             authorized.lastProblem = nil
+            authorized.waitingForClock = false
             step.state = .authorized(authorized)
             step.effects += [.persist(grant),
                 .log(.init(.info, "tokens refreshed (access \(Fingerprint.of(grant.accessToken)), valid until \(TimeText.clock(grant.accessExpiresAt)))", kind: .refreshed))]
@@ -45,6 +46,7 @@ extension PairingMachine {
             // was not spent), back off, retry.
             let delay = policy.retryDelay(failures: failures + 1, random: random, failure: failure)
             authorized.lastProblem = "\(failure), retrying in \(Int(delay.rounded(.up))) s"
+            authorized.waitingForClock = failure.isClockNotSet
             step.state = .refreshing(authorized, failures: failures + 1)
             step.effects += [.log(.init(.warning, "refresh failed: \(authorized.lastProblem!)", failure: failure)), .schedule(.refresh, afterSeconds: delay)]
         case .failure(let failure):

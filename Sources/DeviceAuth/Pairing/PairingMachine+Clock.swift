@@ -9,20 +9,30 @@ extension PairingMachine {
     /// The wall clock was set (NTP, an administrator): lifetimes run on the boot clock, so
     /// no timer moves; the wall-clock times shown and stored are re-derived from it, and
     /// tokens whose age was unknown get a refresh planned now that it is known.
+    ///
+    /// A pairing-code request or a refresh that failed because the clock was not set is
+    /// retried soon (`clockRetrySeconds`) instead of at the end of its backoff: once per such
+    /// failure, so a clock stepped again and again (a confused NTP client) cannot turn into a
+    /// request per step, and never for another fault (a 429's Retry-After stays honoured).
     func wallClockSet(_ step: inout Step, now: Moment, random: Double) {
         switch step.state {
         case .polling(var polling):
             guard let session = polling.session else {
-                // Waiting to retry a pairing code: a certificate that failed by an unset clock
-                // may pass now. Once, at once, rather than at the end of the backoff.
-                if polling.failures > 0 { step.effects.append(.schedule(.requestCode, afterSeconds: 0)) }
+                if polling.failures > 0, polling.waitingForClock {
+                    polling.waitingForClock = false
+                    step.state = .polling(polling)
+                    step.effects.append(.schedule(.requestCode, afterSeconds: Self.clockRetrySeconds))
+                }
                 return
             }
             polling.session = session.anchored(at: now)
             step.state = .polling(polling)
         case .authorized(var authorized), .refreshing(var authorized, _):
-            // The same for a refresh waiting out its backoff.
-            if case .refreshing(_, let failures) = step.state, failures > 0 { step.effects.append(.schedule(.refresh, afterSeconds: 0)) }
+            if case .refreshing(_, let failures) = step.state, failures > 0, authorized.waitingForClock {
+                authorized.waitingForClock = false
+                step.state = Self.replacing(step.state, with: authorized)
+                step.effects.append(.schedule(.refresh, afterSeconds: Self.clockRetrySeconds))
+            }
             let before = authorized.grant
             authorized.grant = before.anchored(at: now)
             guard authorized.grant != before else { return }
@@ -36,4 +46,8 @@ extension PairingMachine {
             return
         }
     }
+
+    /// How soon after the clock is set a request it failed is tried again: at once to a
+    /// person, yet at most one request per second however often the clock is stepped.
+    static let clockRetrySeconds = 1.0
 }

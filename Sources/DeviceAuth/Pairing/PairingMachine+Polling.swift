@@ -27,6 +27,7 @@ extension PairingMachine {
             polling.failures += 1
             let delay = policy.retryDelay(failures: polling.failures, random: random, failure: failure)
             polling.lastProblem = "\(failure), retrying in \(Int(delay.rounded(.up))) s"
+            polling.waitingForClock = failure.isClockNotSet
             step.state = .polling(polling)
             step.effects += [.log(.init(.warning, "cannot get a pairing code: \(polling.lastProblem!)", failure: failure)),
                              .schedule(.requestCode, afterSeconds: delay)]

@@ -15,12 +15,16 @@ public enum PairingState: Equatable, Sendable {
         public var codesIssued = 0
         /// Why we are waiting, when it is not the normal rhythm (shown in STATUS).
         public var lastProblem: String?
+        /// The last failure was the clock's (`clockNotSet`): its being set is worth a retry.
+        public var waitingForClock = false
     }
 
     public struct Authorized: Equatable, Sendable {
         public var grant: Grant
         public var projectName: String?
         public var lastProblem: String?
+        /// The last refresh failed by the clock (`clockNotSet`): its being set is worth a retry.
+        public var waitingForClock = false
     }
 
     /// The state's name, as STATUS= and the control socket spell it.

@@ -31,7 +31,7 @@ struct EngineTimeTests {
         #expect(await harness.stopped())
     }
 
-    @Test("The clock set while a pairing code is refused for it: the retry comes at once, and never beside a request still on the wire")
+    @Test("The clock set while a pairing code is refused for it: the retry comes a second later, and never beside a request still on the wire")
     func clockSetRetriesOnce() async throws {
         let clock = ManualClock(wall: WallTime(timeIntervalSince1970: 86_400), boot: 5, bootID: "boot-A", synchronized: false)
         let harness = try EngineHarness(clock: clock)
@@ -40,9 +40,11 @@ struct EngineTimeTests {
         try await harness.start()
         await harness.engine.pair()
         try await until("the first request failed") { await harness.provider.deviceCodeRequests == 1 }
-        // NTP sets the clock: the retry goes out now, not after the backoff.
+        // NTP sets the clock: the retry goes out a second later (PairingMachine.clockRetrySeconds).
         clock.setWall(Fixtures.now)
-        try await until("the retry went out at once") { await harness.provider.heldCodeCount == 1 }
+        try await until("the retry is planned") { harness.clock.sleepers.contains { abs($0 - 6) < 0.01 } }
+        clock.advance(by: 1)
+        try await until("the retry went out") { await harness.provider.heldCodeCount == 1 }
         // Set again while that request is on the wire: no second request beside it.
         clock.setWall(Fixtures.now.addingTimeInterval(1))
         try await Task.sleep(for: .milliseconds(200))
