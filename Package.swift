@@ -36,6 +36,8 @@ let package = Package(
         // Text from elsewhere (provider names, redirect errors) made safe for a terminal,
         // STATUS= and the journal: no controls, no bidi overrides. For the daemon and the CLI.
         .target(name: "DisplayText"),
+        // The release's version, in one place, for both binaries (the CLI links nothing else of the daemon).
+        .target(name: "Release"),
         // Codable to and from JSON without Foundation: for the daemon, the CLI and the wire format.
         .target(name: "JSONCoding", dependencies: ["DisplayText"]),
         // The engine: pairing state machine, OAuth grants, token store, config.
@@ -43,7 +45,7 @@ let package = Package(
         .target(
             name: "DeviceAuth",
             dependencies: [
-                "CSQLite", "CCrypto", "JSONCoding", "DisplayText",
+                "CSQLite", "CCrypto", "CLinux", "JSONCoding", "DisplayText", "Release",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -80,7 +82,7 @@ let package = Package(
         // (Scripts/bench). Not position independent: Swift's runtime does not run as a
         // static PIE; the CLI is short-lived and talks only to the local socket.
         .executableTarget(
-            name: "deviceauthctl", dependencies: ["ControlProtocol", "DisplayText", "QRCode", "CommandOptions"],
+            name: "deviceauthctl", dependencies: ["ControlProtocol", "DisplayText", "QRCode", "CommandOptions", "Release"],
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
         ),
         .executableTarget(

@@ -8,6 +8,8 @@
 // glibc's allocator settings: one arena for every thread (a daemon that does little
 // needs no per-thread arenas, each of which keeps its own partly used pages).
 #include <malloc.h>
+// Whether a credential carries an ACL (DeviceAuth/Storage/ClientSecret.swift).
+#include <sys/xattr.h>
 // For the journal's large-message path (Systemd/JournalSocket.swift): a sealed
 // memfd holding the message, and its descriptor as SCM_RIGHTS (CMSG_* are
 // macros Swift cannot call).

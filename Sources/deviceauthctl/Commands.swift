@@ -42,6 +42,7 @@ struct Pair: CtlCommand {
         if current.status?.state != "polling" {
             try Output(options).check(try session.call(.init(method: "pair")))
         }
+        Interrupt.say("stopped following; pairing goes on in deviceauthd (deviceauthctl status shows the code, deviceauthctl cancel stops it)")
         try session.client.send(.init(method: "watch"))
         var shownCode: String?
         // Once paired, wait a moment for the project's name (devices/me follows the tokens).
@@ -117,6 +118,7 @@ struct Token: CtlCommand {
     }
 
     func run() throws {
+        Interrupt.say("no token was printed; deviceauthd goes on")
         let reply = try Session(options).call(.init(method: "token", minValidSeconds: minValid), timeout: 120)
         try Output(options).check(reply)
         guard let token = reply.token else { throw Output.fail("the daemon sent no token", code: 1) }
@@ -131,6 +133,7 @@ struct Refresh: CtlCommand {
     init(_ parsed: ParsedOptions, options: GlobalOptions) { self.options = options }
 
     func run() throws {
+        Interrupt.say("deviceauthd finishes the refresh by itself (deviceauthctl status shows how it went)")
         let reply = try Session(options).call(.init(method: "refresh"), timeout: 120)
         try Output(options).show(reply) { "Refreshed.\n" + Output.describe($0) }
     }
@@ -141,7 +144,7 @@ struct Wait: CtlCommand {
     static let discussion = "Waits for the daemon's socket to appear too, so a boot script can start the daemon and wait for it at once."
     static let options: [OptionSpec] = [
         .option("until", value: "state", "unpaired, polling, authorized or refreshing."),
-        .option("timeout", value: "seconds", "Give up after this many seconds (exit status 2; 69 when the socket never appeared)."),
+        .option("timeout", value: "seconds", "Give up after this many seconds (exit status 2, whether or not the daemon ever appeared)."),
     ]
     let options: GlobalOptions
     let until: String
@@ -159,17 +162,20 @@ struct Wait: CtlCommand {
 
     func run() throws {
         let deadline = timeout.map { Session.now() + $0 }
+        var lastState: String?
         // A boot script may start the daemon and wait for it at once: the socket may not exist yet.
-        let session = try Session(options, waitingUntil: deadline)
+        Interrupt.say("stopped waiting for \(until); deviceauthd goes on (deviceauthctl status shows where it is)")
+        let session = try Session(options, waitingUntil: deadline, for: until)
         try session.client.send(.init(method: "watch"))
         while true {
             let left = deadline.map { $0 - Session.now() }
-            if let left, left <= 0 { throw Output.fail("timed out waiting for \(until)", code: 2) }
+            if let left, left <= 0 { throw Output.fail("timed out waiting for \(until) (deviceauthd is \(lastState ?? "running"))", code: 2) }
             let reply: ControlReply
             do { reply = try session.client.receive(timeout: left) } catch .timedOut {
-                throw Output.fail("timed out waiting for \(until)", code: 2)
+                throw Output.fail("timed out waiting for \(until) (deviceauthd is \(lastState ?? "running"))", code: 2)
             } catch { throw Output.fail("\(error)", code: 69) }
             try Output(options).check(reply)
+            lastState = reply.status?.state ?? lastState
             if reply.status?.state == until {
                 try Output(options).show(reply) { Output.describe($0) }
                 return

@@ -1,5 +1,6 @@
 import CommandOptions
 import ControlProtocol
+import Release
 
 /// `deviceauthctl`: talk to deviceauthd over its control socket.
 @main
@@ -19,9 +20,22 @@ enum DeviceAuthCtl {
 
     static func main() {
         var arguments = Array(CommandLine.arguments.dropFirst())
-        let command = takeCommand(from: &arguments) ?? Status.self
+        let command: any CtlCommand.Type
+        switch takeCommand(from: &arguments) {
+        case .command(let found): command = found
+        case .none: command = Status.self
+        case .help(let topic):
+            print(help(for: topic ?? Status.self, top: topic == nil))
+            return
+        case .unknown(let word):
+            exitWith(64, message: "Error: \(unknownCommand(word))\nSee 'deviceauthctl --help'.")
+        }
         do {
             let parsed = try ParsedOptions.parse(arguments, specs: GlobalOptions.specs + command.options)
+            if parsed.flag("version") {
+                print("deviceauthctl \(Release.version)")
+                return
+            }
             if parsed.flag("help") {
                 print(help(for: command, top: !CommandLine.arguments.dropFirst().contains(command.name)))
                 return
@@ -37,30 +51,67 @@ enum DeviceAuthCtl {
         }
     }
 
-    /// The subcommand, wherever it is among the global options (`--socket P status` works too).
-    static func takeCommand(from arguments: inout [String]) -> (any CtlCommand.Type)? {
+    enum Found {
+        case command(any CtlCommand.Type)
+        /// `help [COMMAND]`: the list, or one command's help.
+        case help((any CtlCommand.Type)?)
+        case unknown(String)
+    }
+
+    /// The subcommand: the first word that is neither an option nor an option's value
+    /// (`--socket P status` works too). nil: none given (status).
+    static func takeCommand(from arguments: inout [String]) -> Found? {
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            if let command = commands.first(where: { $0.name == argument }) {
-                arguments.remove(at: index)
-                return command
-            }
             if argument == "--" { return nil }
-            let takesValue = GlobalOptions.specs.contains { spec in
-                spec.valueName != nil && (argument == "--\(spec.name)" || spec.short.map { argument == "-\($0)" } == true)
+            if argument.hasPrefix("-") {
+                let takesValue = GlobalOptions.specs.contains { spec in
+                    spec.valueName != nil && (argument == "--\(spec.name)" || spec.short.map { argument == "-\($0)" } == true)
+                }
+                index += takesValue ? 2 : 1
+                continue
             }
-            index += takesValue ? 2 : 1
+            arguments.remove(at: index)
+            if argument == "help" {
+                let topic = arguments.dropFirst(index).first { !$0.hasPrefix("-") }
+                return .help(topic.flatMap { topic in commands.first { $0.name == topic } })
+            }
+            guard let command = commands.first(where: { $0.name == argument }) else { return .unknown(argument) }
+            return .command(command)
         }
         return nil
+    }
+
+    /// `unknown command "paer"; did you mean "pair"?` and the list: a typo, not a usage puzzle.
+    static func unknownCommand(_ word: String) -> String {
+        let names = commands.map { $0.name }
+        let nearest = names.map { ($0, editDistance(word.lowercased(), $0)) }.min { $0.1 < $1.1 }
+        let suggestion = nearest.flatMap { $0.1 <= 2 || $0.0.hasPrefix(word.lowercased()) && !word.isEmpty ? " (did you mean \"\($0.0)\"?)" : nil } ?? ""
+        return "unknown command \"\(word.prefix(40))\"\(suggestion); the commands are " + (names + ["help"]).joined(separator: ", ")
+    }
+
+    /// Levenshtein distance: insertions, deletions and substitutions.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 
     static func help(for command: any CtlCommand.Type, top: Bool) -> String {
         var text: [String] = []
         if top {
             text.append("OVERVIEW: Control deviceauthd: pair the device, read its status, get its access token.")
-            text.append("USAGE: deviceauthctl [<subcommand>] [<options>]")
-            text.append("SUBCOMMANDS:\n" + commands.map { "  " + $0.name.padding(8) + ($0.name == Status.name ? "(default) " : "") + $0.abstract }.joined(separator: "\n"))
+            text.append("USAGE: deviceauthctl [<command>] [<options>]")
+            text.append("COMMANDS:\n" + commands.map { "  " + $0.name.padding(8) + ($0.name == Status.name ? "(default) " : "") + $0.abstract }.joined(separator: "\n")
+                        + "\n  " + "help".padding(8) + "List the commands, or show one's help (help pair).")
             text.append("OPTIONS:\n" + ParsedOptions.help(GlobalOptions.specs))
             text.append(exitStatus)
         } else {
@@ -100,6 +151,7 @@ struct GlobalOptions {
         .option("socket", value: "path", "The control socket of deviceauthd (default /run/deviceauth/control.sock)."),
         .option("instance", short: "i", value: "name", "The instance of deviceauthd@.service to talk to: its socket is /run/deviceauth/NAME/control.sock."),
         .flag("json", "Print JSON (one object per line) instead of text."),
+        .flag("version", "Print the release and exit."),
     ]
 
     let socket: String?

@@ -21,6 +21,7 @@ struct Doctor: CtlCommand {
             if !options.json { print("FAIL  daemon         not reachable at \(options.socketPath): start it (systemctl start deviceauthd) and read why it stopped (journalctl -u deviceauthd)") }
             throw exit
         }
+        Interrupt.say("deviceauthd finishes its checks by itself; nothing was changed")
         // The daemon bounds its run to 30 s; the wait here only covers a daemon that hangs.
         let reply = try session.call(.init(method: "doctor"), timeout: 45)
         try Output(options).check(reply)

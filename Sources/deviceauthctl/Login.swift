@@ -42,6 +42,7 @@ struct Login: CtlCommand {
 
     func run() throws {
         if passwordStdin && username == nil { throw Output.fail("--password-stdin goes with --username", code: 64) }
+        Interrupt.say("the login was not finished and nothing was stored; run deviceauthctl login again")
         let session = try Session(options)
         if let refreshTokenFile { return try importToken(session, from: refreshTokenFile) }
         if let username { return try passwordLogin(session, username: username) }

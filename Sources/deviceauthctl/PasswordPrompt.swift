@@ -27,11 +27,14 @@ enum PasswordPrompt {
         _ = prompt.withCString { write(tty, $0, strlen($0)) }
         var settings = termios()
         let canHideEcho = tcgetattr(tty, &settings) == 0
+        var previous: sighandler_t?
         if canHideEcho {
             savedTerminal = settings
             terminalFD = tty
-            signal(SIGINT) { _ in
+            previous = signal(SIGINT) { _ in
                 tcsetattr(PasswordPrompt.terminalFD, TCSAFLUSH, &PasswordPrompt.savedTerminal)
+                let line = "\ndeviceauthctl: interrupted: no password was sent\n"
+                _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
                 _exit(130)
             }
             var quiet = settings
@@ -42,7 +45,7 @@ enum PasswordPrompt {
         defer {
             if canHideEcho {
                 tcsetattr(tty, TCSAFLUSH, &savedTerminal)
-                signal(SIGINT, SIG_DFL)
+                signal(SIGINT, previous ?? SIG_DFL)
             }
         }
         return try readLine(from: tty)

@@ -14,15 +14,19 @@ struct Session {
     }
 
     /// Connects, waiting for the socket to appear (a daemon still starting) until
-    /// `deadline` (monotonic seconds; nil: as long as it takes).
-    init(_ options: GlobalOptions, waitingUntil deadline: Double?) throws {
+    /// `deadline` (monotonic seconds; nil: as long as it takes). A daemon that never
+    /// appears is a wait that timed out (exit 2), said as such.
+    init(_ options: GlobalOptions, waitingUntil deadline: Double?, for purpose: String) throws {
         var told = false
+        let started = Session.now()
         while true {
             do {
                 client = try ControlClient(path: options.socketPath)
                 return
             } catch {
-                if let deadline, Session.now() >= deadline { throw Output.fail("\(error)", code: 69) }
+                if let deadline, Session.now() >= deadline {
+                    throw Output.fail("timed out after \(Int((Session.now() - started).rounded())) s waiting for \(purpose): deviceauthd never appeared at \(options.socketPath) (is it enabled? systemctl status deviceauthd)", code: 2)
+                }
                 if !told && !options.json {
                     Output.note("waiting for deviceauthd at \(options.socketPath)…")
                     told = true

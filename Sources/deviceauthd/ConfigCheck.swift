@@ -10,7 +10,11 @@ struct ConfigCheck {
 
     /// Prints what was found; answers whether the configuration is good.
     func run() async -> Bool {
-        print("\(configPath): configuration and client secret (\(setup.secretSource)) are good")
+        if setup.configuration.needsClientSecret {
+            print("\(configPath): the configuration is good, and so is the client secret (from \(setup.secretSource))")
+        } else {
+            print("\(configPath): the configuration is good; no client secret is needed (a public client: ClientAuthentication=none)")
+        }
         if let (identity, notice) = try? setup.identity(save: false) {
             print("client id \(identity.clientID) (\(identity.source == .random ? "a random one would be kept: \(notice ?? "")" : ControlStatus.describeClientIDSource(identity.source.rawValue)))")
         }

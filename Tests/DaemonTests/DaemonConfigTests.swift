@@ -6,8 +6,8 @@ import Testing
 /// Bad configuration exits 78 (EX_CONFIG) with the file and line; --check-config needs no network.
 @Suite("deviceauthd configuration errors")
 struct DaemonConfigTests {
-    func run(_ arguments: [String]) async throws -> (Int32?, String) {
-        let program = try Subprocess("deviceauthd", arguments, environment: ["NOTIFY_SOCKET": "", "JOURNAL_STREAM": ""])
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (Int32?, String) {
+        let program = try Subprocess("deviceauthd", arguments, environment: ["NOTIFY_SOCKET": "", "JOURNAL_STREAM": ""].merging(environment) { $1 })
         let status = await program.waitForExit(seconds: 15)
         return (status, program.output)
     }
@@ -60,5 +60,44 @@ struct DaemonConfigTests {
         let (badStatus, badOutput) = try await run(["--config", bad, "--check-config"])
         #expect(badStatus == 78)
         #expect(badOutput.contains("\(bad):2: AutoPair= must be yes or no"))
+    }
+
+    @Test("A client_secret credential readable by others exits 78 as a file would; one of mode 0400 is taken", arguments: [0o644, 0o604, 0o640, 0o400])
+    func credentialMode(_ mode: Int) async throws {
+        let (config, directory) = try writeConfig("[Provider]\nBaseURL=http://127.0.0.1:9\nClientID=x\n")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let credentials = directory + "/credentials"
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        try "s3cr3t-not-to-print\n".write(toFile: credentials + "/client_secret", atomically: false, encoding: .utf8)
+        chmod(credentials + "/client_secret", mode_t(mode))
+        let (status, output) = try await run(["--config", config, "--check-config"], environment: ["CREDENTIALS_DIRECTORY": credentials])
+        #expect(!output.contains("s3cr3t-not-to-print"))
+        if mode == 0o400 {
+            #expect(status == 0, "\(output)")
+            #expect(output.contains("the configuration is good, and so is the client secret (from \(credentials)/client_secret)"), "\(output)")
+        } else {
+            #expect(status == 78)
+            #expect(output.contains("\(credentials)/client_secret: is readable by group or others (mode \(String(mode, radix: 8))): systemd makes credentials readable by the service alone"), "\(output)")
+        }
+    }
+
+    @Test("No secret at all: the message names the encrypted credential first, the plain file second")
+    func missingSecret() async throws {
+        let (config, directory) = try writeConfig("[Provider]\nBaseURL=http://127.0.0.1:9\nClientID=x\n")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (status, output) = try await run(["--config", config, "--check-config"])
+        #expect(status == 78)
+        let credential = try #require(output.range(of: "systemd-creds encrypt --name=client_secret"), "\(output)")
+        let file = try #require(output.range(of: "ClientSecretFile="))
+        #expect(credential.lowerBound < file.lowerBound && output.contains("LoadCredentialEncrypted="))
+    }
+
+    @Test("--check-config of a public client says no secret is needed")
+    func publicClient() async throws {
+        let (config, directory) = try writeConfig("[Provider]\nType=oauth2\nTokenEndpoint=http://127.0.0.1:9/token\nAuthorizationEndpoint=http://127.0.0.1:9/authorize\nClientID=app\nClientAuthentication=none\nScope=offline\n")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (status, output) = try await run(["--config", config, "--check-config"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("\(config): the configuration is good; no client secret is needed (a public client: ClientAuthentication=none)"), "\(output)")
     }
 }

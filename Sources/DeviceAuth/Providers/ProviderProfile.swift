@@ -5,7 +5,7 @@
 public struct ProviderProfile: Sendable {
     public var endpoints: any EndpointSource
     /// Sent with every call (Frame.io: `x-client-version`).
-    public var commonHeaders: [(String, String)] = [("accept", "application/json"), ("user-agent", "deviceauthd/0.1")]
+    public var commonHeaders: [(String, String)] = [("accept", "application/json"), ("user-agent", "deviceauthd/" + DeviceAuthVersion.current)]
     /// The header that asks for verification URLs (Frame.io's "platypus"), if the provider needs one.
     public var qrPairingHeader: (String, String)?
     /// `GET` with the Bearer token: which project the device is in.
@@ -26,7 +26,7 @@ public struct ProviderProfile: Sendable {
         var profile = ProviderProfile(endpoints: FixedEndpoints(ProviderEndpoints(
             deviceAuthorization: baseURL + "/v2/auth/device/code", token: baseURL + "/v2/auth/token",
             revocation: baseURL + "/v2/auth/revoke")))
-        profile.commonHeaders = [("x-client-version", "2.0.0"), ("accept", "application/json"), ("user-agent", "deviceauthd/0.1")]
+        profile.commonHeaders = [("x-client-version", "2.0.0"), ("accept", "application/json"), ("user-agent", "deviceauthd/" + DeviceAuthVersion.current)]
         profile.qrPairingHeader = ("x-client-platypus-enabled", "true")
         profile.deviceInfoURL = baseURL + "/v2/devices/me"
         profile.heartbeatURL = baseURL + "/v2/devices/heartbeat"

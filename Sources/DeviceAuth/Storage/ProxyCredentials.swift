@@ -20,10 +20,10 @@ public struct ProxyCredentials: Sendable, Equatable, CustomStringConvertible, Cu
         let path: String
         if let configuredFile {
             path = configuredFile
-            line = try ClientSecret.read(path, checkMode: true)
+            line = try ClientSecret.read(path, checkMode: .file)
         } else if let credentialsDirectory, SystemFiles.exists(credentialsDirectory + "/proxy_credentials") {
             path = credentialsDirectory + "/proxy_credentials"
-            line = try ClientSecret.read(path, checkMode: false)
+            line = try ClientSecret.read(path, checkMode: .credential)
         } else {
             return nil
         }
