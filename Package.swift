@@ -82,7 +82,7 @@ let package = Package(
         // (Scripts/bench). Not position independent: Swift's runtime does not run as a
         // static PIE; the CLI is short-lived and talks only to the local socket.
         .executableTarget(
-            name: "deviceauthctl", dependencies: ["ControlProtocol", "DisplayText", "QRCode", "CommandOptions", "Release"],
+            name: "deviceauthctl", dependencies: ["ControlProtocol", "DisplayText", "QRCode", "CommandOptions", "Release", "CLinux"],
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
         ),
         .executableTarget(

@@ -1,3 +1,4 @@
+import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,10 +15,18 @@ enum Interrupt {
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
         _ = buffer.initialize(from: bytes)
         line = buffer  // a former line is left allocated: the handler may be reading it
-        signal(SIGINT) { _ in
+        let previous = signal(SIGINT) { _ in
             // Only async-signal-safe calls here: write(2) and _exit(2).
             if let line = Interrupt.line { _ = write(STDERR_FILENO, line.baseAddress, line.count) }
             _exit(130)
         }
+        // Started with Ctrl-C ignored (a background job of a script): it stays ignored.
+        if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(SIGINT, SIG_IGN) }
+        // A parent may hand down a mask that blocks it (a supervisor that takes its own
+        // signals with sigwait); a command that waits on a person must hear Ctrl-C.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }

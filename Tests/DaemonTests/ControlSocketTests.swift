@@ -1,4 +1,5 @@
 import ControlProtocol
+import DeviceAuth
 import FakeProvider
 import Foundation
 import TestSupport
@@ -193,6 +194,20 @@ struct ControlSocketTests {
         let both = try await Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path,
                                       ["-i", "a", "--socket", "/x", "status"])
         #expect(both.status == 64)
+        // As people type it: the version, the list of commands, a typo answered with the nearest command.
+        let ctl = Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path
+        let version = try await Subprocess.run(ctl, ["--version"])
+        #expect(version.status == 0 && version.output == "deviceauthctl \(DeviceAuthVersion.current)\n", "\(version.output)")
+        for asked in [["help"], ["--help"]] {
+            let help = try await Subprocess.run(ctl, asked)
+            #expect(help.status == 0 && ["status", "pair", "token", "wait", "doctor", "help"].allSatisfy { help.output.contains("\n  \($0) ") }, "\(help.output)")
+        }
+        let pairHelp = try await Subprocess.run(ctl, ["help", "pair"])
+        #expect(pairHelp.status == 0 && pairHelp.output.contains("USAGE: deviceauthctl pair"))
+        let typo = try await Subprocess.run(ctl, ["paer"])
+        #expect(typo.status == 64 && typo.output.contains(#"unknown command "paer" (did you mean "pair"?); the commands are status, pair, cancel"#), "\(typo.output)")
+        let nothingNear = try await Subprocess.run(ctl, ["frobnicate"])
+        #expect(nothingNear.status == 64 && !nothingNear.output.contains("did you mean") && nothingNear.output.contains("the commands are"))
 
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
             let daemon = try DaemonFixture(fake: fake)

@@ -42,11 +42,15 @@ struct InstallTests {
             "0644 /opt/camera/lib/systemd/system/deviceauthd@.socket",
             "0644 /opt/camera/lib/sysusers.d/deviceauthd.conf",
             "0644 /opt/camera/lib/tmpfiles.d/deviceauthd.conf",
+            "0644 /opt/camera/share/bash-completion/completions/deviceauthctl",
             "0644 /opt/camera/share/deviceauthd/installed-files",
             "0644 /opt/camera/share/doc/deviceauthd/examples/cameramanager.conf",
             "0644 /opt/camera/share/doc/deviceauthd/examples/deviceauthd.conf",
             "0644 /opt/camera/share/doc/deviceauthd/examples/oauth2-device.conf",
             "0644 /opt/camera/share/doc/deviceauthd/examples/oauth2.conf",
+            "0644 /opt/camera/share/man/man1/deviceauthctl.1.gz",
+            "0644 /opt/camera/share/man/man5/deviceauthd.conf.5.gz",
+            "0644 /opt/camera/share/man/man8/deviceauthd.8.gz",
             "0755 /opt/camera/bin/deviceauthctl",
             "0755 /opt/camera/bin/deviceauthd",
             "0755 /opt/camera/lib/deviceauthd/deviceauthd-units",
@@ -83,5 +87,7 @@ struct InstallTests {
         #expect(purged.status == 0 && purged.output.contains("removed the state directory"), "\(purged.output)")
         #expect(files(root).isEmpty)
         #expect(try await Subprocess.run(Self.repository.appendingPathComponent("Scripts/install").path, ["--bogus"]).status == 64)
+        let usage = try await Subprocess.run(Self.repository.appendingPathComponent("Scripts/install").path, ["--help"])
+        #expect(usage.status == 0 && usage.output.hasPrefix("Usage: Scripts/install") && !usage.output.contains("set -euo"), "\(usage.output)")
     }
 }

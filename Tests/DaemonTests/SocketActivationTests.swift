@@ -37,15 +37,23 @@ struct SocketActivationTests {
         }
     }
 
-    @Test("deviceauthctl wait waits for the daemon's socket to appear; without a daemon it gives up at --timeout (69)")
+    @Test("deviceauthctl wait waits for the daemon's socket to appear; without a daemon it gives up at --timeout with 2 (a timed-out wait), saying the daemon never appeared; Ctrl-C says what it left")
     func waitForSocket() async throws {
         try await withFakeProvider { fake in
             let daemon = try DaemonFixture(fake: fake)
             let ctl = Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path
             let started = ContinuousClock.now
             let absent = try await Subprocess.run(ctl, ["wait", "--socket", daemon.socketPath, "--until", "polling", "--timeout", "0.5"])
-            #expect(absent.status == 69 && absent.output.contains("cannot reach deviceauthd"), "\(absent.output)")
+            #expect(absent.status == 2 && absent.output.contains("waiting for polling: deviceauthd never appeared at \(daemon.socketPath)"), "\(absent.output)")
             #expect(ContinuousClock.now - started >= .milliseconds(500))
+            // Ctrl-C while it waits: one line saying so, exit 130.
+            let interrupted = try Subprocess(ctl, ["wait", "--socket", daemon.socketPath, "--until", "authorized", "--timeout", "30"])
+            for _ in 0..<500 where !interrupted.output.contains("waiting for deviceauthd at") && interrupted.process.isRunning {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            interrupted.signal(SIGINT)
+            #expect(await interrupted.waitForExit(seconds: 5) == 130)
+            #expect(interrupted.output.contains("deviceauthctl: interrupted: stopped waiting for authorized; deviceauthd goes on"), "\(interrupted.output)")
             let waiting = try Subprocess(ctl, ["wait", "--socket", daemon.socketPath, "--until", "polling", "--timeout", "30"])
             // It says it is waiting (on stderr, at its first failed connect) and keeps at it.
             for _ in 0..<500 where !waiting.output.contains("waiting for deviceauthd at") && waiting.process.isRunning {

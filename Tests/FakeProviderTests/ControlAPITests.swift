@@ -69,7 +69,8 @@ struct ControlAPITests {
             #expect(errors.first?["title"] as? String == "Not Authorized")
             let refreshed = try await fake.refresh(try #require(pair.refresh))
             #expect(refreshed.status == 200)
-            #expect(try await fake.get("/v2/devices/me", bearer: try #require(refreshed.string("access_token"))).status == 200)
+            let access = try #require(refreshed.string("access_token") as String?)
+            #expect(try await fake.get("/v2/devices/me", bearer: access).status == 200)
         }
     }
 

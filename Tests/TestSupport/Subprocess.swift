@@ -16,8 +16,9 @@ public final class Subprocess: @unchecked Sendable {
     /// had to be killed) and combined output. Async, and waiting with sleeps, on
     /// purpose: a test blocking one of the few cooperative threads starves the
     /// in-process fake provider that other tests' daemons are talking to.
-    public static func run(_ executable: String, _ arguments: [String], seconds: Double = 30) async throws -> (status: Int32?, output: String) {
-        let program = try Subprocess(executable, arguments)
+    public static func run(_ executable: String, _ arguments: [String], seconds: Double = 30,
+                           environment: [String: String] = [:]) async throws -> (status: Int32?, output: String) {
+        let program = try Subprocess(executable, arguments, environment: environment)
         let status = await program.waitForExit(seconds: seconds)
         return (status, program.output)
     }
