@@ -242,6 +242,25 @@ struct ControlSocketTests {
         }
     }
 
+    @Test("Ctrl-C in deviceauthctl pair: one line saying following stopped and pairing goes on, exit 130; the daemon keeps the code")
+    func ctlPairInterrupted() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            try daemon.start()
+            let code = try #require(await daemon.waitForUserCode())
+            let pair = try Subprocess(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path, ["pair", "--socket", daemon.socketPath, "--no-qr"])
+            for _ in 0..<500 where !pair.output.contains("Waiting for approval") && pair.process.isRunning {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            pair.signal(SIGINT)
+            #expect(await pair.waitForExit(seconds: 5) == 130)
+            #expect(pair.output.contains("deviceauthctl: interrupted: stopped following; pairing goes on in deviceauthd"), "\(pair.output)")
+            #expect(!pair.output.contains("closed the connection"))
+            #expect(try await daemon.call(.init(method: "status")).status?.userCode == code)
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
     @Test("deviceauthctl pair follows code renewals until someone approves")
     func ctlPairFollowsRenewals() async throws {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.deviceCodeLifetime = 2 }) { fake in
