@@ -44,7 +44,7 @@ public struct TrustBundle: Sendable, Equatable {
     static func subject(_ x509: OpaquePointer) -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         X509_NAME_oneline(X509_get_subject_name(x509), &buffer, Int32(buffer.count))
-        return DisplayText.line(String(cString: buffer), maxBytes: 200)
+        return DisplayText.line(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), maxBytes: 200)
     }
 
     static func notAfter(_ x509: OpaquePointer) -> WallTime {
