@@ -129,6 +129,7 @@ struct ManualTests {
         #expect(try await complete(["deviceauthctl", "wait", "--until", "a"]) == ["authorized"])
         #expect(try await complete(["deviceauthctl", "--socket", "no"]) == ["notes.txt"])
         #expect(try await complete(["deviceauthctl", "-i", "c2c", "pa"]) == ["pair"])
+        #expect(try await complete(["deviceauthctl", "help", "do"]) == ["doctor"])
     }
 
     @Test("Each page renders with man --warnings and says nothing on stderr; Scripts/man writes them compressed as Debian installs them")
