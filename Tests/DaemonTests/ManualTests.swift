@@ -116,7 +116,7 @@ struct ManualTests {
         let directory = "/tmp/da-completion-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        for name in ["deviceauthd.conf", "c2c.conf", "cm.conf", "notes.txt"] { FileManager.default.createFile(atPath: directory + "/" + name, contents: Data()) }
+        for name in ["deviceauthd.conf", "c2c.conf", "cm.conf", "notes.txt"] { _ = FileManager.default.createFile(atPath: directory + "/" + name, contents: Data()) }
         func complete(_ words: [String]) async throws -> [String] {
             let line = words.map { "'\($0)'" }.joined(separator: " ")
             let run = try await Subprocess.run("/bin/bash", ["-c", "cd \"$1\"; source \"$0\"; COMP_WORDS=(\(line)); COMP_CWORD=\(words.count - 1); _deviceauthctl; printf '%s\\n' \"${COMPREPLY[@]}\"",
