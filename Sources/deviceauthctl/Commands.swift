@@ -167,12 +167,13 @@ struct Wait: CtlCommand {
         Interrupt.say("stopped waiting for \(until); deviceauthd goes on (deviceauthctl status shows where it is)")
         let session = try Session(options, waitingUntil: deadline, for: until)
         try session.client.send(.init(method: "watch"))
+        func timedOut() -> ExitCode { Output.fail("timed out waiting for \(until) (deviceauthd is \(lastState ?? "running"))", code: 2) }
         while true {
             let left = deadline.map { $0 - Session.now() }
-            if let left, left <= 0 { throw Output.fail("timed out waiting for \(until) (deviceauthd is \(lastState ?? "running"))", code: 2) }
+            if let left, left <= 0 { throw timedOut() }
             let reply: ControlReply
             do { reply = try session.client.receive(timeout: left) } catch .timedOut {
-                throw Output.fail("timed out waiting for \(until) (deviceauthd is \(lastState ?? "running"))", code: 2)
+                throw timedOut()
             } catch { throw Output.fail("\(error)", code: 69) }
             try Output(options).check(reply)
             lastState = reply.status?.state ?? lastState

@@ -57,6 +57,16 @@ struct DoctorTests {
                 #expect(checks.allSatisfy { ["ok", "warning"].contains($0["verdict"] as? String) && $0["milliseconds"] is Int })
                 #expect(!json.output.contains(fake.secret) && DaemonFixture.secretMarkers.allSatisfy { !json.output.contains($0) })
 
+                // The file changed on disk: a key a reload applies is no news; one only a restart
+                // applies is named (as the reloader would name it).
+                try FileManager.default.createDirectory(atPath: daemon.configPath + ".d", withIntermediateDirectories: true)
+                try "[Pairing]\nAutoPair=no\n".write(toFile: daemon.configPath + ".d/50-applied.conf", atomically: true, encoding: .utf8)
+                #expect(Self.verdict(try await Self.doctor(daemon, "an applied key changed").output, "config") == "ok")
+                try "[Control]\nIdleTimeoutSec=30\n".write(toFile: daemon.configPath + ".d/60-restart.conf", atomically: true, encoding: .utf8)
+                let changed = try await Self.doctor(daemon, "a restart-only key changed").output
+                #expect(Self.verdict(changed, "config") == "WARN", "\(changed)")
+                #expect(Self.lines(changed, "config").first?.contains("changed on disk, applied only by a restart: [Control] IdleTimeoutSec=") == true, "\(changed)")
+
                 // Administrators only: it reads the daemon's files and settings.
                 let observer = try await daemon.ctl(["doctor"], uid: 65534)
                 #expect(observer.status == 77, "\(observer.output)")

@@ -14,16 +14,22 @@ public struct ClockCheckedTransport: HTTPTransport {
     public func perform(_ call: HTTPCall) async throws(OAuthFailure) -> HTTPAnswer {
         do {
             return try await base.perform(call)
-        } catch .network(let fault) where fault.kind == .tlsDates {
-            let now = clock.now()
-            guard Self.clockLooksUnset(now) else { throw .network(fault) }
-            throw .network(NetworkFault(.clockNotSet, "this clock reads \(TimeText.dateTime(now.wall))"
-                + (now.wallSynchronized ? "" : " and is not synchronized") + "; \(fault.detail)"))
+        } catch .network(let fault) {
+            throw .network(Self.blamingTheClock(fault, now: clock.now()))
         }
     }
 
+    /// `fault` as this clock explains it: a certificate's dates failing while the clock is
+    /// not set are the clock's (`clockNotSet`, saying what it reads); any other fault as it is.
+    /// The doctor's TLS check reads its handshake's fault through this too.
+    public static func blamingTheClock(_ fault: NetworkFault, now: Moment) -> NetworkFault {
+        guard fault.kind == .tlsDates, clockLooksUnset(now) else { return fault }
+        return NetworkFault(.clockNotSet, "this clock reads \(TimeText.dateTime(now.wall))"
+            + (now.wallSynchronized ? "" : " and is not synchronized") + "; \(fault.detail)")
+    }
+
     /// Not synchronized (no timesyncd flag yet), or earlier than this release could be running.
-    public static func clockLooksUnset(_ now: Moment) -> Bool {
+    static func clockLooksUnset(_ now: Moment) -> Bool {
         !now.wallSynchronized || now.wall < DeviceAuthVersion.earliestPlausibleTime
     }
 }

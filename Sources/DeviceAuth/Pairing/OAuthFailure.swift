@@ -33,13 +33,13 @@ public enum OAuthFailure: Error, Equatable, Sendable, CustomStringConvertible {
     /// An answer we cannot use: not JSON, too large, fields missing.
     case malformed(String)
 
-    /// Worth retrying with the same credentials after a pause.
     /// A certificate's dates failed while the clock was not set: setting it may cure this.
     public var isClockNotSet: Bool {
         if case .network(let fault) = self { return fault.kind == .clockNotSet }
         return false
     }
 
+    /// Worth retrying with the same credentials after a pause.
     public var isTransient: Bool {
         switch self {
         case .rateLimited, .network, .malformed: true

@@ -17,15 +17,15 @@ public enum ClientSecret {
     public static func load(configuredFile: String?, credentialsDirectory: String?) throws(ConfigError) -> (secret: String, source: String) {
         if let credentialsDirectory, SystemFiles.exists(credentialsDirectory + "/client_secret") {
             let path = credentialsDirectory + "/client_secret"
-            return (try read(path, checkMode: .credential), path)
+            return (try read(path, as: .credential), path)
         }
         guard let path = configuredFile else { throw .missing(missingAdvice) }
-        return (try read(path, checkMode: .file), path)
+        return (try read(path, as: .file), path)
     }
 
     enum Source { case file, credential }
 
-    static func read(_ path: String, checkMode source: Source) throws(ConfigError) -> String {
+    static func read(_ path: String, as source: Source) throws(ConfigError) -> String {
         do {
             let status = try SystemFiles.status(path)
             guard status.isRegular else { throw ConfigError.secret(path: path, reason: "is not a regular file") }

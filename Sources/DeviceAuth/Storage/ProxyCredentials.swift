@@ -20,10 +20,10 @@ public struct ProxyCredentials: Sendable, Equatable, CustomStringConvertible, Cu
         let path: String
         if let configuredFile {
             path = configuredFile
-            line = try ClientSecret.read(path, checkMode: .file)
+            line = try ClientSecret.read(path, as: .file)
         } else if let credentialsDirectory, SystemFiles.exists(credentialsDirectory + "/proxy_credentials") {
             path = credentialsDirectory + "/proxy_credentials"
-            line = try ClientSecret.read(path, checkMode: .credential)
+            line = try ClientSecret.read(path, as: .credential)
         } else {
             return nil
         }

@@ -6,17 +6,20 @@ import Glibc
 
 /// The checks that need no network: the files the daemon reads, its clock, its socket.
 extension Doctor {
-    /// The config as the next start would read it (the running daemon keeps what it read).
+    /// The config as the next start would read it. A reload puts in force what it can, so
+    /// what differs from the running daemon is what only a restart would apply: the keys
+    /// the table marks restart-only (`ConfigKey.reload`, as the reloader names them).
     func configuration() -> Finding {
         let fresh: DaemonConfiguration
         do { fresh = try DaemonConfiguration.load(path: configPath) } catch {
             return .failed("\(error)", "fix the line named (deviceauthd --check-config shows the same); until then the daemon runs on what it read at start, and the next start fails")
         }
         var detail = setup.providerWords
-        if fresh != setup.configuration { detail += "; changed on disk since the daemon read it" }
+        let waiting = ConfigKey.reload(running: setup.configuration, next: fresh).needRestart
+        if !waiting.isEmpty { detail += "; changed on disk, applied only by a restart: " + waiting.map { "[\($0.section)] \($0.name)" }.joined(separator: ", ") }
         let warnings = setup.warnings
         if !warnings.isEmpty { return .warning(detail + "; " + warnings.joined(separator: "; "), "see deviceauthd.conf(5) for each setting named") }
-        if fresh != setup.configuration { return .warning(detail, "systemctl reload deviceauthd applies what a reload can; restart for the rest") }
+        if !waiting.isEmpty { return .warning(detail, "restart the daemon to apply them (systemctl restart deviceauthd)") }
         return .ok(detail)
     }
 

@@ -7,8 +7,6 @@ import DisplayText
 /// the connection, the proxy's tunnel, TLS with the chain shown, then one request
 /// without credentials. A link that fails is named; the links after it are not tried.
 extension Doctor {
-    typealias Origin = URLOrigin
-
     var network: CurlTransport.Network { setup.network }
 
     /// Every URL the daemon calls; first the one the request check asks: the issuer's
@@ -29,24 +27,27 @@ extension Doctor {
 
     func checkNetwork(_ report: inout DoctorReport) async {
         let urls = await providerURLs()
-        var origins: [Origin] = []
-        for origin in urls.compactMap(Origin.init) where !origins.contains(origin) { origins.append(origin) }
+        var origins: [URLOrigin] = []
+        for origin in urls.compactMap(URLOrigin.init) where !origins.contains(origin) { origins.append(origin) }
         guard !origins.isEmpty else {
             await report.check("dns") { .failed("no provider URL to check: the endpoints could not be found", "with Issuer=, the issuer's metadata must be reachable: the journal says why it is not") }
             return
         }
         for origin in origins { await checkLinks(to: origin, &report) }
-        guard let first = urls.first, let origin = Origin(first) else { return }
+        guard let first = urls.first, let origin = URLOrigin(first) else { return }
         let broken = ["dns", "tcp", "proxy", "tls"].contains { report.broken($0, target: target($0, origin)) }
+        // With Issuer= the first URL is the metadata, which the daemon GETs first; else the
+        // token endpoint, which takes POST with credentials: a HEAD shows it answers.
+        let method = profile.endpoints is DiscoveredEndpoints ? "GET" : "HEAD"
         await report.check("http", target: first) { budget in
             if broken { return .skipped("not tried: a link before it failed") }
-            return await request(first, budget.seconds(atMost: 10))
+            return await request(method, first, budget.seconds(atMost: 10))
         }
     }
 
     /// What each link's check is about: the proxy's host for DNS and TCP when it is used.
-    func target(_ name: String, _ origin: Origin) -> String {
-        guard let proxy = network.proxy(for: origin.bareHost).flatMap(Origin.init) else { return name == "dns" ? origin.host : origin.authority }
+    func target(_ name: String, _ origin: URLOrigin) -> String {
+        guard let proxy = network.proxy(for: origin.bareHost).flatMap(URLOrigin.init) else { return name == "dns" ? origin.host : origin.authority }
         switch name {
         case "dns": return proxy.host
         case "tcp": return proxy.authority
@@ -54,20 +55,20 @@ extension Doctor {
         }
     }
 
-    private func checkLinks(to origin: Origin, _ report: inout DoctorReport) async {
+    private func checkLinks(to origin: URLOrigin, _ report: inout DoctorReport) async {
         let proxy = network.proxy(for: origin.bareHost)
         let dnsTarget = target("dns", origin), tcpTarget = target("tcp", origin)
         // The same proxy serves every host: its name and connection are checked once.
         if !report.has("dns", target: dnsTarget) {
             await report.check("dns", target: dnsTarget) { budget in
-                await lookUp(proxy.flatMap(Origin.init) ?? origin, budget.seconds(atMost: 5), viaProxy: proxy)
+                await lookUp(proxy.flatMap(URLOrigin.init) ?? origin, budget.seconds(atMost: 5), viaProxy: proxy)
             }
         }
         var before = report.broken("dns", target: dnsTarget)
         if !report.has("tcp", target: tcpTarget) {
             await report.check("tcp", target: tcpTarget) { budget in
                 if before { return .skipped("not tried: the name did not resolve") }
-                return await connect(proxy.flatMap(Origin.init) ?? origin, budget.seconds(atMost: 5), isProxy: proxy != nil)
+                return await connect(proxy.flatMap(URLOrigin.init) ?? origin, budget.seconds(atMost: 5), isProxy: proxy != nil)
             }
         }
         before = before || report.broken("tcp", target: tcpTarget)
@@ -85,7 +86,7 @@ extension Doctor {
         }
     }
 
-    private func lookUp(_ origin: Origin, _ seconds: Double, viaProxy proxy: String?) async -> Finding {
+    private func lookUp(_ origin: URLOrigin, _ seconds: Double, viaProxy proxy: String?) async -> Finding {
         let whose = proxy == nil ? "" : " (the proxy's; the proxy resolves the provider's name)"
         guard !origin.isAddress else { return .ok("an address: nothing to resolve" + whose) }
         switch await NameLookup.resolve(origin.bareHost, timeoutSeconds: Int(seconds.rounded(.up))) {
@@ -98,7 +99,7 @@ extension Doctor {
         }
     }
 
-    private func connect(_ origin: Origin, _ seconds: Double, isProxy: Bool) async -> Finding {
+    private func connect(_ origin: URLOrigin, _ seconds: Double, isProxy: Bool) async -> Finding {
         // Straight to the host (or the proxy): no tunnel yet, that is the next check.
         var direct = network
         direct.proxy = nil
@@ -110,13 +111,13 @@ extension Doctor {
         return .ok("connected to \(outcome.address ?? origin.authority)\(isProxy ? " (the proxy)" : "")")
     }
 
-    private func tunnel(to origin: Origin, through proxy: String, _ seconds: Double) async -> Finding {
+    private func tunnel(to origin: URLOrigin, through proxy: String, _ seconds: Double) async -> Finding {
         let outcome = await CurlProbe.run("http://\(origin.authority)/", network: network, timeoutMilliseconds: Int(seconds * 1000))
         if let fault = outcome.fault { return .failed(fault.description, fault.kind == .proxy ? "ask the proxy's administrator, or check ProxyCredentialsFile=" : fault.advice) }
         return .ok("\(proxy) opened a tunnel (CONNECT) to \(origin.authority)")
     }
 
-    private func handshake(_ origin: Origin, _ seconds: Double) async -> Finding {
+    private func handshake(_ origin: URLOrigin, _ seconds: Double) async -> Finding {
         let trusted = setup.trust.map { "CAFile=\($0.path)" } ?? "the system's trust store"
         let url = "https://\(origin.authority)/"
         let outcome = await CurlProbe.run(url, network: network, timeoutMilliseconds: Int(seconds * 1000), certificates: true)
@@ -128,9 +129,7 @@ extension Doctor {
             return .failed("no answer to the TLS handshake in \(Int(seconds)) s (\(DisplayText.line(fault.detail, maxBytes: 120)))",
                            "something holds the connection without answering: a firewall or portal on this network, or an overloaded provider; try again, then from another network")
         }
-        if fault.kind == .tlsDates, ClockCheckedTransport.clockLooksUnset(clock.now()) {
-            fault = NetworkFault(.clockNotSet, fault.detail)
-        }
+        fault = ClockCheckedTransport.blamingTheClock(fault, now: clock.now())
         // What was presented, for the person to recognize (a TLS-inspecting network's CA).
         var presented = ""
         if [.tlsUntrusted, .tlsDates, .tlsName, .clockNotSet].contains(fault.kind) {
@@ -143,9 +142,8 @@ extension Doctor {
 
     /// One request without credentials, as the daemon's calls go (same transport, same checks
     /// of the answer): the metadata for `Issuer=`, else a HEAD of the token endpoint.
-    private func request(_ url: String, _ seconds: Double) async -> Finding {
+    private func request(_ method: String, _ url: String, _ seconds: Double) async -> Finding {
         let transport = ClockCheckedTransport(CurlTransport(timeoutSeconds: Int(seconds), maxBodyBytes: 64 * 1024, network: network), clock: clock)
-        let method = url.contains("/.well-known/") ? "GET" : "HEAD"
         let answer: HTTPAnswer
         do { answer = try await transport.perform(HTTPCall(method: method, url: url, headers: [("accept", "application/json")])) } catch {
             if case .network(let fault) = error { return .failed(fault.description, fault.advice) }
