@@ -32,9 +32,7 @@ struct ControlFloodTests {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
             let daemon = try DaemonFixture(fake: fake, extraConfig: "[Control]\nTokenReaders=4431\n")
             try daemon.start(watchdogMicroseconds: 3_000_000, descriptorLimit: 512)
-            let code = try #require(await daemon.waitForUserCode())
-            try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
-            _ = try #require(await daemon.notify.waitStatus("authorized: project Testbed", seconds: 20))
+            _ = try #require(try await daemon.approvePairing())
             let pid = try #require(daemon.pid)
             // Idle: after a first token (its buffers and TLS-free HTTP state exist once).
             #expect(try await daemon.ctl(["token"], uid: 4431).status == 0)

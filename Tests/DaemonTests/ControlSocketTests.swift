@@ -249,9 +249,7 @@ struct ControlSocketTests {
             try daemon.start()
             let code = try #require(await daemon.waitForUserCode())
             let pair = try Subprocess(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path, ["pair", "--socket", daemon.socketPath, "--no-qr"])
-            for _ in 0..<500 where !pair.output.contains("Waiting for approval") && pair.process.isRunning {
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            #expect(await pair.waitForOutput("Waiting for approval"), "\(pair.output)")
             pair.signal(SIGINT)
             #expect(await pair.waitForExit(seconds: 5) == 130)
             #expect(pair.output.contains("deviceauthctl: interrupted: stopped following; pairing goes on in deviceauthd"), "\(pair.output)")

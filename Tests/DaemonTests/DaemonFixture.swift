@@ -188,6 +188,12 @@ final class DaemonFixture: @unchecked Sendable {
     /// Start, get a code, approve it, reach authorized.
     func pair() async throws -> String? {
         try start()
+        return try await approvePairing()
+    }
+
+    /// For a daemon already started (as a test needs it started): wait for its code,
+    /// approve it at the fake, reach authorized. The STATUS line, or nil if one step never came.
+    func approvePairing() async throws -> String? {
         guard let code = await waitForUserCode() else { return nil }
         try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
         return await notify.waitStatus("authorized: project Testbed", seconds: 20)

@@ -18,9 +18,7 @@ struct DaemonIdentityTests {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
             let daemon = try DaemonFixture(fake: fake, clientID: nil)
             try daemon.start(machineID: Self.firstMachine)
-            let code = try #require(await daemon.waitForUserCode())
-            try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
-            #expect(await daemon.notify.waitStatus("authorized: project Testbed", seconds: 20) != nil)
+            #expect(try await daemon.approvePairing() != nil)
             let first = try #require(try await daemon.call(.init(method: "status")).status)
             #expect(first.clientIDSource == "machine-id")
             let id = try #require(first.clientID)

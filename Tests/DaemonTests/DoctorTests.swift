@@ -31,9 +31,7 @@ struct DoctorTests {
             try await HTTPSTests.withFront(fake) { ca, front in
                 let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://localhost:\(front.port)\nClientID=doctor-camera\nCAFile=\(ca.certificate)")
                 try daemon.start(timeSynchronized: true)
-                let code = try #require(await daemon.waitForUserCode())
-                try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
-                #expect(await daemon.notify.waitStatus("authorized: project Testbed", seconds: 20) != nil)
+                #expect(try await daemon.approvePairing() != nil)
 
                 let (status, output) = try await Self.doctor(daemon, "healthy")
                 #expect(status == 0)
@@ -82,9 +80,7 @@ struct DoctorTests {
             try await HTTPSTests.withFront(fake) { ca, front in
                 let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://localhost:\(front.port)\nClientID=doctor-camera\nCAFile=\(ca.certificate)")
                 try daemon.start(user: 65534)
-                let code = try #require(await daemon.waitForUserCode())
-                try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
-                #expect(await daemon.notify.waitStatus("authorized: project Testbed", seconds: 20) != nil)
+                #expect(try await daemon.approvePairing() != nil)
                 let (status, output) = try await Self.doctor(daemon, "unprivileged daemon")
                 #expect(status == 0)
                 #expect(Self.lines(output, "secret").first?.contains("owner nobody") == true)

@@ -48,17 +48,13 @@ struct SocketActivationTests {
             #expect(ContinuousClock.now - started >= .milliseconds(500))
             // Ctrl-C while it waits: one line saying so, exit 130.
             let interrupted = try Subprocess(ctl, ["wait", "--socket", daemon.socketPath, "--until", "authorized", "--timeout", "30"])
-            for _ in 0..<500 where !interrupted.output.contains("waiting for deviceauthd at") && interrupted.process.isRunning {
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            #expect(await interrupted.waitForOutput("waiting for deviceauthd at"), "\(interrupted.output)")
             interrupted.signal(SIGINT)
             #expect(await interrupted.waitForExit(seconds: 5) == 130)
             #expect(interrupted.output.contains("deviceauthctl: interrupted: stopped waiting for authorized; deviceauthd goes on"), "\(interrupted.output)")
             let waiting = try Subprocess(ctl, ["wait", "--socket", daemon.socketPath, "--until", "polling", "--timeout", "30"])
             // It says it is waiting (on stderr, at its first failed connect) and keeps at it.
-            for _ in 0..<500 where !waiting.output.contains("waiting for deviceauthd at") && waiting.process.isRunning {
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            #expect(await waiting.waitForOutput("waiting for deviceauthd at"), "\(waiting.output)")
             #expect(waiting.process.isRunning, "wait did not wait for the socket: \(waiting.output)")
             try daemon.start()
             #expect(await waiting.waitForExit(seconds: 30) == 0, "\(waiting.output)")

@@ -57,6 +57,17 @@ public final class Subprocess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// Polls (bounded) until the program has printed `text`; false if it exits or the time runs out first.
+    @discardableResult
+    public func waitForOutput(_ text: String, seconds: Double = 5) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while !output.contains(text) {
+            guard process.isRunning, ContinuousClock.now < deadline else { return output.contains(text) }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
     /// Polls (bounded) until `path` holds a non-empty line, e.g. a port file.
     public func waitForFile(_ path: String, seconds: Double) async -> String? {
         let deadline = ContinuousClock.now + .seconds(seconds)
