@@ -72,7 +72,7 @@ enum ProviderAnswerTargets {
             try checkPrintable(error.description, "server error")
         }
         do throws(OAuthFailure) {
-            try OAuthAnswer.check(answer)
+            try OAuthAnswer.check(answer, body: .json)
         } catch {
             let classifier = profile(bytes).classifier
             for classified in [error, classifier.poll(error), classifier.refresh(error), classifier.codeExchange(error)] {
@@ -99,7 +99,7 @@ enum ProviderAnswerTargets {
 
     /// A failure is shown in STATUS and the journal: its words must come out whole and bounded.
     static func checkFailure(_ failure: OAuthFailure) throws(PropertyViolation) {
-        if case .rateLimited(let wait?) = failure {
+        if let wait = failure.retryAfterSeconds {
             try require(wait.isFinite && wait >= 0 && wait <= 86_400, "rate-limit wait \(wait)")
         }
         try checkPrintable(failure.description, "failure")

@@ -112,10 +112,10 @@ struct ControlSocketTests {
             #expect(try await daemon.ctl(["unpair"], uid: 4301).status == 77)
             // Root may; an unpair the provider cannot hear of is still done here, and says so.
             #expect(try await daemon.ctl(["status"]).status == 0)
-            try await fake.control("faults", #"{"endpoint": "revoke", "mode": "status", "status": 503}"#)
+            try await fake.control("faults", #"{"endpoint": "revoke", "mode": "status", "status": 500}"#)
             let unpaired = try await daemon.ctl(["unpair"])
             #expect(unpaired.status == 0)
-            #expect(unpaired.output.contains("Unpaired: the tokens are wiped here, but the provider could not be told (HTTP 503)"))
+            #expect(unpaired.output.contains("Unpaired: the tokens are wiped here, but the provider could not be told (HTTP 500)"))
             #expect(await daemon.stop().status == 0)
             #expect(daemon.output.contains("control: refused token to pid"))
             #expect(daemon.output.contains("uid 4300"))

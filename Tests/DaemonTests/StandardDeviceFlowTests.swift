@@ -21,11 +21,13 @@ struct StandardDeviceFlowTests {
         """
     }
 
-    @Test("Discovery, pairing, refresh and revoke with each client authentication", arguments: [
+    @Test("Discovery, pairing, refresh and revoke with each client authentication, at a server as strict as oauthlib's", arguments: [
         ("basic-client", "client_secret_basic"), ("post-client", "client_secret_post"), ("public-client", "none"),
     ])
     func pairs(client: String, method: String) async throws {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
+            // client_id required in every form, Basic or not; a revocation answered 200 with an empty text/html body.
+            try await fake.control("settings", #"{"require_client_id_in_form": true, "revocation_reply": "empty_html"}"#)
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake, client: client, method: method))
             try daemon.start()
             let code = try #require(await daemon.waitForUserCode())
@@ -41,9 +43,11 @@ struct StandardDeviceFlowTests {
             #expect(stats.refreshes == 1 && stats.rejectedRequests == 0 && stats.refreshReuse == 0)
 
             let unpair = try await daemon.ctl(["unpair"])
-            #expect(unpair.output.contains("revoked"))
+            #expect(unpair.output.contains("Unpaired: the authorization was revoked at the provider"))
+            #expect(await daemon.notify.waitStatus("unpaired: unpaired on request; the authorization was revoked at the provider", seconds: 5) != nil)
+            #expect(daemon.output.contains("revoked the authorization at the provider"))
             stats = try await daemon.waitForStats(seconds: 10) { $0.revocations >= 1 }
-            #expect(stats.revocations == 1 && stats.liveAuthorizations == 0)
+            #expect(stats.revocations == 1 && stats.liveAuthorizations == 0 && stats.rejectedRequests == 0)
             #expect(stats.revocationHintsMatched == 1)  // the refresh token, named as such
             #expect(await daemon.stop().status == 0)
             #expect(daemon.leakedSecrets.isEmpty)

@@ -24,10 +24,10 @@ struct ClientAuthenticationTests {
         #expect(request.headers.contains { $0 == ("content-type", "application/x-www-form-urlencoded") })
     }
 
-    @Test("client_secret_basic: RFC 6749 §2.3.1, each part form-encoded, then base64; nothing of them in the form")
+    @Test("client_secret_basic: RFC 6749 §2.3.1, each part form-encoded, then base64; the id in the form too (oauthlib requires it), never the secret")
     func basic() throws {
         let request = call(.clientSecretBasic)
-        #expect(body(request) == "grant_type=refresh_token&refresh_token=RT+1")
+        #expect(body(request) == "client_id=cam%3A01+%C3%A9&grant_type=refresh_token&refresh_token=RT+1")
         let header = try #require(authorization(request))
         #expect(header.hasPrefix("Basic "))
         let decoded = String(decoding: try #require(Data(base64Encoded: String(header.dropFirst(6)))), as: UTF8.self)
@@ -40,5 +40,14 @@ struct ClientAuthenticationTests {
         #expect(body(request) == "client_id=cam%3A01+%C3%A9&grant_type=refresh_token&refresh_token=RT+1")
         #expect(authorization(request) == nil)
         #expect(!body(request).contains("s3cr"))
+    }
+
+    @Test("CameraManager: Basic holds the camera model's API key and the form only the fields its guide lists")
+    func cameraManager() throws {
+        let profile = ProviderProfile.cameraManager(baseURL: "https://cm.example.test")
+        let request = FormRequest.call(profile, url: "https://cm.example.test/oauth/token", credentials: credentials,
+                                       fields: [("grant_type", "refresh_token"), ("scope", "write"), ("refresh_token", "RT 1")])
+        #expect(body(request) == "grant_type=refresh_token&scope=write&refresh_token=RT+1")
+        #expect(authorization(request)?.hasPrefix("Basic ") == true)
     }
 }

@@ -145,4 +145,19 @@ struct DiscoveryTests {
             }
         }
     }
+
+    @Test("A captive portal where the metadata should be is the network's fault (unreachable, tried again), never a configuration error",
+          arguments: [200, 302, 511])
+    func portal(status: Int) async throws {
+        try await withFakeProvider { fake in
+            try await fake.control("faults", #"{"endpoint": "metadata", "mode": "portal", "status": \#(status)}"#)
+            do throws(DiscoveryError) {
+                _ = try await endpoints(fake, Wall(), cache: nil).prepare()
+                Issue.record("expected a failure")
+            } catch {
+                guard case .unreachable(_, let reason) = error else { Issue.record("not unreachable: \(error)"); return }
+                #expect(reason.hasPrefix("this network answers instead of the provider (a captive portal?)"), "\(reason)")
+            }
+        }
+    }
 }

@@ -83,7 +83,9 @@ struct OAuthClientTests {
     }
 
     @Test("Each fault mode of the token endpoint is a transient failure, never a crash or a hang", arguments: [
-        (#"{"endpoint": "token", "mode": "status", "status": 503}"#, OAuthFailure.httpStatus(503)),
+        (#"{"endpoint": "token", "mode": "status", "status": 503}"#, OAuthFailure.unavailable(retryAfterSeconds: nil)),
+        (#"{"endpoint": "token", "mode": "status", "status": 503, "retry_after": 30}"#, OAuthFailure.unavailable(retryAfterSeconds: 30)),
+        (#"{"endpoint": "token", "mode": "status", "status": 500}"#, OAuthFailure.httpStatus(500)),
         (#"{"endpoint": "token", "mode": "status", "status": 429}"#, OAuthFailure.rateLimited(retryAfterSeconds: 60)),
         (#"{"endpoint": "token", "mode": "garbage"}"#, OAuthFailure.malformed("not JSON (29 bytes)")),
         (#"{"endpoint": "token", "mode": "huge"}"#, OAuthFailure.malformed("answer larger than 64 KiB")),

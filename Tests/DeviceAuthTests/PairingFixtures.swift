@@ -90,6 +90,7 @@ enum Fixtures {
         ("timer(persistRetry)", .timerFired(.persistRetry)),
         ("persistFailed", .persistFailed("disk full")),
         ("wallClockSet", .wallClockSet),
+        ("revocationAnswered", .revocationAnswered(.revoked)),
     ]
 }
 

@@ -4,14 +4,16 @@
 /// all three. (A certificate for another name, the other sign of a portal on HTTPS, is
 /// the transport's `tlsName`.)
 public enum CaptivePortal {
-    public static func recognize(_ answer: HTTPAnswer) -> NetworkFault? {
+    /// `webPageIsPortal`: a 2xx web page is a portal's only where the provider must answer
+    /// with JSON; a revocation's 200 may carry any body (RFC 7009 §2.2).
+    public static func recognize(_ answer: HTTPAnswer, webPageIsPortal: Bool = true) -> NetworkFault? {
         let bytes = answer.body.count
         if answer.status == 511 { return NetworkFault(.captivePortal, "the network answered 511 Network Authentication Required") }
         if (300..<400).contains(answer.status), let location = answer.header("location"),
            let target = URLOrigin(location)?.host, target != answer.url.flatMap(URLOrigin.init)?.host {
             return NetworkFault(.captivePortal, "the request was redirected to \(ServerError.printable(String(target.prefix(80))))")
         }
-        if (200..<300).contains(answer.status), isWebPage(answer) {
+        if webPageIsPortal, (200..<300).contains(answer.status), isWebPage(answer) {
             return NetworkFault(.captivePortal, "a web page (\(bytes) bytes) came instead of the provider's answer")
         }
         return nil

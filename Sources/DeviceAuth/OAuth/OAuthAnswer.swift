@@ -19,7 +19,7 @@ package enum OAuthAnswer {
 
     /// Decodes a 2xx JSON body, or throws the failure the status means.
     static func decode<T: Decodable>(_ type: T.Type, from answer: HTTPAnswer) throws(OAuthFailure) -> T {
-        try check(answer)
+        try check(answer, body: .json)
         do {
             return try JSON.decode(T.self, from: answer.body)
         } catch {
@@ -27,9 +27,21 @@ package enum OAuthAnswer {
         }
     }
 
-    /// Throws unless the status is 2xx.
-    package static func check(_ answer: HTTPAnswer) throws(OAuthFailure) {
-        if let portal = CaptivePortal.recognize(answer) { throw .network(portal) }
+    /// What a 2xx answer must carry for the request it answers.
+    package enum ExpectedBody {
+        /// The provider's JSON (or nothing, as a heartbeat's 204): a web page in its place is a
+        /// captive portal's, whatever its status.
+        case json
+        /// Anything: RFC 7009 §2.2 says the client ignores a revocation's body ("all necessary
+        /// information is conveyed in the response code"), and servers answer 200 with an empty
+        /// `text/html` body (oauthlib's). Only what is never a success (511, a redirect to
+        /// another host) is still named as a portal.
+        case ignored
+    }
+
+    /// Throws unless the status is 2xx (and, for `.json`, the body is not a portal's page).
+    package static func check(_ answer: HTTPAnswer, body: ExpectedBody) throws(OAuthFailure) {
+        if let portal = CaptivePortal.recognize(answer, webPageIsPortal: body == .json) { throw .network(portal) }
         switch answer.status {
         case 200..<300:
             return
@@ -46,6 +58,10 @@ package enum OAuthAnswer {
             throw .notAuthorized
         case 429:
             throw .rateLimited(retryAfterSeconds: retryAfter(answer))
+        case 503:
+            // RFC 9110 §15.6.4 (and RFC 7009 §2.2.1 for a revocation): unavailable for now,
+            // maybe with how long to wait.
+            throw .unavailable(retryAfterSeconds: retryAfter(answer))
         default:
             throw .httpStatus(answer.status)
         }

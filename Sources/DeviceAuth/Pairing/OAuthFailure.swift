@@ -26,6 +26,8 @@ public enum OAuthFailure: Error, Equatable, Sendable, CustomStringConvertible {
     case refused(ServerError)
     /// HTTP 429, with how long the provider asks us to wait, if it said.
     case rateLimited(retryAfterSeconds: Double?)
+    /// HTTP 503: the provider is unavailable for now, with how long it asks us to wait, if it said.
+    case unavailable(retryAfterSeconds: Double?)
     /// Any other unexpected HTTP status (5xx, 404, 403, a redirect, a 400 without an error…).
     case httpStatus(Int)
     /// No answer: DNS, connection refused or dropped, timeout, TLS, a proxy, a captive portal.
@@ -42,9 +44,17 @@ public enum OAuthFailure: Error, Equatable, Sendable, CustomStringConvertible {
     /// Worth retrying with the same credentials after a pause.
     public var isTransient: Bool {
         switch self {
-        case .rateLimited, .network, .malformed: true
+        case .rateLimited, .unavailable, .network, .malformed: true
         case .httpStatus(let status): status >= 500 || status == 408
         default: false
+        }
+    }
+
+    /// How long the provider asked us to wait (`Retry-After`, or Frame.io's rate-limit window).
+    public var retryAfterSeconds: Double? {
+        switch self {
+        case .rateLimited(let seconds), .unavailable(let seconds): seconds
+        default: nil
         }
     }
 
@@ -68,6 +78,8 @@ public enum OAuthFailure: Error, Equatable, Sendable, CustomStringConvertible {
         case .refreshTokenReused(let error): "the refresh token was already used (\(error))"
         case .rateLimited(let seconds?): "rate limited (HTTP 429), asked to wait \(Int(seconds.rounded(.up))) s"
         case .rateLimited(nil): "rate limited (HTTP 429)"
+        case .unavailable(let seconds?): "HTTP 503 (the provider is unavailable for now), asked to wait \(Int(seconds.rounded(.up))) s"
+        case .unavailable(nil): "HTTP 503 (the provider is unavailable for now)"
         case .httpStatus(let status): "HTTP \(status)"
         // Reasons may quote what a server or the network stack said: one printable, bounded line.
         case .network(let fault): "\(fault)"

@@ -21,8 +21,10 @@ extension PairingEngine {
         return await withCheckedContinuation { revokeWaiters[id] = $0 }
     }
 
+    /// The unpair's revocation was answered (or is being retried): its waiters and STATUS hear it.
     func revokeFinished(_ outcome: RevokeOutcome) {
         for id in revokeWaiters.keys { answerRevokeWaiter(id, outcome) }
+        handle(.revocationAnswered(outcome))
     }
 
     private func answerRevokeWaiter(_ id: Int, _ outcome: RevokeOutcome) {

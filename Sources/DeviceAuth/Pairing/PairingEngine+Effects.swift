@@ -114,26 +114,4 @@ extension PairingEngine {
             continuation.yield(.event(event))
         })
     }
-
-    /// Revokes at the provider (best effort, logged); `report` hears how it went.
-    func spawnRevoke(_ grant: Grant, clientID: String?, what: String,
-                     report: (@Sendable (RevokeOutcome) async -> Void)? = nil) {
-        guard !stopping else { return }
-        continuation.yield(.spawn { [client, logger] in
-            let outcome: RevokeOutcome
-            do {
-                if try await client.revoke(grant, clientID: clientID) {
-                    logger.info("revoked \(what) at the provider (access \(Fingerprint.of(grant.accessToken)))")
-                    outcome = .revoked
-                } else {
-                    logger.notice("the provider offers no revocation: \(what) (access \(Fingerprint.of(grant.accessToken))) stay valid there until they expire")
-                    outcome = .unsupported
-                }
-            } catch {
-                logger.warning("could not revoke \(what) at the provider: \(error)")
-                outcome = .notRevoked("\(error)")
-            }
-            await report?(outcome)
-        })
-    }
 }

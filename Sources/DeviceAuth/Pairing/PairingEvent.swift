@@ -27,6 +27,8 @@ public enum PairingEvent: Equatable, Sendable {
     /// `deviceauthctl login` brought first tokens (an authorization code or an imported
     /// refresh token, already exchanged by the engine).
     case loggedIn(Grant)
+    /// What became of the revocation an unpair asked for (again when a retry changes it).
+    case revocationAnswered(RevokeOutcome)
 }
 
 /// The engine's timers; scheduling one again replaces it.

@@ -46,6 +46,9 @@ public struct PairingMachine: Sendable {
         case .timerFired(let timer): timerFired(&step, timer, now: now)
         case .wallClockSet: wallClockSet(&step, now: now, random: random)
         case .loggedIn(let grant): loggedIn(&step, grant, now: now, random: random)
+        case .revocationAnswered(let outcome):
+            // Only the unpair that asked for it is told; a pairing started since has its own story.
+            if case .unpaired(.unpairRequested) = state { step.state = .unpaired(.unpairRequested(revocation: outcome)) }
         case .persistFailed(let reason):
             if step.state.grant != nil {
                 // Keep using the tokens (they are the only valid ones) and keep trying to save them.
@@ -126,7 +129,7 @@ public struct PairingMachine: Sendable {
 
     func unpair(_ step: inout Step) {
         let grant = step.state.grant
-        step.state = .unpaired(.unpairRequested)
+        step.state = .unpaired(.unpairRequested(revocation: nil))
         step.effects += PairingTimer.allCases.map { .cancel($0) }
         if let grant { step.effects.append(.revoke(grant)) }
         step.effects += [.wipeStore, .log(.init(.notice, "unpaired on request", kind: grant == nil ? nil : .authorizationLost))]

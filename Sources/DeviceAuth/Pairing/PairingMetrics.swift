@@ -30,6 +30,7 @@ extension OAuthFailure {
         case .refreshTokenReused: "refresh_token_reused"
         case .refused: "refused"
         case .rateLimited: "rate_limited"
+        case .unavailable: "server_error"
         case .httpStatus(let status): status >= 500 ? "server_error" : "http_status"
         case .network(let fault): fault.kind.rawValue
         case .malformed: "malformed_answer"

@@ -26,12 +26,12 @@ public struct PairingPolicy: Equatable, Sendable {
     }
 
     /// Exponential backoff with full jitter in its upper half: 1, 2, 4 … up to
-    /// `maxRetrySeconds`, times 0.5…1. A 429's own wait is honoured when longer.
+    /// `maxRetrySeconds`, times 0.5…1. A 429's or 503's own wait is honoured when longer.
     public func retryDelay(failures: Int, random: Double, failure: OAuthFailure? = nil) -> Double {
         let doublings = min(max(failures - 1, 0), 20)
         let ceiling = min(maxRetrySeconds, baseRetrySeconds * Double(1 << doublings))
         var delay = ceiling * (0.5 + 0.5 * random)
-        if case .rateLimited(let wait?)? = failure { delay = max(delay, min(wait, maxRetrySeconds)) }
+        if let wait = failure?.retryAfterSeconds { delay = max(delay, min(wait, maxRetrySeconds)) }
         return delay
     }
 }

@@ -50,7 +50,8 @@ public enum PairingState: Equatable, Sendable {
 public enum UnpairedReason: Equatable, Sendable {
     case neverPaired
     case pairingCancelled
-    case unpairRequested
+    /// An administrator unpaired; `revocation` is what the provider said, once it did.
+    case unpairRequested(revocation: RevokeOutcome?)
     case denied
     /// A login dialect: the first tokens come from `command` (`deviceauthctl login …`);
     /// `lost` says why the tokens held before are gone, if they were.
@@ -64,7 +65,8 @@ public enum UnpairedReason: Equatable, Sendable {
         switch self {
         case .neverPaired: "not paired"
         case .pairingCancelled: "pairing cancelled"
-        case .unpairRequested: "unpaired on request"
+        case .unpairRequested(nil): "unpaired on request"
+        case .unpairRequested(let outcome?): "unpaired on request; \(outcome)"
         case .denied: "the pairing was denied on the activation page"
         case .awaitingLogin(let command, nil): "not logged in: run \(command)"
         case .awaitingLogin(let command, let lost?): "logged out (\(lost)): run \(command)"

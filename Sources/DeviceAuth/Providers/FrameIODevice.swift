@@ -16,7 +16,7 @@ enum FrameIODevice {
 
     static func heartbeat(_ transport: any HTTPTransport, profile: ProviderProfile, url: String, grant: Grant) async throws(OAuthFailure) {
         let answer = try await transport.perform(HTTPCall(method: "POST", url: url, headers: bearer(profile, grant)))
-        try OAuthAnswer.check(answer)
+        try OAuthAnswer.check(answer, body: .json)
     }
 
     static func bearer(_ profile: ProviderProfile, _ grant: Grant) -> [(String, String)] {

@@ -16,6 +16,9 @@ public struct ProviderProfile: Sendable {
     public var classifier = AnswerClassifier()
     /// How the client authenticates on every form request.
     public var clientAuthentication: ClientAuthentication = .clientSecretPost
+    /// `client_id` in the form of every request to the authorization server, whatever
+    /// the client authentication (see `ClientAuthentication.place`).
+    public var clientIDInForm = true
     /// How an authorization is ended at the provider.
     public var revocation = RevocationMethod.rfc7009(hint: true)
     /// `scope` in the refresh form (the web-app client sends it; RFC 6749 §6 makes it optional).
@@ -49,6 +52,9 @@ public struct ProviderProfile: Sendable {
     public static func cameraManager(baseURL: String) -> ProviderProfile {
         var profile = ProviderProfile(endpoints: FixedEndpoints(ProviderEndpoints(token: baseURL + "/oauth/token")))
         profile.clientAuthentication = .clientSecretBasic
+        // Its Basic credentials are the camera model's API key, not an OAuth client, and its
+        // guide lists every form field (docs/providers.md §3): no client_id.
+        profile.clientIDInForm = false
         profile.refreshSendsScope = true
         profile.revocation = .bearerDelete(url: baseURL + "/rest/v2.0/users/self/tokens/current")
         return profile

@@ -43,7 +43,7 @@ extension FakeProvider {
             try await Self.standardRoute(.revoke, request, context, state: state) { clientID, form in
                 guard let token = form["token"], !token.isEmpty else { return .standardError(.invalidRequest) }
                 await state.standardRevoke(clientID: clientID, token: token, hint: form["token_type_hint"])
-                return FakeReply(status: .ok)
+                return .revoked(await state.currentSettings.revocationReply)
             }
         }
         addLoginRoutes(to: router)
@@ -95,6 +95,9 @@ extension FakeProvider {
             guard let form = try? FormBody.parse(contentType: request.headers[.contentType], body: Array(buffer: body)) else {
                 return .standardError(.invalidRequest)
             }
+            if await state.currentSettings.requireClientIDInForm, form["client_id"]?.isEmpty != false {
+                return .standardError(.invalidRequest, description: "Missing client_id parameter.")
+            }
             let outcome = StandardClients.authenticate(form: form, authorization: authorization) { secret in
                 // The actor's constant-time comparison, on a copy of the configured secret.
                 FakeSecret.matches(secret, state.configuration.clientSecret)
@@ -110,11 +113,22 @@ extension FakeProvider {
 extension FakeReply {
     /// RFC 6749 §5.2: 400 with `error` and `error_description`; a failed client
     /// authentication is 401, with `WWW-Authenticate` when the client used Basic.
-    static func standardError(_ code: OAuthErrorCode, challengeBasic: Bool = false) -> FakeReply {
-        var reply = json(["error": code.rawValue, "error_description": code.standardDescription],
+    static func standardError(_ code: OAuthErrorCode, description: String? = nil, challengeBasic: Bool = false) -> FakeReply {
+        var reply = json(["error": code.rawValue, "error_description": description ?? code.standardDescription],
                          status: code == .invalidClient ? .unauthorized : .badRequest)
         if code == .invalidClient, challengeBasic { reply.headers[.wwwAuthenticate] = #"Basic realm="deviceauth-fake-provider""# }
         reply.isRejection = code.isRejection
         return reply
+    }
+}
+
+extension FakeReply {
+    /// A revocation's 200, with the body the settings name (RFC 7009 §2.2: any body).
+    static func revoked(_ shape: FakeSettings.RevocationReply) -> FakeReply {
+        switch shape {
+        case .emptyHTML: FakeReply(status: .ok, headers: [.contentType: "text/html; charset=utf-8"])
+        case .empty: FakeReply(status: .ok)
+        case .json: json(["success": true])
+        }
     }
 }

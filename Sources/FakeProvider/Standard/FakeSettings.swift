@@ -18,11 +18,20 @@ public struct FakeSettings: Codable, Sendable, Equatable {
     /// `openid-configuration`, OpenID Discovery); the others answer 404.
     public var metadataDocuments = FakeSettings.allMetadataDocuments
     public static let allMetadataDocuments = ["oauth-authorization-server", "openid-configuration"]
+    /// Every form request (device authorization, token, revocation) must name `client_id` in
+    /// the form, however the client authenticates: oauthlib's servers refuse one without it
+    /// (`invalid_request`, "Missing client_id parameter."), stricter than RFC 8628 §3.1.
+    public var requireClientIDInForm = true
+    /// What a revocation's 200 carries (RFC 7009 §2.2: the client ignores it): `empty_html`,
+    /// no body as `text/html` (oauthlib's, through Django or Flask), `empty`, or `json`.
+    public var revocationReply = RevocationReply.emptyHTML
+    public enum RevocationReply: String, Codable, Sendable { case emptyHTML = "empty_html", empty, json }
 
     enum CodingKeys: String, CodingKey {
         case rotateRefreshTokens = "rotate_refresh_tokens", autoApproveLogins = "auto_approve_logins"
         case verificationURIComplete = "verification_uri_complete"
         case metadataIssuer = "metadata_issuer", metadataOmit = "metadata_omit", metadataDocuments = "metadata_documents"
+        case requireClientIDInForm = "require_client_id_in_form", revocationReply = "revocation_reply"
     }
 
     public init() {}
@@ -36,5 +45,7 @@ public struct FakeSettings: Codable, Sendable, Equatable {
         metadataIssuer = try container.decodeIfPresent(String.self, forKey: .metadataIssuer)
         metadataOmit = try container.decodeIfPresent([String].self, forKey: .metadataOmit) ?? []
         metadataDocuments = try container.decodeIfPresent([String].self, forKey: .metadataDocuments) ?? defaults.metadataDocuments
+        requireClientIDInForm = try container.decodeIfPresent(Bool.self, forKey: .requireClientIDInForm) ?? defaults.requireClientIDInForm
+        revocationReply = try container.decodeIfPresent(RevocationReply.self, forKey: .revocationReply) ?? defaults.revocationReply
     }
 }

@@ -22,6 +22,9 @@ actor StubProvider: ProviderClient {
     private var heldCodes: [CheckedContinuation<Void, Never>] = []
     private var held: [CheckedContinuation<Void, Never>] = []
     private var issued = 1
+    /// The next revocations fail with these, in order.
+    var revocationFailures: [OAuthFailure] = []
+    func failRevocations(_ failures: [OAuthFailure]) { revocationFailures = failures }
 
     func hold(_ hold: Bool) { holdRefreshes = hold }
     func failDeviceCodes(_ failures: [OAuthFailure]) { deviceCodeFailures = failures }
@@ -90,6 +93,7 @@ actor StubProvider: ProviderClient {
 
     func revoke(_ grant: Grant, clientID: String?) async throws(OAuthFailure) -> Bool {
         calls.append(.revoke(grant.accessToken))
+        if !revocationFailures.isEmpty { throw revocationFailures.removeFirst() }
         return true
     }
 

@@ -67,6 +67,9 @@ public enum ProviderDiscovery {
             } catch {
                 throw .unreachable(url: url, reason: "\(error)")
             }
+            // A venue's login page where the JSON document should be is the network's
+            // fault, never a configuration error: it is tried again, like a server that is down.
+            if let portal = CaptivePortal.recognize(answer) { throw .unreachable(url: url, reason: "\(portal)") }
             switch answer.status {
             case 200:
                 return try check(answer.body, url: url, issuer: issuer, needs: needs, now: now)
