@@ -1,4 +1,5 @@
 // swift-tools-version:6.2
+// SPDX-License-Identifier: Apache-2.0
 // deviceauthd: OAuth 2.0 device pairing and token daemon for Linux cameras.
 // Dependencies come from the local mirror at the versions the machine notes
 // list, pinned `exact:` so every build resolves the same graph.

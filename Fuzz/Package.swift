@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // swift-tools-version:6.2
 // The fuzz driver: libFuzzer around the FuzzTargets of the package above, built by
 // Scripts/fuzz with -sanitize=fuzzer,address. A package of its own, so the sanitizer

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // LD_PRELOAD shim for Scripts/slow-disk-test: every fsync and fdatasync first
 // sleeps SLOW_FSYNC_MS milliseconds (default 100), as on a slow or busy disk.
 #define _GNU_SOURCE

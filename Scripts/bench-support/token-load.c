@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* token-load: N clients, each on its own connection to deviceauthd's control
  * socket, send {"method":"token"} and wait for the reply line, for S seconds.
  * Prints calls, calls/s, p50 and p99 in ms. Written in C so that the client,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libcrypto (Debian: libssl-dev): SHA-256, HMAC and AES-256-GCM for the token
 // store, from the same OpenSSL that libcurl uses for TLS, so the daemon carries
 // no cryptography of its own.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libcurl (Debian: libcurl4-openssl-dev): the daemon's HTTP client, TLS by the
 // system's OpenSSL and trust store. curl_easy_setopt and curl_easy_getinfo are
 // variadic, which Swift cannot call: these typed wrappers are the whole bridge.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Linux interfaces Swift's Glibc module leaves out: timers on CLOCK_BOOTTIME,
 // event counters to wake a thread, and the signal set calls.
 #include <poll.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The system libsqlite3 (Debian: libsqlite3-dev).
 #include <sqlite3.h>
 // sqlite3_config is variadic, which Swift cannot call: a fixed-argument wrapper

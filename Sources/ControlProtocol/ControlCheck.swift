@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// One line of `doctor`'s answer: one link of the chain from this daemon to the
 /// provider, checked by the daemon itself (its sandbox, its settings), with a verdict
 /// and, when it is not good, what to do. Never a secret: names, paths, modes, times.

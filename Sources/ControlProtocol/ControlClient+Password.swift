@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Sending a password without leaving copies of it: no `String` (whose storage
 /// cannot be wiped) and no JSON text that outlives the write. The request is
 /// encoded without the password; the password's bytes are escaped straight into

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import JSONCoding
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import JSONCoding
 
 /// The control socket's wire format: one JSON object per line each way.

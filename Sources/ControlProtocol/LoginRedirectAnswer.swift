@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The parts of a redirect URL a login needs (RFC 6749 §4.1.2 and §4.1.2.1).
 public struct LoginRedirectAnswer: Equatable, Sendable {
     public var code: String?

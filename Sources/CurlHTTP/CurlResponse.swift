@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CCurl
 
 /// What libcurl hands us of one answer, collected under caps. libcurl calls

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 @_spi(ExperimentalCustomExecutors) import _Concurrency
 import CLinux
 #if canImport(Glibc)

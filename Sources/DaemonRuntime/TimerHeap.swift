@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Jobs waiting for a deadline (nanoseconds on CLOCK_BOOTTIME), earliest first;
 /// equal deadlines keep the order they came in.
 struct TimerHeap<Element> {

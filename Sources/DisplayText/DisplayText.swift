@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Text that came from elsewhere (a provider's project name, a redirect's
 /// `error_description`, a config file's bad line) made safe to show: on a terminal,
 /// in a STATUS= line, in the journal. What a terminal or a renderer would take as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import DeviceAuth
 
 /// What a provider (or whatever answers in its place: a proxy, a captive portal)

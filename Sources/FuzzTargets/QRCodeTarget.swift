@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import QRCode
 
 /// The verification URL a provider sends (untrusted) is drawn as a QR code by

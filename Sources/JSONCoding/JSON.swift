@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// JSON for the daemon and the CLI without Foundation (whose JSON coders cost
 /// a static binary about 7 MB): `Codable` types to and from bytes.
 public enum JSON {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A JSON document in memory (RFC 8259). Numbers keep their text, so an
 /// integer is read back exactly and nothing is rounded on the way through.
 public enum JSONValue: Sendable, Equatable {

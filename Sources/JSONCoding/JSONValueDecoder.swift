@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// `Decodable` values from a `JSONValue`, as Foundation's JSONDecoder reads
 /// them by default (keys as written, numbers exact), without Foundation.
 struct JSONValueDecoder: Decoder {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// `Encodable` values into a `JSONValue`, as Foundation's JSONEncoder writes
 /// them by default (keys as declared, nil members left out), without Foundation.
 final class JSONValueEncoder: Encoder {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import DisplayText
 /// Writes a `JSONValue` compactly: members in order or sorted by name, "/" not
 /// escaped, every control character escaped, so one document is one line.

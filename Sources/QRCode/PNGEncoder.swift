@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The smallest correct PNG writer for our needs: one IDAT whose zlib stream
 /// uses stored (uncompressed) deflate blocks, so no zlib is linked. A QR
 /// image at 1 bit per pixel is a few kilobytes either way.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The QR code as images for the camera's screen: black on white, the
 /// 4-module quiet zone, at least `minimumPixels` wide.
 extension QRCode {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Drawing a QR code in a terminal with UTF-8 half blocks: each character
 /// holds two modules (upper and lower half), so the code stays square.
 extension QRCode {

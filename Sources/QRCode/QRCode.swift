@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A QR code of a URL, byte mode, error correction level M (`QREncoder`):
 /// a square of dark and light modules, without the quiet zone (renderers add it).
 public struct QRCode: Sendable, Equatable {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The mask evaluation of ISO/IEC 18004:2015 §7.8.3 (Table 11): the lower the
 /// score, the easier the symbol is to read.
 extension QREncoder {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// QR Code Model 2 encoding (ISO/IEC 18004:2015) of bytes in byte mode at error
 /// correction level M, the smallest version (1–40) that holds them, with the
 /// mask of least penalty. In Swift rather than libqrencode so that the CLI can

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Facts of QR Code Model 2 (ISO/IEC 18004:2015), as its tables give them, for error
 /// correction level M. Tables rather than closed forms: each row can be checked
 /// against the standard by eye.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Reed–Solomon error correction codewords as ISO/IEC 18004 §7.5.2 and Annex A
 /// define them: arithmetic in GF(2^8) modulo x^8+x^4+x^3+x^2+1 (0x11D), a generator
 /// polynomial with the roots α^0 … α^(n−1), and the codewords as the remainder of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import DeviceAuth
 
 /// Several observers as one: the engine has exactly one.

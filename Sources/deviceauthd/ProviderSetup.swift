@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import DeviceAuth
 
 /// The dialect the configuration asks for, with its endpoints: fixed (Frame.io),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import FakeProvider
 import Foundation
 import Testing
@@ -44,7 +45,7 @@ struct CameraManagerLoginTests {
         return data.range(of: Data(needle.utf8)) != nil
     }
 
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: Subprocess.packageDirectory)
 
     @Test("Login with --password-stdin, refresh keeps the refresh token, status names the user, unpair logs out; the password is nowhere")
     func lifecycle() async throws {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import TestSupport
 import Testing
@@ -8,7 +9,7 @@ import Testing
 /// exactly what it put there.
 @Suite("Scripts/install")
 struct InstallTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: Subprocess.packageDirectory)
 
     func install(_ arguments: [String]) async throws -> (status: Int32?, output: String) {
         try await Subprocess.run(Self.repository.appendingPathComponent("Scripts/install").path,

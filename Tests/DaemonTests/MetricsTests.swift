@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ControlProtocol
 import DeviceAuth
 @testable import deviceauthd
@@ -12,7 +13,7 @@ import Testing
 @Suite("Metrics file")
 struct MetricsTests {
     static let promtool: String? = {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let repository = URL(fileURLWithPath: Subprocess.packageDirectory)
         let candidates = [repository.appendingPathComponent(".build-tools/bin/promtool").path, "/usr/bin/promtool"]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// A real sd_notify socket, as systemd provides one: an AF_UNIX datagram

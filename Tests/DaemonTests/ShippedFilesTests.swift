@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import DeviceAuth
 import Foundation
 import TestSupport
@@ -6,7 +7,7 @@ import Testing
 /// The files a camera maker installs: the commented config and the unit.
 @Suite("Shipped config and unit")
 struct ShippedFilesTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: Subprocess.packageDirectory)
 
     @Test("config/deviceauthd.conf passes --check-config once a secret is given")
     func shippedConfig() async throws {

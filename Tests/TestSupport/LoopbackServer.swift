@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// A server from Debian (stunnel, tinyproxy) started on a loopback port by the test

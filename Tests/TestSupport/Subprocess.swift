@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// A built product of this package run as a real subprocess, with its output
@@ -11,6 +12,10 @@ public final class Subprocess: @unchecked Sendable {
     public static var productsDirectory: URL {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
+
+    /// The package's own directory (where Package.swift is), for tests that read its files.
+    public static let packageDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     /// Runs any program to completion (bounded), answering its status (nil if it
     /// had to be killed) and combined output. Async, and waiting with sleeps, on

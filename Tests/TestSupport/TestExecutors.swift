@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import DaemonRuntime
 
 /// Threads of the tests' own, apart from Swift's cooperative pool (as many

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// tinyproxy (Debian's tinyproxy-bin) on loopback, started by the test that needs it:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// One frame of the control protocol: a line, or the news that a line was too long.
 package enum ControlFrame: Sendable, Equatable {
     case line([UInt8])

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// One key of `deviceauthd.conf`: its section, how its value is read into a
 /// `DaemonConfiguration`, and whether `systemctl reload` applies it.
 /// `ConfigKey.all` (ConfigKey+Table.swift) is the only list of keys: parsing, the

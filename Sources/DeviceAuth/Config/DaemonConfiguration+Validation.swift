@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The rules that span several keys: each provider type needs its own endpoints,
 /// and keys of another type are mistakes, not silently ignored.
 extension DaemonConfiguration {

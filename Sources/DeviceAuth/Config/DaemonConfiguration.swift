@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Everything `deviceauthd.conf` can say, with the defaults a camera ships with.
 /// See `config/deviceauthd.conf` for the commented file.
 public struct DaemonConfiguration: Equatable, Sendable {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// One `Key=Value` assignment of a systemd-style INI file, with where it came from.
 public struct IniEntry: Equatable, Sendable {
     public let section: String

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A network that answers in the provider's place: a hotel's or a venue's login page.
 /// A provider's API never answers a call with a web page, never redirects it to another
 /// host, and never says 511 (RFC 6585 §6, Network Authentication Required): a portal does

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The client's identity towards the provider. The secret is per device model
 /// and never printed: `description` redacts it.
 public struct ClientCredentials: Sendable, CustomStringConvertible {

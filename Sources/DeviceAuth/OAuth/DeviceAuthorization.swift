@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// RFC 8628 §3.1–3.2: ask for a device code and a user code.
 package enum DeviceAuthorization {

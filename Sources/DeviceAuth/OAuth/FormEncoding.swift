@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// `application/x-www-form-urlencoded` (WHATWG URL §5.2): what Frame.io and
 /// every OAuth server accept.
 public enum FormEncoding {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// One HTTP request to a provider. Bodies are small forms; URLs never carry secrets.
 public struct HTTPCall: Sendable {
     public var method: String

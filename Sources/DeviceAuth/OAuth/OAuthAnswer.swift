@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import JSONCoding
 
 /// Reading a provider's answer: success bodies decoded strictly, failures

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// RFC 7009 (and Frame.io's `/v2/auth/revoke`): tell the provider to forget
 /// the authorization.
 ///

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// RFC 8628 §3.4: one poll of the token endpoint with the device code.
 enum TokenPolling {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// RFC 6749 §5.1's successful token answer, validated.
 struct TokenResponse: Decodable {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// One device code the daemon is polling with (RFC 8628 §3.2).
 public struct DeviceCodeSession: Equatable, Sendable, CustomStringConvertible {

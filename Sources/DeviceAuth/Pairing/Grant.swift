@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// The tokens of one authorization. Never printed: its description shows
 /// fingerprints only, so a stray `\(grant)` cannot leak a token into a log.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Why a request got no answer from the provider, named for the person who must fix
 /// it: the support engineer on the phone reads STATUS, the fleet reads the metrics'
 /// `reason` label (`kind.rawValue`), the journal finds each kind by its MESSAGE_ID.

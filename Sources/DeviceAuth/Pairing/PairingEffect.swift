@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// What the transition function asks the engine to do, in order.
 public enum PairingEffect: Equatable, Sendable {
     case requestDeviceCode

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// What the control socket asks of the engine: pair, cancel, unpair, a policy
 /// after a reload, the snapshot and its changes, and tokens (with one shared refresh).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// Why a login did not give the device tokens; the daemon is as it was.
 public struct LoginFailure: Error, Sendable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 extension PairingEngine {
     /// Counts what one step of the machine did; tells the observer when anything changed.
     func recordMetrics(_ event: PairingEvent, before: PairingState, effects: [PairingEffect], now: Moment) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Logging
 
 /// Ending an authorization at the provider (RFC 7009, or a dialect's logout), best

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// Graceful shutdown: a bounded grace for a refresh in flight, then every
 /// waiter gets an answer.

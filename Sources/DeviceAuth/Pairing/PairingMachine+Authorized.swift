@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// Authorized and refreshing: planning refreshes, one at a time, and telling a
 /// network fault (keep the tokens) from a lost authorization (pair again).

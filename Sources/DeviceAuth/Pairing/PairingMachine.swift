@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// The pure heart of the daemon: `(state, event) → (state, [effect])`.
 /// No I/O, no clock, no randomness of its own: `now` (both clocks) and

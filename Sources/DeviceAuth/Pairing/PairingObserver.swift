@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Who hears from the engine: systemd (STATUS=, WATCHDOG=1), the control socket, the QR file.
 ///
 /// Contract for implementers: calls come from the engine's own loop, one at a

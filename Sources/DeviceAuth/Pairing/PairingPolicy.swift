@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// The knobs of the state machine, from `[Pairing]` and `[Refresh]`.
 public struct PairingPolicy: Equatable, Sendable {

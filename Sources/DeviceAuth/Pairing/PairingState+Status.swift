@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// The one-line STATUS= text: the state's name, a colon, what a person needs to know.
 extension PairingState {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Where the device stands: `unpaired → polling → authorized → refreshing → authorized …`.
 public enum PairingState: Equatable, Sendable {
     case unpaired(UnpairedReason)

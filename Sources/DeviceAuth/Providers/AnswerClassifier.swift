@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The dialect's words turned into what they mean for the request they answer,
 /// so the state machine decides on typed outcomes, never on error strings.
 /// `OAuthAnswer` has already sorted statuses and client errors; this gives the

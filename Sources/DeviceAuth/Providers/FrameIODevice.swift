@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import DisplayText
 
 /// Frame.io's device API after pairing: `GET /v2/devices/me`, `POST /v2/devices/heartbeat`.

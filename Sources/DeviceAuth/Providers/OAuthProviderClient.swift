@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// What the engine needs from a provider, one call per effect.
 ///

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A dialect: what differs between providers, as data and small strategies
 /// (where the endpoints come from, how the client authenticates, how answers
 /// are classified, how first tokens come, how to revoke). Adding a dialect is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Where the daemon keeps its tokens between runs.
 ///
 /// Contract for implementers: `save` returns only once the grant is durable

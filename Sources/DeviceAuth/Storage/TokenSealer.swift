@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CCrypto
 
 /// Seals tokens at rest with AES-256-GCM (the system's libcrypto) under a key

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Base64 (RFC 4648 §4, with padding) for HTTP Basic credentials, and the
 /// URL-safe alphabet without padding (§5) for PKCE and `state`.
 public enum Base64 {

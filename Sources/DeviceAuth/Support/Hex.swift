@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Lowercase hex, two digits a byte: fingerprints, machine and boot ids, random ids.
 public enum Hex {
     public static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {

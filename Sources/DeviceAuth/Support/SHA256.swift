@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CCrypto
 
 /// SHA-256 and HMAC-SHA-256 from the system's libcrypto.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Release
 
 /// The release (`Release.version`), and what it implies of the clock.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The engine's sense of time: readings of both clocks, sleeping on the boot
 /// clock, and news of the wall clock being set.
 ///

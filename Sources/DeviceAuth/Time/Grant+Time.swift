@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// How long a token lives, decided on the clock that can be trusted.
 extension Grant {

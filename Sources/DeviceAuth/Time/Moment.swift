@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 
 /// One reading of the device's two clocks.
 ///

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// CameraManager's tokens (RFC 6749 §4.3 password grant): the API key in Basic,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Parses the form bodies the auth endpoints accept: `application/x-www-form-urlencoded`
 /// and `multipart/form-data`, the two encodings Frame.io's reference allows.
 ///

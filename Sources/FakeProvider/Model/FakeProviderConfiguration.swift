@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// How the fake provider behaves: the knobs the command line exposes.
 public struct FakeProviderConfiguration: Sendable {
     /// The scheme clients reach the fake by, for the URLs it hands out (its issuer,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Counters served by `GET /_fake/stats` (snake_case keys on the wire).
 ///
 /// Tests assert on these to see what a client really did, e.g. that a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The API endpoints a fault can be aimed at (`endpoint` of `POST /_fake/faults`).
 public enum FaultEndpoint: String, Codable, Sendable, CaseIterable {
     case token

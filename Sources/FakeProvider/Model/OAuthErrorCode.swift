@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The `error` codes the provider answers with (RFC 6749 §5.2, RFC 8628 §3.5).
 public enum OAuthErrorCode: String, Sendable, Codable, Error {
     case invalidRequest = "invalid_request"

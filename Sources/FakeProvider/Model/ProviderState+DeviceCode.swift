@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// The body of a 200 from `POST /v2/auth/device/code`.

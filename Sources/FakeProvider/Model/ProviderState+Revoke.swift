@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 enum RevokeOutcome: Sendable {
     case revoked
     case error(OAuthErrorCode)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Fresh opaque values for codes and tokens.
 ///
 /// Every secret value carries a fixed marker (`FAKEAT`, `FAKERT`, `FAKEDC`)

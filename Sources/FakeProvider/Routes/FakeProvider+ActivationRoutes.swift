@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Hummingbird
 
 /// The activation page of `verification_uri` / `verification_uri_complete`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Hummingbird
 
 /// The Bearer-authenticated device API: `GET /v2/devices/me`, `POST /v2/devices/heartbeat`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Which rules an endpoint family follows: Frame.io's quirks or the RFCs'.
 enum FakeDialect: Sendable { case frameio, standard }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// The clients registered at the fake's standard endpoints, one per RFC 6749 §2.3

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A hostile local user flooding the control socket: for SECONDS, connects as
 fast as it can, asks each connection to watch and never reads; keeps the HOLD
 newest connections open and closes older ones as it goes. Writes what it

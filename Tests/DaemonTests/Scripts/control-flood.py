@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Floods the control socket like a hostile local user: opens N connections,
 asks each to watch, and writes what came back to RESULT (one JSON line), then
 holds the connections until killed (at most 60 s). With --endless-line it

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A greedy uploader: N callers, each on its own connection, asking the control
 socket for a token with min_valid_seconds MIN every 5 ms for SECONDS (bounded;
 fast enough to show a storm, slow enough to leave the other tests' daemons a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import JSONCoding
 
 /// Endpoints from the issuer's metadata, kept in a cache file in the state

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Hands the provider client the endpoints to call, and hears when a call
 /// failed in a way that may mean they moved.
 ///

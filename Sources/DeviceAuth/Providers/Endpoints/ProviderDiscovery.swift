@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import JSONCoding
 
 /// What an issuer's metadata says that we use (RFC 8414 §2), as fetched.

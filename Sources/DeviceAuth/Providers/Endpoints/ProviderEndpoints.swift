@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Where a provider's grants are sent: given in the config, fixed by the dialect,
 /// or discovered from the issuer's metadata (RFC 8414).
 public struct ProviderEndpoints: Codable, Equatable, Sendable {

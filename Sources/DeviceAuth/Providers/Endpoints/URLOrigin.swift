@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Where an absolute http(s) URL connects: its scheme, host and port. The one reading
 /// of a URL's authority for the captive-portal check (a redirect to another host), the
 /// transport (whether `NoProxy=` exempts the host) and the doctor (what to resolve and
