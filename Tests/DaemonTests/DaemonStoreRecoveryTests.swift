@@ -48,20 +48,74 @@ struct DaemonStoreRecoveryTests {
         }
     }
 
-    @Test("A store of a newer schema (a downgrade) is set aside at start, not a restart loop")
-    func newerSchema() async throws {
+    /// Runs SQL on the store as another release would (Python's sqlite3: not our code).
+    static func sql(_ store: String, _ script: String) async throws -> String {
+        let program = "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit(); print(c.execute(sys.argv[3]).fetchall())"
+        let run = try await Subprocess.run("/usr/bin/python3", ["-c", program, store, script, "SELECT 1"])
+        try #require(run.status == 0, "\(run.output)")
+        return run.output
+    }
+
+    static func query(_ store: String, _ select: String) async throws -> String {
+        let run = try await Subprocess.run("/usr/bin/python3", ["-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchall())", store, select])
+        try #require(run.status == 0, "\(run.output)")
+        return run.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("A firmware rollback keeps the pairing: a store a newer release migrated additively is used as it is, and what it added survives")
+    func rollbackAfterAdditiveMigration() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            _ = try #require(try await daemon.pair())
+            #expect(await daemon.stop().status == 0)
+            let codes = try await fake.stats().deviceCodes
+            let store = daemon.stateDirectory + "/tokens.sqlite3"
+            // What the next release's additive migration would do: one version up, a column, a table.
+            _ = try await Self.sql(store, """
+                ALTER TABLE grants ADD COLUMN device_label TEXT;
+                UPDATE grants SET device_label = 'A-cam';
+                CREATE TABLE upload_queue (id INTEGER PRIMARY KEY, path TEXT NOT NULL);
+                INSERT INTO upload_queue (path) VALUES ('/media/clip-0001.mov');
+                PRAGMA user_version = 2;
+                """)
+            let seen = daemon.notify.assignments.count
+            try daemon.start()
+            #expect(await daemon.notify.waitStatus("authorized: project Testbed", seconds: 20, after: seen) != nil)
+            #expect(daemon.output.contains("the token store is at schema version 2, written by a newer deviceauthd (this one knows 1); readable by releases that know schema 1, so it is used as it is"))
+            #expect(!daemon.output.contains("set aside"))
+            // The same pairing: no new code; a refresh is written into the newer store.
+            let refreshed = try await daemon.ctl(["refresh"])
+            #expect(refreshed.status == 0, "\(refreshed.output)")
+            let stats = try await fake.stats()
+            #expect(stats.deviceCodes == codes && stats.refreshes >= 1)
+            #expect(await daemon.stop().status == 0)
+            #expect(try await Self.query(store, "PRAGMA user_version") == "[(2,)]")
+            #expect(try await Self.query(store, "SELECT device_label, generation >= 1 FROM grants") == "[('A-cam', 1)]")
+            #expect(try await Self.query(store, "SELECT path FROM upload_queue") == "[('/media/clip-0001.mov',)]")
+            #expect(try await Self.query(store, "SELECT oldest_reader FROM store_format") == "[(1,)]")
+            #expect(daemon.leakedSecrets.isEmpty)
+        }
+    }
+
+    @Test("A store a newer release marked for newer readers only is set aside whole and named (journal, STATUS, doctor), not a restart loop")
+    func newerIncompatible() async throws {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
             let daemon = try DaemonFixture(fake: fake)
             _ = try #require(try await daemon.pair())
             #expect(await daemon.stop().status == 0)
             let store = daemon.stateDirectory + "/tokens.sqlite3"
-            let bumped = try await Subprocess.run("/usr/bin/python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version = 9'); c.commit()", store])
-            #expect(bumped.status == 0, "\(bumped.output)")
+            _ = try await Self.sql(store, "PRAGMA user_version = 3; UPDATE store_format SET oldest_reader = 3;")
             try daemon.start()
             #expect(await Self.readyAgain(daemon))
-            #expect(daemon.output.contains("schema version 9 is newer than this deviceauthd knows"))
-            #expect(daemon.output.contains("moved it with its -wal and -shm files to \(store).unreadable-"))
+            let why = "written by a newer deviceauthd: schema version 3 needs a release that knows schema 3, this one knows 1"
+            #expect(daemon.output.contains("\(store) cannot be read (\(why)); moved it with its -wal and -shm files to \(store).unreadable-"))
+            #expect(await daemon.notify.wait(seconds: 10) { $0.hasPrefix("STATUS=polling: ") && $0.hasSuffix("; the token store found at start was set aside: " + why) } != nil)
+            let doctor = try await daemon.ctl(["doctor"])
+            #expect(doctor.output.contains("at start, \(store) cannot be read (\(why))"), "\(doctor.output)")
             #expect(await daemon.stop().status == 0)
+            let aside = try FileManager.default.contentsOfDirectory(atPath: daemon.stateDirectory).filter { $0.hasPrefix("tokens.sqlite3.unreadable-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
+            try #require(aside.count == 1)
+            #expect(try await Self.query(daemon.stateDirectory + "/" + aside[0], "SELECT count(*) FROM grants") == "[(1,)]")
         }
     }
 }

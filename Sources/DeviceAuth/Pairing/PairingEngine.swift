@@ -58,6 +58,8 @@ public actor PairingEngine: Service {
     /// `unpair` callers waiting to hear whether the provider revoked.
     var revokeWaiters: [Int: CheckedContinuation<RevokeOutcome, Never>] = [:]
     var revokeStarted = false
+    /// What STATUS adds about the store found at start (set aside), until the next authorization.
+    var storeNotice: String?
     var watchers: [Int: AsyncStream<PairingSnapshot>.Continuation] = [:]
     var nextID = 0
     /// Logins between `beginLogin` and `finishLogin`, by `state` (PairingEngine+Login.swift).
@@ -123,7 +125,11 @@ public actor PairingEngine: Service {
     /// daemon starts clean. Only tokens that could be read and belong to a former
     /// client id are wiped, once their revocation is under way.
     private func loadStore() -> Grant? {
-        if let setAside = store.setAsideAtOpen { reportSetAside(setAside) }
+        if let setAside = store.setAsideAtOpen {
+            reportSetAside(setAside)
+            if let reason = store.setAsideReason { storeNotice = "the token store found at start was set aside: \(reason)" }
+        }
+        if let newer = store.newerSchema { logger.notice("the token store is at \(newer)") }
         do {
             return try store.load()
         } catch where error.foreign != nil {
@@ -137,6 +143,7 @@ public actor PairingEngine: Service {
         } catch {
             do {
                 reportSetAside("\(error); moved the store with its -wal and -shm files to \(try store.setAside())")
+                storeNotice = "the token store was set aside at start: \(error)"
             } catch let moveError {
                 logger.critical("\(error), and it cannot be set aside: \(moveError); starting without stored tokens",
                                 metadata: ["state": "unpaired", "message_id": "\(PairingLog.Kind.storeSetAside.messageID)"])
@@ -195,7 +202,9 @@ public actor PairingEngine: Service {
     }
 
     func publishStatus(force: Bool = false) {
-        let status = state.statusLine()
+        // Said until the device is authorized again, so whoever looks after a rollback sees why it pairs anew.
+        if case .authorized = state { storeNotice = nil }
+        let status = state.statusLine() + (storeNotice.map { "; \($0)" } ?? "")
         guard force || status != lastStatus else { return }
         lastStatus = status
         observer.pairingStateChanged(state, status: status)

@@ -15,6 +15,15 @@ public protocol GrantStore: Sendable {
     func setAside() throws(StoreError) -> String
     /// What the store already set aside when it was opened (a corrupt file, a newer schema), in words.
     var setAsideAtOpen: String? { get }
+    /// Why it was set aside, in a few words for STATUS (nil when nothing was).
+    var setAsideReason: String? { get }
+    /// A newer release's store that this one uses as it is (a firmware rollback), in words.
+    var newerSchema: String? { get }
+}
+
+extension GrantStore {
+    public var setAsideReason: String? { nil }
+    public var newerSchema: String? { nil }
 }
 
 /// A store that failed, in words that say what to do.

@@ -7,24 +7,11 @@ import Glibc
 
 /// `GrantStore` on SQLite: `<StateDirectory>/tokens.sqlite3`, WAL with
 /// `synchronous=FULL` (a committed refresh survives a power cut), schema
-/// versions with migrations, an integrity check at open, tokens sealed with
-/// AES-GCM under a key kept outside the database.
+/// versions with migrations that a rolled-back release can live with
+/// (`StoreSchema`), an integrity check at open, tokens sealed with AES-GCM
+/// under a key kept outside the database.
 public final class TokenStore: GrantStore, Sendable {
     public static let fileName = "tokens.sqlite3"
-
-    /// Schema migrations; entry N takes the database from version N to N+1.
-    static let migrations = [
-        """
-        CREATE TABLE grants (
-            slot INTEGER PRIMARY KEY CHECK (slot = 1),  -- one authorization per daemon
-            client_id TEXT NOT NULL,
-            sealed BLOB NOT NULL,                       -- AES-GCM(tokens), authenticated with client_id
-            access_fingerprint TEXT NOT NULL,           -- for support: matches the journal's fingerprints
-            saved_at INTEGER NOT NULL,
-            generation INTEGER NOT NULL                 -- counts rotations
-        );
-        """,
-    ]
 
     /// The open database; one statement or transaction at a time, from whichever
     /// thread calls. Replaced by an empty one when the file is set aside.
@@ -35,6 +22,7 @@ public final class TokenStore: GrantStore, Sendable {
     private let keyIsNew: Bool
     public let path: String
     public let setAsideAtOpen: String?
+    public let setAsideReason: String?
 
     /// - Parameter keyIsNew: the token key did not exist and was just made: rows
     ///   sealed before were sealed with a key that is gone (say so, never guess).
@@ -48,6 +36,7 @@ public final class TokenStore: GrantStore, Sendable {
         self.clientID = clientID
         self.keyIsNew = keyIsNew
         var setAside: String?
+        var reason: String?
         let database: SQLiteDatabase
         do {
             database = try Self.retryingTransient { () throws(SQLiteError) in try Self.openChecked(path) }
@@ -58,12 +47,26 @@ public final class TokenStore: GrantStore, Sendable {
             let why = error.message
             do { aside = try Self.moveAside(path) } catch { throw StoreError("\(path) cannot be read (\(why)) and \(error)") }
             setAside = "\(path) cannot be read (\(why)); moved it with its -wal and -shm files to \(aside)"
+            reason = why
             do { database = try Self.openChecked(path) } catch { throw StoreError("cannot create \(path): \(error)") }
         } catch {
             throw StoreError("cannot open \(path): \(error)")
         }
         self.setAsideAtOpen = setAside
+        self.setAsideReason = reason
         self.database = Mutex(database)
+        newerSchema = Self.newerSchemaNote(database)
+    }
+
+    /// Set when the store was written by a newer release that this one may use (a
+    /// rollback): what it is, for the journal at start and the doctor.
+    public let newerSchema: String?
+
+    static func newerSchemaNote(_ database: SQLiteDatabase) -> String? {
+        guard case .integer(let version)? = try? database.query("PRAGMA user_version").first?.first,
+              case .useNewer(let version, let oldest) = StoreSchema.verdict(version: Int(version), oldestReader: try? StoreSchema.readOldestReader(database))
+        else { return nil }
+        return "schema version \(version), written by a newer deviceauthd (this one knows \(StoreSchema.known)); readable by releases that know schema \(oldest), so it is used as it is and what the newer release added is left in place"
     }
 
     /// SQLITE_BUSY (another process holds a lock) and a single I/O error pass: try
@@ -127,25 +130,15 @@ public final class TokenStore: GrantStore, Sendable {
             database.close()
             throw SQLiteError(code: -1, message: "integrity check failed")
         }
-        try database.query("PRAGMA journal_mode=WAL")
-        try database.execute("PRAGMA synchronous=FULL")
-        try migrate(database)
+        do {
+            try database.query("PRAGMA journal_mode=WAL")
+            try database.execute("PRAGMA synchronous=FULL")
+            try StoreSchema.prepare(database)
+        } catch {
+            database.close()  // before the file is moved aside
+            throw error
+        }
         return database
-    }
-
-    static func migrate(_ database: SQLiteDatabase) throws(SQLiteError) {
-        guard case .integer(let version)? = try database.query("PRAGMA user_version").first?.first else {
-            throw SQLiteError(code: -1, message: "no user_version")
-        }
-        guard version <= migrations.count else {
-            throw SQLiteError(code: SQLiteError.newerSchemaCode, message: "schema version \(version) is newer than this deviceauthd knows (\(migrations.count)); was it downgraded?")
-        }
-        for step in Int(version)..<migrations.count {
-            try database.transaction { () throws(SQLiteError) in
-                try database.execute(migrations[step])
-                try database.execute("PRAGMA user_version = \(step + 1)")
-            }
-        }
     }
 
     /// The sealed payload.

@@ -69,6 +69,7 @@ extension Doctor {
             return .failed("SQLite's check says: \(health.integrity)", "stop the daemon and move the file aside: the next start sets an unreadable store aside by itself and the device pairs again")
         }
         var detail = "integrity ok, schema \(health.schemaVersion)"
+        if let newer = store.newerSchema { detail += " (\(newer))" }
         if let saved = health.saved {
             detail += "; tokens saved \(TimeText.dateTime(saved.at)), \(saved.rotations) rotation\(saved.rotations == 1 ? "" : "s") since pairing, access token \(saved.fingerprint)"
         } else {
@@ -77,6 +78,10 @@ extension Doctor {
         detail += space
         if let unopenable = health.unopenable {
             return .failed(detail + "; " + unopenable, "the device must pair again (deviceauthctl unpair, then pair); keep token.key with the database from now on")
+        }
+        if let setAside = store.setAsideAtOpen {
+            return .warning(detail + "; at start, " + setAside,
+                            "the device pairs anew; the old authorization may still be live at the provider: remove it in the provider's web app, or put back the release or key that can read the file set aside")
         }
         if let free, free < 1 << 20 {
             return .warning(detail, "free space on \(setup.stateDirectory): a refresh that cannot be saved is retried, but a restart loses it")

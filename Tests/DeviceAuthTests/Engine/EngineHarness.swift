@@ -115,6 +115,8 @@ final class FaultyStore: GrantStore {
     func wipe() throws(StoreError) { try store.wipe() }
     func setAside() throws(StoreError) -> String { try store.setAside() }
     var setAsideAtOpen: String? { store.setAsideAtOpen }
+    var setAsideReason: String? { store.setAsideReason }
+    var newerSchema: String? { store.newerSchema }
 }
 
 struct NoObserver: PairingObserver {
