@@ -68,7 +68,10 @@ public struct ParsedOptions: Sendable {
                 let body = argument.dropFirst(2)
                 let name = body.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
                 if body.contains("=") { inline = String(body.drop { $0 != "=" }.dropFirst()) }
-                guard let found = specs.first(where: { $0.name == name }) else { throw UsageError("unknown option --\(name)") }
+                guard let found = specs.first(where: { $0.name == name }) else {
+                    let nearest = CommandLineText.nearest(name, among: specs.map(\.name) + ["help"])
+                    throw UsageError("unknown option --\(name)" + (nearest.map { " (did you mean --\($0)?)" } ?? ""))
+                }
                 spec = found
             } else if argument.hasPrefix("-"), argument.count == 2, let letter = argument.last {
                 guard let found = specs.first(where: { $0.short == letter }) else { throw UsageError("unknown option \(argument)") }

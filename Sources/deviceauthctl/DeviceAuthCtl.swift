@@ -8,16 +8,16 @@ import Release
 enum DeviceAuthCtl {
     static var commands: [any CtlCommand.Type] { [Status.self, Pair.self, Cancel.self, Unpair.self, Token.self, Refresh.self, Wait.self, Login.self, Doctor.self] }
 
-    static let exitStatus = """
-        EXIT STATUS:
-          0   success
-          1   the daemon could not do it (not paired, refresh failed, pairing denied or cancelled; doctor: a check failed)
-          2   wait: the state was not reached before --timeout
-          64  bad usage
-          69  deviceauthd is not reachable at the socket (not running?)
-          77  permission denied: this user may not do that (see TokenReaders= in deviceauthd.conf)
-          130 interrupted (Ctrl-C)
-        """
+    /// Said by `--help` and held to deviceauthctl(1) by its tests.
+    static let exitStatuses: [CommandLineText.ExitStatus] = [
+        .init(0, "success"),
+        .init(1, "the daemon could not do it (not paired, refresh failed, pairing denied or cancelled; doctor: a check failed)"),
+        .init(2, "wait: the state was not reached before --timeout"),
+        .init(64, "bad usage (an unknown command or option: the nearest is suggested)"),
+        .init(69, "deviceauthd is not reachable at the socket (not running?)"),
+        .init(77, "permission denied: this user may not do that (see TokenReaders= in deviceauthd.conf)"),
+        .init(130, "interrupted (Ctrl-C)"),
+    ]
 
     static func main() {
         var arguments = Array(CommandLine.arguments.dropFirst())
@@ -29,7 +29,7 @@ enum DeviceAuthCtl {
             print(help(for: topic ?? Status.self, top: topic == nil))
             return
         case .unknown(let word):
-            exitWith(64, message: "Error: \(unknownCommand(word))\nSee 'deviceauthctl --help'.")
+            CommandLineText.usageFailure("deviceauthctl", UsageError(unknownCommand(word)), help: "deviceauthctl --help")
         }
         do {
             let parsed = try ParsedOptions.parse(arguments, specs: GlobalOptions.specs + command.options)
@@ -44,7 +44,7 @@ enum DeviceAuthCtl {
             if let extra = parsed.positionals.first { throw UsageError("unexpected argument \"\(extra)\"") }
             try command.init(parsed, options: GlobalOptions(parsed)).run()
         } catch let error as UsageError {
-            exitWith(64, message: "Error: \(error)\nSee 'deviceauthctl \(command.name) --help'.")
+            CommandLineText.usageFailure("deviceauthctl", error, help: "deviceauthctl \(command.name) --help")
         } catch let exit as ExitCode {
             exitWith(exit.code)
         } catch {
@@ -75,8 +75,9 @@ enum DeviceAuthCtl {
             }
             arguments.remove(at: index)
             if argument == "help" {
-                let topic = arguments.dropFirst(index).first { !$0.hasPrefix("-") }
-                return .help(topic.flatMap { topic in commands.first { $0.name == topic } })
+                guard let topic = arguments.dropFirst(index).first(where: { !$0.hasPrefix("-") }) else { return .help(nil) }
+                guard let command = commands.first(where: { $0.name == topic }) else { return .unknown(topic) }
+                return .help(command)
             }
             guard let command = commands.first(where: { $0.name == argument }) else { return .unknown(argument) }
             return .command(command)
@@ -84,26 +85,11 @@ enum DeviceAuthCtl {
         return nil
     }
 
-    /// `unknown command "paer"; did you mean "pair"?` and the list: a typo, not a usage puzzle.
+    /// `unknown command "paer" (did you mean "pair"?)` and the list: a typo, not a usage puzzle.
     static func unknownCommand(_ word: String) -> String {
         let names = commands.map { $0.name }
-        let nearest = names.map { ($0, editDistance(word.lowercased(), $0)) }.min { $0.1 < $1.1 }
-        let suggestion = nearest.flatMap { $0.1 <= 2 || $0.0.hasPrefix(word.lowercased()) && !word.isEmpty ? " (did you mean \"\($0.0)\"?)" : nil } ?? ""
+        let suggestion = CommandLineText.nearest(word, among: names).map { " (did you mean \"\($0)\"?)" } ?? ""
         return "unknown command \"\(word.prefix(40))\"\(suggestion); the commands are " + (names + ["help"]).joined(separator: ", ")
-    }
-
-    /// Levenshtein distance: insertions, deletions and substitutions.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var previous = Array(0...b.count)
-        for (i, x) in a.enumerated() {
-            var current = [i + 1]
-            for (j, y) in b.enumerated() {
-                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 
     static func help(for command: any CtlCommand.Type, top: Bool) -> String {
@@ -114,7 +100,7 @@ enum DeviceAuthCtl {
             text.append("COMMANDS:\n" + commands.map { "  " + $0.name.padding(8) + ($0.name == Status.name ? "(default) " : "") + $0.abstract }.joined(separator: "\n")
                         + "\n  " + "help".padding(8) + "List the commands, or show one's help (help pair).")
             text.append("OPTIONS:\n" + ParsedOptions.help(GlobalOptions.specs))
-            text.append(exitStatus)
+            text.append(CommandLineText.help(exitStatuses))
         } else {
             text.append("OVERVIEW: \(command.abstract)")
             if !command.discussion.isEmpty { text.append(command.discussion) }

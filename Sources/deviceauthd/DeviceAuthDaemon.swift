@@ -19,17 +19,24 @@ enum DeviceAuthDaemon {
         .flag("version", "Print the release and exit."),
     ]
 
+    /// Said by `--help` and held to deviceauthd(8) by its tests.
+    static let exitStatuses: [CommandLineText.ExitStatus] = [
+        .init(0, "stopped by SIGTERM or SIGINT, or --check-config found no problem"),
+        .init(1, "stopped on an unexpected error (the journal says which)"),
+        .init(64, "bad usage (an unknown option: the nearest is suggested)"),
+        .init(73, "the state directory, the token store or the control socket cannot be used (EX_CANTCREAT)"),
+        .init(78, "a bad configuration or client secret (EX_CONFIG), with the file and line"),
+    ]
+
     static let help = """
         OVERVIEW: Pairs this device with a cloud account (OAuth 2.0 device flow) and keeps its token valid.
-
-        Exit status: 0 after SIGTERM or SIGINT, or when --check-config finds no problem;
-        78 (EX_CONFIG) for a bad configuration or client secret, with the file and line;
-        73 (EX_CANTCREAT) when the state directory or token store cannot be used.
 
         USAGE: deviceauthd [--config <path>] [--check-config] [--version]
 
         OPTIONS:
         \(ParsedOptions.help(specs))
+
+        \(CommandLineText.help(exitStatuses))
         """
 
     static func main() {
@@ -41,11 +48,11 @@ enum DeviceAuthDaemon {
         // connections later must not make WATCHDOG=1 fail for want of one.
         SystemdNotifier.prepare()
         let parsed: ParsedOptions
-        do {
+        do throws(UsageError) {
             parsed = try ParsedOptions.parse(Array(CommandLine.arguments.dropFirst()), specs: specs)
             if let extra = parsed.positionals.first { throw UsageError("unexpected argument \"\(extra)\"") }
         } catch {
-            exitWith(64, message: "Error: \(error)\nSee 'deviceauthd --help'.")
+            CommandLineText.usageFailure("deviceauthd", error, help: "deviceauthd --help")
         }
         if parsed.flag("help") {
             print(help)

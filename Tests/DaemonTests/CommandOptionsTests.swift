@@ -39,7 +39,10 @@ struct CommandOptionsTests {
     func daemonOptions() async throws {
         let version = try await Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path, ["--version"])
         #expect(version.status == 0 && version.output == "deviceauthd 0.9.0\n")
-        let bad = try await Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path, ["--nope"])
-        #expect(bad.status == 64 && bad.output.contains("unknown option --nope"))
+        let daemon = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
+        let bad = try await Subprocess.run(daemon, ["--nope"])
+        #expect(bad.status == 64 && bad.output == "deviceauthd: unknown option --nope\ndeviceauthd: see 'deviceauthd --help'\n", "\(bad.output)")
+        let typo = try await Subprocess.run(daemon, ["--chek-config"])
+        #expect(typo.status == 64 && typo.output.hasPrefix("deviceauthd: unknown option --chek-config (did you mean --check-config?)"), "\(typo.output)")
     }
 }

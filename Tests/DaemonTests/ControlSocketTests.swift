@@ -206,7 +206,12 @@ struct ControlSocketTests {
         let pairHelp = try await Subprocess.run(ctl, ["help", "pair"])
         #expect(pairHelp.status == 0 && pairHelp.output.contains("USAGE: deviceauthctl pair"))
         let typo = try await Subprocess.run(ctl, ["paer"])
-        #expect(typo.status == 64 && typo.output.contains(#"unknown command "paer" (did you mean "pair"?); the commands are status, pair, cancel"#), "\(typo.output)")
+        #expect(typo.status == 64 && typo.output.hasPrefix(#"deviceauthctl: unknown command "paer" (did you mean "pair"?); the commands are status, pair, cancel"#), "\(typo.output)")
+        #expect(typo.output.hasSuffix("\ndeviceauthctl: see 'deviceauthctl --help'\n"), "every line prefixed, as deviceauthctl(1) says: \(typo.output)")
+        let helpTypo = try await Subprocess.run(ctl, ["help", "paer"])
+        #expect(helpTypo.status == 64 && helpTypo.output.hasPrefix(#"deviceauthctl: unknown command "paer" (did you mean "pair"?)"#), "\(helpTypo.output)")
+        let optionTypo = try await Subprocess.run(ctl, ["wait", "--untill", "authorized"])
+        #expect(optionTypo.status == 64 && optionTypo.output.hasPrefix("deviceauthctl: unknown option --untill (did you mean --until?)\ndeviceauthctl: see 'deviceauthctl wait --help'"), "\(optionTypo.output)")
         let nothingNear = try await Subprocess.run(ctl, ["frobnicate"])
         #expect(nothingNear.status == 64 && !nothingNear.output.contains("did you mean") && nothingNear.output.contains("the commands are"))
 

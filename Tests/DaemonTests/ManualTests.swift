@@ -149,4 +149,21 @@ struct ManualTests {
             #expect(text.output.contains("NAME") && text.output.contains("SEE ALSO"), "\(page)")
         }
     }
+
+    @Test("Each binary's --help lists exactly the exit statuses its man page documents", arguments: [
+        ("deviceauthd", "man/deviceauthd.8.scd"), ("deviceauthctl", "man/deviceauthctl.1.scd"),
+    ])
+    func exitStatuses(binary: String, page: String) async throws {
+        let help = try await Subprocess.run(Subprocess.productsDirectory.appendingPathComponent(binary).path, ["--help"])
+        #expect(help.status == 0)
+        let listed = help.output.components(separatedBy: "EXIT STATUS:\n").last ?? ""
+        let helpCodes = listed.matches(of: #/(?m)^  ([0-9]+) /#).map { Int($0.1)! }
+        let source = try Self.source(page)
+        let section = source.components(separatedBy: "# EXIT STATUS").last?.components(separatedBy: "\n# ").first ?? ""
+        // Each status is a line of its own, the code in bold: *64*
+        let pageCodes = section.split(separator: "\n").compactMap { line in
+            line.hasPrefix("*") && line.hasSuffix("*") && line.count > 2 ? Int(line.dropFirst().dropLast()) : nil
+        }
+        #expect(helpCodes.count >= 5 && helpCodes == pageCodes, "--help: \(helpCodes), \(page): \(pageCodes)")
+    }
 }
