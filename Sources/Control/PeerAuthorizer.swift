@@ -45,7 +45,8 @@ public struct Principals: Sendable, Equatable {
     }
 
     public struct ResolutionError: Error, CustomStringConvertible {
-        let key: String
+        /// The config key (in [Control]) whose entry names nobody.
+        public let key: String
         let entry: String
         let what: String
         public var description: String { "\(key)=: there is no \(what) \(entry.prefix(40))" }

@@ -3,8 +3,9 @@ import ControlProtocol
 import CurlHTTP
 import DeviceAuth
 
-/// `deviceauthd --check-config`: the configuration, the client secret and, with
-/// `Issuer=`, the provider's metadata. Changes nothing on disk.
+/// `deviceauthd --check-config`: the configuration, the client secret, the state
+/// directory and control socket's place and, with `Issuer=`, the provider's metadata.
+/// Changes nothing on disk.
 struct ConfigCheck {
     let setup: DaemonSetup
     let configPath: String
@@ -24,6 +25,12 @@ struct ConfigCheck {
             print("CAFile=\(trust.path): \(trust.certificates.count) CA certificate\(trust.certificates.count == 1 ? "" : "s") trusted instead of the system's store\(soonest.map { ", the first to expire on \($0)" } ?? "")")
         }
         for warning in setup.warnings { print("warning: \(warning)") }
+        // What the start would stop at (exit 73), found without creating anything.
+        if let problem = setup.stateDirectoryProblem() {
+            print("configuration error: \(problem)")
+            return false
+        }
+        if let problem = setup.controlSocketProblem() { print("warning: \(problem) (unless systemd hands it the socket)") }
         guard let issuer = setup.configuration.issuer else { return true }
         // The same checks as at start, without writing the cache (a check changes nothing).
         let fetched: Result<ProviderMetadata, DiscoveryError>

@@ -47,7 +47,7 @@ struct ConfigReloader: Service {
         // Restart-only keys keep their running values; each changed one is named.
         let (next, needRestart) = ConfigKey.reload(running: current, next: loaded)
         let readers: PeerAuthorizer
-        do { readers = try DaemonSetup.resolveAuthorizer(next, configPath: configPath) } catch {
+        do { readers = try DaemonSetup.resolveAuthorizer(next) } catch {
             logger.error("reload failed, keeping the running configuration: \(error)")
             return current
         }

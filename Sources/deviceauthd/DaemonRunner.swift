@@ -30,7 +30,8 @@ struct DaemonRunner {
             identity = resolved.identity
             if let notice = resolved.notice { logger.notice("\(notice)") }
         } catch {
-            throw StartupError(description: "cannot keep the client id in the state directory: \(error)", exitCode: 73)
+            let advice = setup.stateDirectoryProblem() == nil ? "" : "; " + DaemonSetup.byHandAdvice
+            throw StartupError(description: "cannot keep the client id in the state directory: \(error)\(advice)", exitCode: 73)
         }
         // A public client has no secret; it is never placed in a request then.
         let credentials = ClientCredentials(clientID: identity.clientID, clientSecret: setup.clientSecret ?? "")
@@ -88,7 +89,8 @@ struct DaemonRunner {
         } catch let error as StartupError {
             throw error
         } catch {
-            throw StartupError(description: "cannot open the control socket \(setup.controlSocket): \(error)", exitCode: 73)
+            let advice = setup.controlSocketProblem() == nil ? "" : "; " + DaemonSetup.byHandAdvice
+            throw StartupError(description: "cannot open the control socket \(setup.controlSocket): \(error)\(advice)", exitCode: 73)
         }
         logger.info("starting: client id \(identity.clientID) (\(ControlStatus.describeClientIDSource(identity.source.rawValue))), provider \(setup.providerWords), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource)")
 

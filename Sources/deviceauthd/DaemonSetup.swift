@@ -32,7 +32,7 @@ struct DaemonSetup: Sendable {
             ? try ClientSecret.load(configuredFile: configuration.clientSecretFile, credentialsDirectory: credentialsDirectory)
             : (nil, "none: a public client (ClientAuthentication=none)")
         let runtimeDirectory = SystemFiles.environment("RUNTIME_DIRECTORY")?.split(separator: ":").first.map(String.init) ?? "/run/deviceauth"
-        let authorizer = try resolveAuthorizer(configuration, configPath: configPath)
+        let authorizer = try resolveAuthorizer(configuration)
         let trust = try configuration.caFile.map { path throws(ConfigError) in try checkTrust(path, configuration) }
         let proxyCredentials = configuration.proxy == nil ? nil
             : try ProxyCredentials.load(configuredFile: configuration.proxyCredentialsFile, credentialsDirectory: credentialsDirectory)
@@ -67,12 +67,13 @@ struct DaemonSetup: Sendable {
         CurlTransport.Network(caFile: trust?.path, proxy: configuration.proxy, noProxy: configuration.noProxy, proxyCredentials: proxyCredentials)
     }
 
-    static func resolveAuthorizer(_ configuration: DaemonConfiguration, configPath: String) throws(ConfigError) -> PeerAuthorizer {
+    static func resolveAuthorizer(_ configuration: DaemonConfiguration) throws(ConfigError) -> PeerAuthorizer {
         do {
             return try PeerAuthorizer.resolve(tokenReaders: configuration.tokenReaders, pairingViewers: configuration.pairingViewers,
                                               daemonUID: getuid())
         } catch {
-            throw .missing("\(configPath): \(error)")
+            // With the file and line of the entry, as every config error has them.
+            throw configuration.error(at: "Control." + error.key, "\(error)")
         }
     }
 

@@ -101,4 +101,44 @@ struct DaemonConfigTests {
         #expect(status == 0, "\(output)")
         #expect(output.contains("\(config): the configuration is good; no client secret is needed (a public client: ClientAuthentication=none)"), "\(output)")
     }
+
+    @Test("An unknown user or group in TokenReaders= or PairingViewers= exits 78 with the file and line", arguments: [
+        ("TokenReaders=nosuchuser-da", "TokenReaders=: there is no user nosuchuser-da"),
+        ("PairingViewers=@nosuchgroup-da", "PairingViewers=: there is no group @nosuchgroup-da"),
+    ])
+    func unknownPrincipal(line: String, words: String) async throws {
+        let (config, directory) = try writeConfig("[Provider]\nClientSecretFile=DIR/secret\nClientID=x\n[Control]\n\(line)\n")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for arguments in [["--config", config, "--check-config"], ["--config", config]] {
+            let (status, output) = try await run(arguments)
+            #expect(status == 78)
+            #expect(output.contains("\(config):5: \(words)"), "\(output)")
+        }
+    }
+
+    @Test("--check-config finds a state directory the start could not use (78, with the line); the start exits 73 saying what to do")
+    func unusableStateDirectory() async throws {
+        let (config, directory) = try writeConfig("[Provider]\nClientSecretFile=DIR/secret\nClientID=x\n[Storage]\nStateDirectory=/proc/deviceauth-forbidden\n[Control]\nSocket=DIR/control.sock\n")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (checked, output) = try await run(["--config", config, "--check-config"])
+        #expect(checked == 78)
+        #expect(output.contains("\(config):5: the state directory /proc/deviceauth-forbidden cannot be used by this user: cannot create /proc/deviceauth-forbidden: nothing can be made in /proc"), "\(output)")
+        #expect(!FileManager.default.fileExists(atPath: "/proc/deviceauth-forbidden"))
+        let (started, startOutput) = try await run(["--config", config])
+        #expect(started == 73)
+        #expect(startOutput.contains("set StateDirectory= in [Storage] and Socket= in [Control] to places that user may create"), "\(startOutput)")
+    }
+
+    @Test("--check-config warns of a control socket this user cannot make, and changes nothing")
+    func unusableSocketDirectory() async throws {
+        let (config, directory) = try writeConfig("[Provider]\nClientSecretFile=DIR/secret\nClientID=x\n[Storage]\nStateDirectory=DIR/state\n[Control]\nSocket=/proc/deviceauth/control.sock\n")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (checked, output) = try await run(["--config", config, "--check-config"])
+        #expect(checked == 0)
+        #expect(output.contains("warning: the control socket /proc/deviceauth/control.sock cannot be made by this user"), "\(output)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/state"), "a check creates nothing")
+        let (started, startOutput) = try await run(["--config", config])
+        #expect(started == 73)
+        #expect(startOutput.contains("cannot open the control socket /proc/deviceauth/control.sock") && startOutput.contains("docs/operations.md"), "\(startOutput)")
+    }
 }

@@ -49,9 +49,12 @@ struct DaemonLifecycleTests {
             // Restart: authorized at once from the store, no new device code.
             let before = daemon.notify.assignments.count
             try daemon.start()
-            #expect(await daemon.notify.waitStatus("authorized: ", seconds: 20, after: before) != nil)
+            #expect(await daemon.notify.waitStatus("authorized: project Testbed", seconds: 20, after: before) != nil)
             #expect(!daemon.notify.assignments.dropFirst(before).contains { $0.hasPrefix("STATUS=polling") })
-            #expect(try await fake.stats().deviceCodes == 1)
+            let restarted = try await fake.stats()
+            #expect(restarted.deviceCodes == 1)
+            // And once per start, as the README says: the name is not stored.
+            #expect(restarted.devicesMe == 2)
             #expect(await daemon.stop().status == 0)
 
             #expect(daemon.output.contains("paired (access "))

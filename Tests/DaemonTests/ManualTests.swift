@@ -166,4 +166,12 @@ struct ManualTests {
         }
         #expect(helpCodes.count >= 5 && helpCodes == pageCodes, "--help: \(helpCodes), \(page): \(pageCodes)")
     }
+
+    @Test("deviceauthd.conf(5) names every spelling of yes and no the parser takes")
+    func booleanSpellings() throws {
+        let page = try Self.source("man/deviceauthd.conf.5.scd")
+        for word in ConfigValue.trueWords + ConfigValue.falseWords {
+            #expect(page.contains("*\(word)*"), "deviceauthd.conf(5) does not say \(word) is accepted")
+        }
+    }
 }

@@ -34,6 +34,15 @@ struct RevocationTests {
             #expect(await daemon.notify.waitStatus("unpaired: unpaired on request; the authorization was revoked at the provider", seconds: 5) != nil)
             let stats = try await fake.stats()
             #expect(stats.revocations == 1 && stats.liveAuthorizations == 0)
+            // A deliberate unpair is no problem: status says what happened, without a Problem: line.
+            let status = try await daemon.ctl(["status"])
+            #expect(status.output.contains("Status:  unpaired: unpaired on request; the authorization was revoked at the provider"))
+            #expect(!status.output.contains("Problem:"), "\(status.output)")
+            // Nor is a cancelled pairing.
+            _ = try await daemon.ctl(["pair", "--no-qr"], seconds: 3)
+            #expect(try await daemon.ctl(["cancel"]).status == 0)
+            let cancelled = try await daemon.ctl(["status"])
+            #expect(cancelled.output.contains("Status:  unpaired: pairing cancelled") && !cancelled.output.contains("Problem:"), "\(cancelled.output)")
             #expect(await daemon.stop().status == 0)
             #expect(daemon.leakedSecrets.isEmpty)
         }
@@ -54,6 +63,9 @@ struct RevocationTests {
             #expect(unpair.status == 0)
             #expect(unpair.output.contains(said))
             #expect(await daemon.notify.waitStatus("unpaired: unpaired on request; " + (revocation == "revoked" ? said : "the tokens are wiped here, but the provider could not be told (\(said))"), seconds: 5) != nil)
+            // Only a revocation that failed is a problem: the provider may still honour the tokens.
+            let status = try await daemon.ctl(["status"])
+            #expect(status.output.contains("Problem: the tokens are wiped here, but the provider could not be told") == (revocation != "revoked"), "\(status.output)")
             // One request: the fault answered it; nothing asked again.
             #expect(try await fake.stats().revocations == 0)
             #expect(await daemon.stop().status == 0)

@@ -70,12 +70,13 @@ public struct ConfigValue: Sendable {
 
     var isEmpty: Bool { text.isEmpty }
 
+    /// A yes-or-no value in every spelling systemd's own files take (deviceauthd.conf(5) lists them).
+    public static let trueWords = ["yes", "true", "on", "1"], falseWords = ["no", "false", "off", "0"]
+
     func boolean() throws(ConfigError) -> Bool {
-        switch text.lowercased() {
-        case "yes", "true", "on", "1": return true
-        case "no", "false", "off", "0": return false
-        default: throw fail("\(name) must be yes or no, not \"\(text.prefix(40))\"")
-        }
+        if Self.trueWords.contains(text.lowercased()) { return true }
+        if Self.falseWords.contains(text.lowercased()) { return false }
+        throw fail("\(name) must be yes or no (or true/false, on/off, 1/0), not \"\(text.prefix(40))\"")
     }
 
     func number(in range: ClosedRange<Double>) throws(ConfigError) -> Double {

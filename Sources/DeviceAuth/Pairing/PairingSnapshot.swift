@@ -20,7 +20,7 @@ public struct PairingSnapshot: Equatable, Sendable {
         self.status = state.statusLine()
         switch state {
         case .unpaired(let reason):
-            problem = reason == .neverPaired ? nil : reason.explanation
+            problem = reason.problem
         case .polling(let polling):
             userCode = polling.session?.userCode
             verificationURI = polling.session?.verificationURI

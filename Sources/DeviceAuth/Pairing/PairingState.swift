@@ -62,6 +62,17 @@ public enum UnpairedReason: Equatable, Sendable {
     /// The provider refused our client credentials or request: a configuration problem.
     case configurationRejected(String)
 
+    /// What `status` shows as a problem: only what went wrong, never what someone chose
+    /// (an unpair, a cancelled pairing) or the plain start; STATUS says those.
+    public var problem: String? {
+        switch self {
+        case .neverPaired, .pairingCancelled, .awaitingLogin(_, nil): nil
+        case .unpairRequested(let revocation):
+            if case .notRevoked? = revocation { revocation.map { "\($0)" } } else { nil }
+        case .denied, .awaitingLogin, .authorizationLost, .configurationRejected: explanation
+        }
+    }
+
     public var explanation: String {
         switch self {
         case .neverPaired: "not paired"
