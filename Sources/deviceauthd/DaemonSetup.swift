@@ -31,7 +31,7 @@ struct DaemonSetup: Sendable {
         let (secret, source): (String?, String) = configuration.needsClientSecret
             ? try ClientSecret.load(configuredFile: configuration.clientSecretFile, credentialsDirectory: credentialsDirectory)
             : (nil, "none: a public client (ClientAuthentication=none)")
-        let runtimeDirectory = SystemFiles.environment("RUNTIME_DIRECTORY")?.split(separator: ":").first.map(String.init) ?? "/run/deviceauth"
+        let runtimeDirectory = runtimeDirectory(configuration)
         let authorizer = try resolveAuthorizer(configuration)
         let trust = try configuration.caFile.map { path throws(ConfigError) in try checkTrust(path, configuration) }
         let proxyCredentials = configuration.proxy == nil ? nil
@@ -75,6 +75,14 @@ struct DaemonSetup: Sendable {
             // With the file and line of the entry, as every config error has them.
             throw configuration.error(at: "Control." + error.key, "\(error)")
         }
+    }
+
+    /// Where the QR files and the metrics go: systemd's `$RUNTIME_DIRECTORY`, else the
+    /// directory of Socket= (a daemon run by hand keeps its files together), else /run/deviceauth.
+    static func runtimeDirectory(_ configuration: DaemonConfiguration) -> String {
+        if let fromSystemd = SystemFiles.environment("RUNTIME_DIRECTORY")?.split(separator: ":").first { return String(fromSystemd) }
+        if let socket = configuration.controlSocket { return SystemFiles.parentDirectory(socket) }
+        return "/run/deviceauth"
     }
 
     /// StateDirectory=, else the first of systemd's `$STATE_DIRECTORY`, else /var/lib/deviceauth.

@@ -106,15 +106,15 @@ struct LocalBoundaryTests {
         }
     }
 
-    @Test("Every MESSAGE_ID the daemon logs has its catalog entry and its README row")
+    @Test("Every MESSAGE_ID the daemon logs has its catalog entry and its row in docs/operations.md")
     func messageIDsDocumented() throws {
         let catalog = try String(contentsOf: ShippedFilesTests.repository.appendingPathComponent("systemd/deviceauthd.catalog"), encoding: .utf8)
-        let readme = try String(contentsOf: ShippedFilesTests.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let operations = try String(contentsOf: ShippedFilesTests.repository.appendingPathComponent("docs/operations.md"), encoding: .utf8)
         let ids = PairingLog.Kind.allCases.map { ("\($0)", $0.messageID) } + NetworkFault.Kind.allCases.map { ("network fault \($0)", $0.messageID) }
         #expect(Set(ids.map(\.1)).count == ids.count, "a MESSAGE_ID is used twice")
         for (kind, id) in ids {
             #expect(catalog.contains("\n-- \(id)\nSubject: "), "\(kind) has no catalog entry")
-            #expect(readme.contains("| `\(id)` |"), "\(kind) has no README row")
+            #expect(operations.contains("| `\(id)` |"), "\(kind) has no row in docs/operations.md")
         }
     }
 
