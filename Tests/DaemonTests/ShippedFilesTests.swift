@@ -92,4 +92,21 @@ struct ShippedFilesTests {
         for (plain, instance) in perInstance { expected = expected.replacingOccurrences(of: plain, with: instance) }
         #expect(try body("deviceauthd@.service") == expected)
     }
+
+    @Test("Every script answers --help with its header comment alone: no code line after it, no licence tag, exit 0")
+    func scriptsHelp() async throws {
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: Self.repository.appendingPathComponent("Scripts").path)
+            .filter { !$0.contains(".") && $0 != "lib" && $0 != "bench-support" }.sorted()
+        #expect(scripts.count >= 10)
+        for name in scripts {
+            let path = Self.repository.appendingPathComponent("Scripts/" + name).path
+            let help = try await Subprocess.run(path, ["--help"], seconds: 10)
+            #expect(help.status == 0, "\(name) --help: \(help.output)")
+            let lines = help.output.split(separator: "\n")
+            #expect(lines.count >= 2, "\(name) --help says too little: \(help.output)")
+            #expect(!help.output.contains("SPDX") && !help.output.contains("set -euo") && !help.output.contains("source \""), "\(name) --help: \(help.output)")
+            // The comment's first line, not a line of code: its words, no shell syntax.
+            #expect(!(lines.first ?? "").hasPrefix("#!") && !(lines.last ?? "").contains("$("), "\(name) --help: \(help.output)")
+        }
+    }
 }

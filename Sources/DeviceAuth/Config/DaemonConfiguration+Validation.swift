@@ -5,8 +5,8 @@ extension DaemonConfiguration {
     /// An error about the key `Section.Key`, at the line that set it (else at Type='s line,
     /// which decided that the key matters; else without a line).
     public func error(at key: String, _ message: String) -> ConfigError {
-        guard let where_ = locations[key] ?? locations["Provider.Type"] else { return .missing(message) }
-        return .invalid(file: where_.file, line: where_.line, message: message)
+        guard let location = locations[key] ?? locations["Provider.Type"] else { return .missing(message) }
+        return .invalid(file: location.file, line: location.line, message: message)
     }
 
     func validate() throws(ConfigError) {
