@@ -23,8 +23,7 @@ extension SystemFiles {
             let why = String(cString: strerror(errno))
             return base == directory ? "cannot create files in \(base): \(why)" : "cannot create \(directory): nothing can be made in \(base) (\(why))"
         }
-        let probe = String(cString: template)
-        rmdir(probe)
+        rmdir(template)  // the name mkdtemp filled in, still NUL-terminated
         return nil
     }
 }
