@@ -94,5 +94,18 @@ enum LocalInputTargets {
         let written = JSONWriter.write(value, sortedKeys: false)
         try require(!written.contains(UInt8(ascii: "\n")), "written JSON spans lines")
         try require((try? JSONParser.parse(written)) == value, "written JSON does not parse back to the same document")
+        // Decoded into every width of number: an error or a value, never a trap or a loop,
+        // and a value written again reads back the same.
+        if let widths = try? JSON.decode(EveryWidth.self, from: bytes) {
+            let again = try? JSON.decode(EveryWidth.self, from: (try? JSON.encode(widths)) ?? [])
+            try require(again == widths, "a value of every width did not read back the same")
+        }
     }
+}
+
+/// A document with every `Codable` number width, for the json target.
+struct EveryWidth: Codable, Equatable {
+    var i8: Int8?, i16: Int16?, i32: Int32?, i64: Int64?, int: Int?
+    var u8: UInt8?, u16: UInt16?, u32: UInt32?, u64: UInt64?, uint: UInt?
+    var float: Float?, double: Double?, list: [Int8?]?, nested: [EveryWidth]?
 }

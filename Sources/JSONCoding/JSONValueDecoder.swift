@@ -114,21 +114,22 @@ struct JSONValueDecoder: Decoder {
         case is Bool.Type:
             guard case .bool(let flag) = value else { throw mismatch(type) }
             return flag as! T
-        case is Double.Type: return try number(Double.init) as! T
-        case is Float.Type: return try number(Float.init) as! T
-        case is Int.Type: return try integer(Int.self) as! T
-        case is Int64.Type: return try integer(Int64.self) as! T
-        case is Int32.Type: return try integer(Int32.self) as! T
-        case is UInt64.Type: return try integer(UInt64.self) as! T
-        case is UInt32.Type: return try integer(UInt32.self) as! T
-        case is UInt8.Type: return try integer(UInt8.self) as! T
-        case is UInt.Type: return try integer(UInt.self) as! T
+        case is Double.Type: return try floatingPoint(Double.self) as! T
+        case is Float.Type: return try floatingPoint(Float.self) as! T
+        // Every width, signed or not (Int8 and Int16 once fell through to `T(from:)`, which
+        // asked this decoder again for itself until the stack ran out).
+        case let integerType as any FixedWidthInteger.Type: return try integer(integerType) as! T
         default: return try T(from: self)
         }
     }
 
-    private func number<N>(_ make: (String) -> N?) throws -> N {
-        guard case .number(let text) = value, let number = make(text) else { throw mismatch(N.self) }
+    /// A number that fits: Float("3.5e38") is infinity, which no JSON number means (and
+    /// which could never be written again), so it is an error, as Foundation makes it.
+    private func floatingPoint<F: BinaryFloatingPoint & LosslessStringConvertible>(_ type: F.Type) throws -> F {
+        guard case .number(let text) = value, let number = F(text) else { throw mismatch(type) }
+        guard number.isFinite else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "\(text.prefix(32)) does not fit \(type)"))
+        }
         return number
     }
 

@@ -44,20 +44,17 @@ final class JSONValueEncoder: Encoder {
         case let text as String: box.content = .value(.string(text))
         case let flag as Bool: box.content = .value(.bool(flag))
         case let number as Double: box.content = .value(try finite(number, codingPath))
-        case let number as Float: box.content = .value(try finite(Double(number), codingPath))
-        case let number as Int: box.content = .value(.number(String(number)))
-        case let number as Int64: box.content = .value(.number(String(number)))
-        case let number as Int32: box.content = .value(.number(String(number)))
-        case let number as UInt64: box.content = .value(.number(String(number)))
-        case let number as UInt32: box.content = .value(.number(String(number)))
-        case let number as UInt8: box.content = .value(.number(String(number)))
-        case let number as UInt: box.content = .value(.number(String(number)))
+        case let number as Float: box.content = .value(try finite(number, codingPath))
+        // Every width, signed or not: a type that reached `encode(to:)` instead would call
+        // back into this encoder's single-value container for itself, without end.
+        case let number as any FixedWidthInteger: box.content = .value(.number("\(number)"))
         default: try value.encode(to: JSONValueEncoder(box: box, codingPath: codingPath))
         }
     }
 
     /// Whole numbers without ".0", as JSONEncoder writes them; NaN and infinity are not JSON.
-    private static func finite(_ number: Double, _ codingPath: [any CodingKey]) throws -> JSONValue {
+    /// A Float is written as its own shortest digits ("0.1"), not as the Double it widens to.
+    private static func finite<F: BinaryFloatingPoint & LosslessStringConvertible>(_ number: F, _ codingPath: [any CodingKey]) throws -> JSONValue {
         guard number.isFinite else {
             throw EncodingError.invalidValue(number, .init(codingPath: codingPath, debugDescription: "\(number) is not a JSON number"))
         }
