@@ -29,13 +29,17 @@ struct DaemonSetup: Sendable {
         let configuration = try DaemonConfiguration.load(path: configPath)
         let credentialsDirectory = SystemFiles.environment("CREDENTIALS_DIRECTORY")
         let (secret, source): (String?, String) = configuration.needsClientSecret
-            ? try ClientSecret.load(configuredFile: configuration.clientSecretFile, credentialsDirectory: credentialsDirectory)
+            ? try atLine(configuration, "Provider.ClientSecretFile", configuration.clientSecretFile) { () throws(ConfigError) in
+                try ClientSecret.load(configuredFile: configuration.clientSecretFile, credentialsDirectory: credentialsDirectory)
+            }
             : (nil, "none: a public client (ClientAuthentication=none)")
         let runtimeDirectory = runtimeDirectory(configuration)
         let authorizer = try resolveAuthorizer(configuration)
         let trust = try configuration.caFile.map { path throws(ConfigError) in try checkTrust(path, configuration) }
         let proxyCredentials = configuration.proxy == nil ? nil
-            : try ProxyCredentials.load(configuredFile: configuration.proxyCredentialsFile, credentialsDirectory: credentialsDirectory)
+            : try atLine(configuration, "Network.ProxyCredentialsFile", configuration.proxyCredentialsFile) { () throws(ConfigError) in
+                try ProxyCredentials.load(configuredFile: configuration.proxyCredentialsFile, credentialsDirectory: credentialsDirectory)
+            }
         return DaemonSetup(
             configuration: configuration,
             clientSecret: secret,
@@ -47,6 +51,18 @@ struct DaemonSetup: Sendable {
             authorizer: authorizer,
             trust: trust,
             proxyCredentials: proxyCredentials)
+    }
+
+    /// A file the config names that cannot be used is reported at the config's line too
+    /// (`FILE:LINE: ClientSecretFile=PATH: why`), as every other config error is.
+    static func atLine<T>(_ configuration: DaemonConfiguration, _ key: String, _ configured: String?,
+                          _ body: () throws(ConfigError) -> T) throws(ConfigError) -> T {
+        do {
+            return try body()
+        } catch .secret(let path, let reason) where path == configured {
+            let name = key.split(separator: ".").last.map(String.init) ?? key
+            throw configuration.error(at: key, "\(name)=\(path): \(reason)")
+        }
     }
 
     /// CAFile= must be a bundle curl can use: readable, certificates that parse, not all

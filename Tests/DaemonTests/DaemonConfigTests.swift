@@ -38,8 +38,17 @@ struct DaemonConfigTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (status, output) = try await run(["--config", config])
         #expect(status == 78)
-        #expect(output.contains("\(directory)/secret: is readable by group or others"))
+        #expect(output.contains("\(config):2: ClientSecretFile=\(directory)/secret: is readable by group or others"), "\(output)")
         #expect(!output.contains("s3cr3t-not-to-print"))
+    }
+
+    @Test("A secret file the config names that cannot be read is reported at the config's line")
+    func unreadableSecret() async throws {
+        let (config, directory) = try writeConfig("[Provider]\nClientID=x\nClientSecretFile=DIR/no-such-secret\n")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (status, output) = try await run(["--config", config, "--check-config"])
+        #expect(status == 78)
+        #expect(output.contains("\(config):3: ClientSecretFile=\(directory)/no-such-secret: cannot be read: No such file or directory"), "\(output)")
     }
 
     @Test("A missing config exits 78 naming it")

@@ -109,7 +109,9 @@ struct ProxyTests {
                 chmod(path, mode_t(mode))
                 let daemon = try DaemonFixture(fake: fake, extraConfig: "[Network]\nProxy=http://127.0.0.1:3128\nProxyCredentialsFile=\(path)\n")
                 let checked = try await daemon.checkConfig()
-                #expect(checked.status == 78 && checked.output.contains("\(path): \(reason)"), "\(checked.output)")
+                let line = try String(contentsOfFile: daemon.configPath, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+                    .firstIndex { $0.hasPrefix("ProxyCredentialsFile=") }.map { $0 + 1 } ?? 0
+                #expect(checked.status == 78 && checked.output.contains("\(daemon.configPath):\(line): ProxyCredentialsFile=\(path): \(reason)"), "\(checked.output)")
                 #expect(!checked.output.contains("s3cret"))
             }
         }
