@@ -39,6 +39,9 @@ let package = Package(
         .target(name: "DisplayText"),
         // The release's version, in one place, for both binaries (the CLI links nothing else of the daemon).
         .target(name: "Release"),
+        // Times as 64-bit counts whatever the platform's time_t: calendar arithmetic past 2038
+        // and 2106, and conversions that saturate instead of trapping. No dependencies.
+        .target(name: "EpochTime"),
         // Codable to and from JSON without Foundation: for the daemon, the CLI and the wire format.
         .target(name: "JSONCoding", dependencies: ["DisplayText"]),
         // The engine: pairing state machine, OAuth grants, token store, config.
@@ -46,7 +49,7 @@ let package = Package(
         .target(
             name: "DeviceAuth",
             dependencies: [
-                "CSQLite", "CCrypto", "CLinux", "JSONCoding", "DisplayText", "Release",
+                "CSQLite", "CCrypto", "CLinux", "JSONCoding", "DisplayText", "Release", "EpochTime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -56,12 +59,12 @@ let package = Package(
         // A detached pthread for work that waits in the kernel (shared by the modules below).
         .target(name: "Threads"),
         // The daemon's executor and signal thread: no libdispatch worker pool, so no idle wake-ups.
-        .target(name: "DaemonRuntime", dependencies: ["CLinux", "Threads"]),
+        .target(name: "DaemonRuntime", dependencies: ["CLinux", "Threads", "EpochTime"]),
         // sd_notify, the watchdog, the journal, machine and boot ids (their protocols and files, no libsystemd), and the
         // engine's real clock.
         .target(
             name: "Systemd",
-            dependencies: ["CLinux", "DeviceAuth", "Threads", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CLinux", "DeviceAuth", "Threads", "EpochTime", .product(name: "Logging", package: "swift-log")]
         ),
         // QR codes of the pairing URL (encoder in Swift): terminal, PNG and SVG renderings.
         .target(name: "QRCode"),
@@ -71,7 +74,7 @@ let package = Package(
         .target(
             name: "Control",
             dependencies: [
-                "CLinux", "ControlProtocol", "DeviceAuth", "JSONCoding", "Threads",
+                "CLinux", "ControlProtocol", "DeviceAuth", "JSONCoding", "Threads", "EpochTime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -83,14 +86,14 @@ let package = Package(
         // (Scripts/bench). Not position independent: Swift's runtime does not run as a
         // static PIE; the CLI is short-lived and talks only to the local socket.
         .executableTarget(
-            name: "deviceauthctl", dependencies: ["ControlProtocol", "DisplayText", "QRCode", "CommandOptions", "Release", "CLinux"],
+            name: "deviceauthctl", dependencies: ["ControlProtocol", "DisplayText", "QRCode", "CommandOptions", "Release", "CLinux", "EpochTime"],
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
         ),
         .executableTarget(
             name: "deviceauthd",
             dependencies: [
                 "DeviceAuth", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode", "CommandOptions", "DaemonRuntime",
-                "DisplayText", "Threads",
+                "DisplayText", "Threads", "EpochTime", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -148,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "DeviceAuthTests",
             dependencies: [
-                "DeviceAuth", "CurlHTTP", "TestSupport", "FakeProvider", "FuzzTargets",
+                "DeviceAuth", "CurlHTTP", "TestSupport", "FakeProvider", "FuzzTargets", "EpochTime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -156,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: ["TestSupport", "FakeProvider", "DeviceAuth", "deviceauthd", "deviceauthctl", "Control", "ControlProtocol", "CommandOptions", "DaemonRuntime",
-                           "Systemd", "CLinux"],
+                           "Systemd", "CLinux", "EpochTime"],
             exclude: ["Scripts"]
         ),
         .testTarget(name: "JSONCodingTests", dependencies: ["JSONCoding"]),

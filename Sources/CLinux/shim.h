@@ -72,3 +72,110 @@ static inline ssize_t deviceauth_receive_fd(int socket, void *buffer, size_t siz
 #include <sys/resource.h>
 /// No core dump and no ptrace by a same-uid process; /proc/self files become root's.
 static inline int deviceauth_not_dumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+// Times and sizes in 64 bits whatever the platform's time_t and off_t (32-bit ARM):
+// Swift imports glibc without _TIME_BITS=64 or _FILE_OFFSET_BITS=64, so these go
+// to the kernel's 64-bit interfaces themselves, and hand back plain integers.
+#include <errno.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+/// The clock's reading as 64-bit seconds and nanoseconds, or -1 with errno set.
+/// On 32-bit platforms clock_gettime64 (Linux 5.1) first: it is right after 2038.
+static inline int deviceauth_clock_read(clockid_t clock, int64_t *seconds, int64_t *nanoseconds) {
+#if defined(__NR_clock_gettime64)
+    struct { int64_t tv_sec; int64_t tv_nsec; } wide;
+    if (syscall(__NR_clock_gettime64, clock, &wide) == 0) { *seconds = wide.tv_sec; *nanoseconds = wide.tv_nsec; return 0; }
+    if (errno != ENOSYS) return -1;
+#endif
+    struct timespec now;
+    if (clock_gettime(clock, &now) != 0) return -1;
+    *seconds = (int64_t)now.tv_sec;
+    *nanoseconds = (int64_t)now.tv_nsec;
+    return 0;
+}
+/// Arms a timerfd at an absolute 64-bit deadline (seconds, nanoseconds) with `flags`;
+/// 0, or -1 with errno set. timerfd_settime64 first where time_t is 32 bits.
+static inline int deviceauth_timerfd_arm(int fd, int flags, int64_t seconds, int64_t nanoseconds) {
+#if defined(__NR_timerfd_settime64)
+    struct { int64_t tv_sec; int64_t tv_nsec; } wide[2] = { { 0, 0 }, { seconds, nanoseconds } };  // interval, value
+    if (syscall(__NR_timerfd_settime64, fd, flags, wide, NULL) == 0) return 0;
+    if (errno != ENOSYS) return -1;
+#endif
+    if (seconds > (int64_t)((((uint64_t)1) << (sizeof(time_t) * 8 - 1)) - 1)) { errno = EOVERFLOW; return -1; }
+    struct itimerspec spec = { .it_interval = { 0, 0 }, .it_value = { (time_t)seconds, (long)nanoseconds } };
+    return timerfd_settime(fd, flags, &spec, NULL);
+}
+/// What the daemon reads of a file's status, in fixed widths.
+struct deviceauth_file_status {
+    uint32_t mode;
+    uint32_t owner;
+    uint32_t group;
+    uint64_t device;
+    uint64_t inode;
+    int64_t size;
+};
+static inline void deviceauth_fill_status(const struct stat *info, struct deviceauth_file_status *out) {
+    out->mode = (uint32_t)info->st_mode;
+    out->owner = (uint32_t)info->st_uid;
+    out->group = (uint32_t)info->st_gid;
+    out->device = (uint64_t)info->st_dev;
+    out->inode = (uint64_t)info->st_ino;
+    out->size = (int64_t)info->st_size;
+}
+/// stat(2) (`follow`) or lstat(2) by path; 0, or -1 with errno set. Through statx
+/// (Linux 4.11), whose fields are 64 bits everywhere, so a 32-bit build never fails
+/// with EOVERFLOW on a large file or inode; stat itself where statx is missing.
+static inline int deviceauth_status(const char *path, int follow, struct deviceauth_file_status *out) {
+#if defined(STATX_BASIC_STATS)
+    struct statx wide;
+    if (statx(AT_FDCWD, path, follow ? 0 : AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &wide) == 0) {
+        out->mode = wide.stx_mode;
+        out->owner = wide.stx_uid;
+        out->group = wide.stx_gid;
+        out->device = (uint64_t)makedev(wide.stx_dev_major, wide.stx_dev_minor);  // as st_dev (JOURNAL_STREAM's form)
+        out->inode = wide.stx_ino;
+        out->size = (int64_t)wide.stx_size;
+        return 0;
+    }
+    if (errno != ENOSYS) return -1;
+#endif
+    struct stat info;
+    if ((follow ? stat(path, &info) : lstat(path, &info)) != 0) return -1;
+    deviceauth_fill_status(&info, out);
+    return 0;
+}
+/// fstat(2) of a descriptor, in the same fixed widths.
+static inline int deviceauth_fd_status(int fd, struct deviceauth_file_status *out) {
+#if defined(STATX_BASIC_STATS)
+    struct statx wide;
+    if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &wide) == 0) {
+        out->mode = wide.stx_mode;
+        out->owner = wide.stx_uid;
+        out->group = wide.stx_gid;
+        out->device = (uint64_t)makedev(wide.stx_dev_major, wide.stx_dev_minor);
+        out->inode = wide.stx_ino;
+        out->size = (int64_t)wide.stx_size;
+        return 0;
+    }
+    if (errno != ENOSYS) return -1;
+#endif
+    struct stat info;
+    if (fstat(fd, &info) != 0) return -1;
+    deviceauth_fill_status(&info, out);
+    return 0;
+}
+/// Whether the calls above reach statx (1) or only stat (0): said by the tests.
+static inline int deviceauth_status_uses_statx(void) {
+#if defined(STATX_BASIC_STATS)
+    return 1;
+#else
+    return 0;
+#endif
+}
+// SO_PEERGROUPS (Linux 4.13) is in the C headers, not in Swift's Glibc module; its
+// number differs between architectures, so it comes from here, never a literal.
+#ifndef SO_PEERGROUPS
+#define SO_PEERGROUPS 59
+#endif
+static const int deviceauth_so_peergroups = SO_PEERGROUPS;

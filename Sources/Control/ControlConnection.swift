@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ControlProtocol
+import EpochTime
 import DeviceAuth
 import JSONCoding
 import Logging
@@ -145,8 +146,9 @@ struct ControlConnection: Sendable {
         case .token:
             do {
                 let grant = try await backend.token(minValidSeconds: request.minValidSeconds ?? 0)
-                let expiresAt = Int(grant.accessExpiresAt.timeIntervalSince1970)
-                let expiresIn = max(0, Int(grant.accessExpiresAt.timeIntervalSinceNow))
+                // 64-bit and saturating: a 32-bit Int ends in 2038, and a wild clock must not trap.
+                let expiresAt = grant.accessExpiresAt.epochSeconds
+                let expiresIn = max(0, Saturating.integer(grant.accessExpiresAt.timeIntervalSinceNow, as: Int64.self))
                 return ControlReply(id: request.id, ok: true,
                                     token: ControlToken(accessToken: grant.accessToken, tokenType: "bearer", expiresAt: expiresAt, expiresIn: expiresIn))
             } catch {

@@ -7,8 +7,8 @@ extension ControlStatus {
     public init(_ snapshot: PairingSnapshot) {
         self.init(state: snapshot.state, status: snapshot.status, userCode: snapshot.userCode,
                   verificationURI: snapshot.verificationURI, verificationURIComplete: snapshot.verificationURIComplete,
-                  codeExpiresAt: snapshot.codeExpiresAt.map { Int($0.timeIntervalSince1970) }, project: snapshot.project,
-                  tokenExpiresAt: snapshot.tokenExpiresAt.map { Int($0.timeIntervalSince1970) }, problem: snapshot.problem)
+                  codeExpiresAt: snapshot.codeExpiresAt?.epochSeconds, project: snapshot.project,
+                  tokenExpiresAt: snapshot.tokenExpiresAt?.epochSeconds, problem: snapshot.problem)
         account = snapshot.account
     }
 }

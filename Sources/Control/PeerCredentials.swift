@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import CLinux
 import ControlProtocol
 import DeviceAuth
 import Synchronization
@@ -30,8 +31,9 @@ public struct PeerCredentials: Sendable, Equatable {
         var gid: UInt32 = 0
     }
 
-    /// SO_PEERGROUPS (Linux 4.13); not in Swift's Glibc module.
-    static let peerGroupsOption: Int32 = 59
+    /// SO_PEERGROUPS (Linux 4.13): not in Swift's Glibc module, and not the same number
+    /// on every architecture, so the C shim gives it.
+    static let peerGroupsOption = Int32(deviceauth_so_peergroups)
 
     /// The credentials of the peer of a connected Unix socket, or nil if the kernel gives none.
     static func of(socket fd: Int32) -> PeerCredentials? {

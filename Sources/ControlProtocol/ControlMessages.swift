@@ -57,9 +57,9 @@ public struct ControlStatus: Codable, Equatable, Sendable {
     public var userCode: String?
     public var verificationURI: String?
     public var verificationURIComplete: String?
-    public var codeExpiresAt: Int?
+    public var codeExpiresAt: Int64?
     public var project: String?
-    public var tokenExpiresAt: Int?
+    public var tokenExpiresAt: Int64?
     public var problem: String?
     /// The device's OAuth client id, and where it came from (`configured`, `stored`, `machine-id`, `random`, `token-store`).
     public var clientID: String?
@@ -79,8 +79,8 @@ public struct ControlStatus: Codable, Equatable, Sendable {
     }
 
     public init(state: String, status: String, userCode: String? = nil, verificationURI: String? = nil,
-                verificationURIComplete: String? = nil, codeExpiresAt: Int? = nil, project: String? = nil,
-                tokenExpiresAt: Int? = nil, problem: String? = nil) {
+                verificationURIComplete: String? = nil, codeExpiresAt: Int64? = nil, project: String? = nil,
+                tokenExpiresAt: Int64? = nil, problem: String? = nil) {
         self.state = state
         self.status = status
         self.userCode = userCode
@@ -112,14 +112,14 @@ public struct ControlStatus: Codable, Equatable, Sendable {
 public struct ControlToken: Codable, Equatable, Sendable {
     public var accessToken: String
     public var tokenType: String
-    public var expiresAt: Int
-    public var expiresIn: Int
+    public var expiresAt: Int64
+    public var expiresIn: Int64
 
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token", tokenType = "token_type", expiresAt = "expires_at", expiresIn = "expires_in"
     }
 
-    public init(accessToken: String, tokenType: String, expiresAt: Int, expiresIn: Int) {
+    public init(accessToken: String, tokenType: String, expiresAt: Int64, expiresIn: Int64) {
         self.accessToken = accessToken
         self.tokenType = tokenType
         self.expiresAt = expiresAt

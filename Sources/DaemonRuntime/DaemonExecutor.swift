@@ -27,8 +27,17 @@ package final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked
     private var armed: UInt64 = 0
     private let timer: Int32
     private let wake: Int32
+    /// Arms the timerfd for an absolute CLOCK_BOOTTIME deadline (seconds, nanoseconds; 0 0
+    /// disarms): 0, or -1 with errno set. Injected by a test to make arming fail.
+    package typealias ArmTimer = @Sendable (_ fd: Int32, _ seconds: Int64, _ nanoseconds: Int64) -> Int32
+    private let armTimer: ArmTimer
+    /// Told, once, when the timer cannot be armed and poll timeouts stand in for it.
+    private let report: @Sendable (String) -> Void
 
-    package init(workers: Int) {
+    package init(workers: Int, armTimer: @escaping ArmTimer = DaemonExecutor.armBootTimer,
+                 report: @escaping @Sendable (String) -> Void = DaemonExecutor.reportOnStandardError) {
+        self.armTimer = armTimer
+        self.report = report
         timer = timerfd_create(CLOCK_BOOTTIME, Int32(TFD_CLOEXEC))
         wake = eventfd(0, Int32(EFD_CLOEXEC))
         // Without its threads nothing in the daemon runs: better not to start than to hang.
@@ -88,8 +97,13 @@ package final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked
 
     /// The timer thread: sleeps in poll(2) until the earliest deadline or a new
     /// earlier one, then hands due jobs to the workers.
+    ///
+    /// A deadline the timerfd will not take (a tool that shifts clocks, as libfaketime
+    /// does, can make the kernel refuse it) must not lose every job silently: it is said
+    /// once, and poll(2)'s own timeout, relative and untouched by such tools, waits instead.
     private func keepTime() {
         var descriptors = [pollfd(fd: timer, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+        var reported = false
         while true {
             let now = Self.bootNanoseconds()
             let next = lock.locked { () -> UInt64 in
@@ -101,12 +115,18 @@ package final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked
                 armed = timers.earliest ?? 0
                 return armed
             }
-            var spec = itimerspec()
-            spec.it_value = timespec(tv_sec: Int(next / 1_000_000_000), tv_nsec: Int(next % 1_000_000_000))
-            timerfd_settime(timer, Int32(TFD_TIMER_ABSTIME), &spec, nil)  // 0: disarmed
+            var timeout: Int32 = -1
+            // 0 0 disarms; a deadline is in 64 bits (the kernel's own call where time_t is 32).
+            if armTimer(timer, Int64(next / 1_000_000_000), Int64(next % 1_000_000_000)) != 0 {
+                if !reported {
+                    reported = true
+                    report("the executor's timer cannot be armed (\(String(cString: strerror(errno)))): waiting with poll timeouts instead")
+                }
+                if next > 0 { timeout = Self.pollTimeout(until: next, now: Self.bootNanoseconds()) }
+            }
             descriptors[0].revents = 0
             descriptors[1].revents = 0
-            _ = poll(&descriptors, 2, -1)
+            _ = poll(&descriptors, 2, timeout)
             var count: UInt64 = 0
             if descriptors[0].revents != 0 { _ = read(timer, &count, 8) }
             if descriptors[1].revents != 0 { _ = read(wake, &count, 8) }
@@ -120,6 +140,22 @@ package final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked
 
     private func spawn(_ body: @escaping (DaemonExecutor) -> Void) {
         guard startDetachedThread({ body(self) }) else { fatalError("executor: cannot start a thread") }
+    }
+
+    /// Milliseconds from `now` to `deadline` (nanoseconds), rounded up, within poll's range.
+    static func pollTimeout(until deadline: UInt64, now: UInt64) -> Int32 {
+        guard deadline > now else { return 0 }
+        let left = deadline - now
+        return Int32(clamping: left / 1_000_000 + (left % 1_000_000 == 0 ? 0 : 1))
+    }
+
+    package static let armBootTimer: ArmTimer = { fd, seconds, nanoseconds in
+        deviceauth_timerfd_arm(fd, Int32(TFD_TIMER_ABSTIME), seconds, nanoseconds)
+    }
+
+    package static let reportOnStandardError: @Sendable (String) -> Void = { message in
+        var line = Array("deviceauthd: \(message)\n".utf8)
+        _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
     static func bootNanoseconds() -> UInt64 {

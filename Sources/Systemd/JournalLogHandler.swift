@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import CLinux
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -63,8 +64,8 @@ public struct JournalLogHandler: LogHandler {
         guard let raw = getenv("JOURNAL_STREAM") else { return false }
         let parts = String(cString: raw).split(separator: ":")
         guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return false }
-        var info = stat()
-        guard fstat(STDERR_FILENO, &info) == 0 else { return false }
-        return UInt64(info.st_dev) == device && UInt64(info.st_ino) == inode
+        var info = deviceauth_file_status()
+        guard deviceauth_fd_status(STDERR_FILENO, &info) == 0 else { return false }
+        return info.device == device && info.inode == inode
     }
 }

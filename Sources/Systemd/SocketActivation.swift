@@ -65,8 +65,8 @@ public enum SocketActivation {
 
     /// sd_is_socket_unix(fd, SOCK_STREAM, listening: 1, nil, 0).
     static func isListeningUnixStream(_ fd: Int32) -> Bool {
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return false }
+        var info = deviceauth_file_status()
+        guard deviceauth_fd_status(fd, &info) == 0, mode_t(info.mode) & S_IFMT == S_IFSOCK else { return false }
         func option(_ name: Int32) -> Int32? {
             var value: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)

@@ -27,7 +27,10 @@ final class WallClockWatch: Sendable {
         let timer = timerfd_create(CLOCK_REALTIME, Int32(TFD_CLOEXEC))
         let stop = eventfd(0, Int32(EFD_CLOEXEC))
         guard timer >= 0, stop >= 0, arm(timer) else {
-            // No news of clock changes: lifetimes still run on the boot clock, only shown times may lag.
+            // No news of clock changes: lifetimes still run on the boot clock, only shown times may
+            // lag a step. Said, not silent (the journal gets stderr under systemd).
+            var line = Array("deviceauthd: the wall clock's steps cannot be watched (\(String(cString: strerror(errno)))): times shown may lag a clock step\n".utf8)
+            _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
             if timer >= 0 { close(timer) }
             if stop >= 0 { close(stop) }
             continuation.finish()
@@ -66,9 +69,25 @@ final class WallClockWatch: Sendable {
         }
     }
 
+    /// Armed a century ahead of now, in 64 bits (the kernel's 64-bit call where `time_t`
+    /// is 32 bits). It was `time_t.max / 2`: in 2004 where `time_t` is 32 bits wide, so the
+    /// timer fired at once and was armed again forever, a thread at 100 % CPU. Should the
+    /// kernel refuse a date past 2038 (a 32-bit system without the 64-bit call), the last
+    /// second a 32-bit `time_t` holds is the deadline while it is still ahead.
     private static func arm(_ timer: Int32) -> Bool {
-        var spec = itimerspec()
-        spec.it_value.tv_sec = time_t.max / 2
-        return timerfd_settime(timer, Int32(TFD_TIMER_ABSTIME) | Int32(TFD_TIMER_CANCEL_ON_SET), &spec, nil) == 0
+        let flags = Int32(TFD_TIMER_ABSTIME) | Int32(TFD_TIMER_CANCEL_ON_SET)
+        var now: Int64 = 0, nanoseconds: Int64 = 0
+        _ = deviceauth_clock_read(CLOCK_REALTIME, &now, &nanoseconds)
+        for deadline in deadlines(now: now) where deviceauth_timerfd_arm(timer, flags, deadline, 0) == 0 {
+            return true
+        }
+        return false
+    }
+
+    /// The deadlines to try, best first: none is in the past, so an armed timer never fires at once.
+    static func deadlines(now: Int64) -> [Int64] {
+        let century: Int64 = 100 * 365 * 86_400
+        let far = max(now, 0).addingReportingOverflow(century)
+        return (far.overflow ? [] : [far.partialValue]) + (now < Int64(Int32.max) - 86_400 ? [Int64(Int32.max)] : [])
     }
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import CLinux
 import ControlProtocol
 import DisplayText
 import JSONCoding
@@ -43,7 +44,10 @@ struct Output {
         if let account = status.account { lines.append("Account: \(account)") }
         if let project = status.project { lines.append("Project: \(project)") }
         if let expires = status.tokenExpiresAt {
-            let left = max(0, expires - Int(time(nil)))
+            // 64-bit, from the clock's 64-bit reading: time(nil) ends in 2038 where time_t is 32 bits.
+            var now: Int64 = 0, nanoseconds: Int64 = 0
+            _ = deviceauth_clock_read(CLOCK_REALTIME, &now, &nanoseconds)
+            let left = max(0, expires.subtractingReportingOverflow(now).overflow ? 0 : expires - now)
             let span = left >= 3600 ? "\(left / 3600)h\(String(format2: (left % 3600) / 60))m" : left >= 60 ? "\(left / 60) min" : "\(left) s"
             lines.append("Token:   valid for \(span) more")
         }
@@ -81,5 +85,5 @@ struct Output {
 }
 
 extension String {
-    init(format2 value: Int) { self = value < 10 ? "0\(value)" : "\(value)" }
+    init(format2 value: Int64) { self = value < 10 ? "0\(value)" : "\(value)" }
 }

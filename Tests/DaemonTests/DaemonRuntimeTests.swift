@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 @testable import DaemonRuntime
 import Foundation
+import Synchronization
 import Testing
 
 /// The daemon's own executor: timers in deadline order, work run on its threads,
@@ -39,5 +40,30 @@ struct DaemonRuntimeTests {
         }
         cancelled.cancel()
         #expect(await cancelled.value)
+    }
+
+    @Test("A timer the kernel will not arm loses no job: it is said once and poll's timeout waits instead")
+    func armingFails() async throws {
+        let attempts = Mutex(0), reports = Mutex<[String]>([])
+        let executor = DaemonExecutor(workers: 1, armTimer: { _, seconds, nanoseconds in
+            if seconds != 0 || nanoseconds != 0 { attempts.withLock { $0 += 1 } }
+            errno = EINVAL  // as libfaketime's shifted deadline made the kernel answer
+            return -1
+        }, report: { message in reports.withLock { $0.append(message) } })
+        let slept = await withTaskExecutorPreference(executor) { () -> Duration in
+            let start = ContinuousClock.now
+            for _ in 0..<3 { try? await Task.sleep(for: .milliseconds(40)) }
+            return ContinuousClock.now - start
+        }
+        #expect(slept >= .milliseconds(120) && slept < .seconds(5), "\(slept)")
+        #expect(attempts.withLock { $0 } >= 1, "the sleeps went through this executor's timer")
+        #expect(reports.withLock { $0 } == ["the executor's timer cannot be armed (Invalid argument): waiting with poll timeouts instead"])
+    }
+
+    @Test("poll's stand-in timeout rounds up and stays in range")
+    func pollTimeout() {
+        #expect(DaemonExecutor.pollTimeout(until: 5_000_001, now: 0) == 6)
+        #expect(DaemonExecutor.pollTimeout(until: 10, now: 20) == 0)
+        #expect(DaemonExecutor.pollTimeout(until: .max, now: 0) == Int32.max)
     }
 }

@@ -139,4 +139,34 @@ struct SystemdProtocolTests {
     func journalAbsent() {
         #expect(!JournalSocket.send([("MESSAGE", "nobody hears this")], to: temporary("absent.sock")))
     }
+
+    @Test("The wall-clock watch arms for a century ahead, never for a moment already past (time_t.max / 2 was 2004 where time_t is 32 bits)")
+    func wallClockDeadlines() {
+        let now: Int64 = 1_800_000_000
+        #expect(Int64(Int32.max / 2) < now, "the former deadline, on a 32-bit time_t, was in the past")
+        let deadlines = WallClockWatch.deadlines(now: now)
+        #expect(deadlines.first == now + 100 * 365 * 86_400 && deadlines.allSatisfy { $0 > now })
+        #expect(deadlines.last == Int64(Int32.max), "a 32-bit kernel interface's last second, while it is ahead")
+        // Past 2038 the 32-bit fallback is gone, and a clock at the end of time arms nothing rather than the past.
+        #expect(WallClockWatch.deadlines(now: 2_208_988_800) == [2_208_988_800 + 100 * 365 * 86_400])
+        #expect(WallClockWatch.deadlines(now: .max).isEmpty)
+        let century: Int64 = 100 * 365 * 86_400
+        #expect(WallClockWatch.deadlines(now: -5) == [century, Int64(Int32.max)], "a clock before 1970 arms from 1970")
+    }
+
+    @Test("File status in 64-bit fields: a 5 GiB (sparse) file's size, its inode, and a descriptor's, as a 32-bit build must read them too")
+    func wideFileStatus() throws {
+        let path = "/tmp/da-wide-\(getpid())"
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        try #require(fd >= 0)
+        defer { close(fd); unlink(path) }
+        try #require(ftruncate(fd, 5 << 30) == 0)
+        var byPath = deviceauth_file_status(), byDescriptor = deviceauth_file_status()
+        #expect(deviceauth_status(path, 1, &byPath) == 0 && byPath.size == 5 << 30)
+        #expect(deviceauth_fd_status(fd, &byDescriptor) == 0 && byDescriptor.inode == byPath.inode && byDescriptor.device == byPath.device)
+        var classic = stat()
+        #expect(fstat(fd, &classic) == 0 && UInt64(classic.st_dev) == byPath.device && UInt64(classic.st_ino) == byPath.inode,
+                "the device is encoded as st_dev is, so JOURNAL_STREAM compares (statx used: \(deviceauth_status_uses_statx()))")
+        #expect(deviceauth_status("/nonexistent/da", 1, &byPath) == -1 && errno == ENOENT)
+    }
 }

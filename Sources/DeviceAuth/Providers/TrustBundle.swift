@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import CCrypto
+import EpochTime
 import DisplayText
 #if canImport(Glibc)
 import Glibc
@@ -48,9 +49,17 @@ public struct TrustBundle: Sendable, Equatable {
         return DisplayText.line(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), maxBytes: 200)
     }
 
+    /// The certificate's notAfter. The calendar fields OpenSSL reads are turned into
+    /// seconds by our own arithmetic: `timegm` answers -1 for a date past 2038 where
+    /// `time_t` is 32 bits wide, and a CA valid until 2050 would read as long expired.
     static func notAfter(_ x509: OpaquePointer) -> WallTime {
         var time = tm()
         guard let asn1 = X509_get0_notAfter(x509), ASN1_TIME_to_tm(asn1, &time) == 1 else { return WallTime(timeIntervalSince1970: 0) }
-        return WallTime(timeIntervalSince1970: Double(timegm(&time)))
+        return WallTime(timeIntervalSince1970: Double(seconds(of: time)))
+    }
+
+    static func seconds(of time: tm) -> Int64 {
+        CivilTime(year: Int64(time.tm_year) + 1900, month: Int(time.tm_mon) + 1, day: Int(time.tm_mday),
+                  hour: Int(time.tm_hour), minute: Int(time.tm_min), second: Int(time.tm_sec)).secondsSince1970
     }
 }

@@ -85,10 +85,10 @@ public final class TokenStore: GrantStore, Sendable {
     /// (a number added if that exists): nothing that cannot be read is deleted.
     /// - Returns: the new name of the database file.
     static func moveAside(_ path: String) throws(StoreError) -> String {
-        var aside = path + ".unreadable-\(Int(WallTime().timeIntervalSince1970))"
+        var aside = path + ".unreadable-\(WallTime().epochSeconds)"
         var n = 1
         while SystemFiles.exists(aside) && n < 100 {
-            aside = path + ".unreadable-\(Int(WallTime().timeIntervalSince1970))-\(n)"
+            aside = path + ".unreadable-\(WallTime().epochSeconds)-\(n)"
             n += 1
         }
         for suffix in ["", "-wal", "-shm"] where SystemFiles.exists(path + suffix) {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import CLinux
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -97,11 +98,13 @@ public enum SystemFiles {
     }
 
     /// The permission bits and owner of `path`, following symlinks.
+    /// Through the C shim's 64-bit status (a 32-bit build's stat would fail with EOVERFLOW
+    /// on a large file or inode).
     public static func status(_ path: String) throws(FileError) -> (mode: mode_t, owner: uid_t, isRegular: Bool, isDirectory: Bool) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw FileError(path, errno: errno) }
-        let type = info.st_mode & S_IFMT
-        return (info.st_mode & 0o7777, info.st_uid, type == S_IFREG, type == S_IFDIR)
+        var info = deviceauth_file_status()
+        guard deviceauth_status(path, 1, &info) == 0 else { throw FileError(path, errno: errno) }
+        let type = mode_t(info.mode) & S_IFMT
+        return (mode_t(info.mode) & 0o7777, uid_t(info.owner), type == S_IFREG, type == S_IFDIR)
     }
 
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }

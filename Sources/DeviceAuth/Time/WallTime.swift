@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import CLinux
+import EpochTime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,12 +13,15 @@ public struct WallTime: Comparable, Hashable, Sendable, CustomStringConvertible 
 
     public init(timeIntervalSince1970 seconds: Double) { timeIntervalSince1970 = seconds }
 
-    /// Now, by CLOCK_REALTIME.
+    /// Now, by CLOCK_REALTIME, read in 64 bits (right after 2038 where `time_t` is 32 bits).
     public init() {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        timeIntervalSince1970 = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+        var seconds: Int64 = 0, nanoseconds: Int64 = 0
+        _ = deviceauth_clock_read(CLOCK_REALTIME, &seconds, &nanoseconds)
+        timeIntervalSince1970 = Double(seconds) + Double(nanoseconds) / 1e9
     }
+
+    /// Whole seconds since 1970, rounded down, saturating (never a trap, whatever the clock says).
+    public var epochSeconds: Int64 { Saturating.integer(timeIntervalSince1970, as: Int64.self) }
 
     public func addingTimeInterval(_ seconds: Double) -> WallTime { WallTime(timeIntervalSince1970: timeIntervalSince1970 + seconds) }
 

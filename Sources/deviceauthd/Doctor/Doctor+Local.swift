@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import CLinux
+import EpochTime
 import ControlProtocol
 import DeviceAuth
 #if canImport(Glibc)
@@ -153,10 +155,10 @@ extension Doctor {
         switch state.state {
         case "authorized", "refreshing":
             guard let expires = state.tokenExpiresAt else { return .ok(state.status) }
-            let left = Int(expires.timeIntervalSince1970 - WallTime().timeIntervalSince1970)
+            let left = Saturating.integer(expires.timeIntervalSince1970 - WallTime().timeIntervalSince1970, as: Int64.self)
             let project = state.project.map { "project \($0); " } ?? ""
             if left <= 0 {
-                return .failed(project + "the access token expired \(Self.spanWords(-left)) ago\(problem)", "the daemon keeps retrying the refresh; the checks above say what stands in its way")
+                return .failed(project + "the access token expired \(Self.spanWords(left == .min ? .max : -left)) ago\(problem)", "the daemon keeps retrying the refresh; the checks above say what stands in its way")
             }
             let detail = project + "the access token is valid for \(Self.spanWords(left)) more, until \(TimeText.dateTime(expires))"
             if state.problem != nil { return .warning(detail + problem, "the last refresh failed and is retried; the checks above say why") }
@@ -170,7 +172,7 @@ extension Doctor {
         }
     }
 
-    static func spanWords(_ seconds: Int) -> String {
+    static func spanWords(_ seconds: Int64) -> String {
         seconds >= 7200 ? "\(seconds / 3600) h" : seconds >= 120 ? "\(seconds / 60) min" : "\(seconds) s"
     }
 
@@ -193,12 +195,12 @@ struct FileFacts {
     let group: gid_t
 
     init?(_ path: String, follow: Bool = true) {
-        var info = stat()
-        guard (follow ? stat(path, &info) : lstat(path, &info)) == 0 else { return nil }
-        type = info.st_mode & S_IFMT
-        mode = info.st_mode & 0o7777
-        owner = info.st_uid
-        group = info.st_gid
+        var info = deviceauth_file_status()
+        guard deviceauth_status(path, follow ? 1 : 0, &info) == 0 else { return nil }
+        type = mode_t(info.mode) & S_IFMT
+        mode = mode_t(info.mode) & 0o7777
+        owner = uid_t(info.owner)
+        group = gid_t(info.group)
     }
 
     /// `mode 0640, owner deviceauth, group camera-ui`.
