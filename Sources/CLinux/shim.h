@@ -179,3 +179,29 @@ static inline int deviceauth_status_uses_statx(void) {
 #define SO_PEERGROUPS 59
 #endif
 static const int deviceauth_so_peergroups = SO_PEERGROUPS;
+// glibc-only calls, behind functions that build with musl too (the Static Linux SDK):
+// they are optimisations, so elsewhere they do nothing.
+/// One malloc arena for every thread (glibc gives each thread that allocates its own).
+static inline void deviceauth_one_malloc_arena(void) {
+#if defined(__GLIBC__)
+    mallopt(M_ARENA_MAX, 1);
+#endif
+}
+/// Gives freed heap pages back to the kernel.
+static inline void deviceauth_trim_heap(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+/// setrlimit/getrlimit on a resource named portably (glibc types the resource as an
+/// enum Swift must spell __rlimit_resource_t; musl as an int).
+static inline int deviceauth_forbid_core_files(void) {
+    struct rlimit none = { 0, 0 };
+    return setrlimit(RLIMIT_CORE, &none);
+}
+/// The soft limit of open descriptors, or -1 (unlimited is reported as INT64_MAX).
+static inline int64_t deviceauth_open_files_limit(void) {
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return -1;
+    return limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > (rlim_t)INT64_MAX ? INT64_MAX : (int64_t)limit.rlim_cur;
+}

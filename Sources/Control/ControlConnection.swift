@@ -6,6 +6,8 @@ import JSONCoding
 import Logging
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// One client of the control socket, served request by request.

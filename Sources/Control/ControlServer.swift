@@ -5,6 +5,8 @@ import Logging
 import ServiceLifecycle
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// The control socket: newline-delimited JSON over a Unix stream socket

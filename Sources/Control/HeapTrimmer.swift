@@ -33,7 +33,7 @@ final class HeapTrimmer: Sendable {
         // Unstructured: a trim a second from now must not hold up the connection that ended.
         Task {
             try? await Task.sleep(for: Self.delay)
-            malloc_trim(0)
+            deviceauth_trim_heap()
             let now = current()
             state.withLock {
                 $0.peak = now

@@ -4,6 +4,8 @@ import DeviceAuth
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Users and groups a config key names: user names, `@group` names, or numeric ids.

@@ -5,6 +5,8 @@ import DeviceAuth
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Who is at the other end of a Unix socket, as the kernel saw it when the peer

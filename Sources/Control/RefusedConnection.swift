@@ -3,6 +3,8 @@ import ControlProtocol
 import JSONCoding
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// A connection over the caps: one line that says why, then the close. Decided

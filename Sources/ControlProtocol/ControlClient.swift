@@ -2,6 +2,8 @@
 import JSONCoding
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// A blocking client of the control socket, for the command-line tool:

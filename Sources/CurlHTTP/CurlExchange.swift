@@ -5,6 +5,8 @@ import DeviceAuth
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// What one libcurl transfer is: how its handle is set, and what its end means.

@@ -3,6 +3,8 @@ import CCurl
 import DeviceAuth
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// An `HTTPCall` set on a libcurl easy handle. libcurl copies every string it

@@ -4,6 +4,8 @@ import Threads
 import CLinux
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// The daemon's global executor: a few worker threads of our own and one timer

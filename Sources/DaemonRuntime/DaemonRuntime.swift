@@ -3,6 +3,8 @@
 import CLinux
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// How the daemon's process runs its async code: on `DaemonExecutor`, with
@@ -21,7 +23,7 @@ public enum DaemonRuntime {
         // One malloc arena for all threads: glibc would give each thread that allocates
         // an arena of its own, with its own partly used pages (measured: 0.7 MB of the
         // idle daemon's 3 MB of anonymous memory).
-        mallopt(M_ARENA_MAX, 1)
+        deviceauth_one_malloc_arena()
         _createExecutors(factory: Executors.self)
         Task.detached {
             let status = await body()

@@ -2,6 +2,8 @@
 import CLinux
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// The daemon holds the client secret, the tokens and the key that seals them:
@@ -16,8 +18,7 @@ public enum ProcessHardening {
     public static func forbidCoreDumps() -> String? {
         var problems: [String] = []
         if deviceauth_not_dumpable() != 0 { problems.append("prctl(PR_SET_DUMPABLE, 0): \(String(cString: strerror(errno)))") }
-        var none = rlimit(rlim_cur: 0, rlim_max: 0)
-        if setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &none) != 0 { problems.append("setrlimit(RLIMIT_CORE, 0): \(String(cString: strerror(errno)))") }
+        if deviceauth_forbid_core_files() != 0 { problems.append("setrlimit(RLIMIT_CORE, 0): \(String(cString: strerror(errno)))") }
         return problems.isEmpty ? nil : problems.joined(separator: "; ")
     }
 }

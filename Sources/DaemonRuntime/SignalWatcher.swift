@@ -3,6 +3,8 @@ import Threads
 import CLinux
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Signals as an async sequence, taken by `sigwait` on a thread of ours

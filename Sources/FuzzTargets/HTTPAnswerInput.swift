@@ -2,6 +2,8 @@
 import DeviceAuth
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// A provider's answer written as fuzz input: "STATUS\nName: value\n…\n\nBODY".

@@ -3,6 +3,8 @@ import CLinux
 import Logging
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// A swift-log handler that writes to the journal with structured fields:

@@ -2,6 +2,8 @@
 import CLinux
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// journald's native protocol (systemd.io/JOURNAL_NATIVE_PROTOCOL), spoken

@@ -2,6 +2,8 @@
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// One unconnected AF_UNIX datagram socket, opened at first use and kept for

@@ -2,6 +2,8 @@
 import Logging
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// One line per event on stderr, for a terminal or a log file:

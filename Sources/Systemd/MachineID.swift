@@ -2,6 +2,8 @@
 import DeviceAuth
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// A stable per-device identifier derived from /etc/machine-id, as systemd

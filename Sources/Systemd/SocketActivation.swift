@@ -2,6 +2,8 @@
 import CLinux
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Sockets systemd opened for us (`deviceauthd.socket`), from `LISTEN_FDS`.

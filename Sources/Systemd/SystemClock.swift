@@ -3,6 +3,8 @@ import DeviceAuth
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// The device's real clocks for the engine: `CLOCK_REALTIME`, `CLOCK_BOOTTIME`

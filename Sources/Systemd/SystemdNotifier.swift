@@ -2,6 +2,8 @@
 import CLinux
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// sd_notify(3)'s protocol, spoken directly (systemd documents it as stable and

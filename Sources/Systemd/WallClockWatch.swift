@@ -3,6 +3,8 @@ import Threads
 import CLinux
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Reports each discontinuous change of the wall clock (NTP stepping it, `date -s`).

@@ -4,6 +4,8 @@ import ControlProtocol
 import DisplayText
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 struct Status: CtlCommand {

@@ -2,6 +2,8 @@
 import CLinux
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Ctrl-C while a command waits (a pairing followed, a wait, a login, the doctor): one line

@@ -4,6 +4,8 @@ import ControlProtocol
 import QRCode
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 struct Login: CtlCommand {

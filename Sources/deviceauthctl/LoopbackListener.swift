@@ -2,6 +2,8 @@
 import ControlProtocol
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// RFC 8252 §7.3's loopback redirect: a listener on 127.0.0.1 (a port the kernel
@@ -86,7 +88,7 @@ final class LoopbackListener {
 
             if fds[1].revents & Int16(POLLIN | POLLHUP) != 0 {
                 var buffer = [UInt8](repeating: 0, count: 4096)
-                let count = Glibc.read(STDIN_FILENO, &buffer, buffer.count)
+                let count = systemRead(STDIN_FILENO, &buffer, buffer.count)
                 if count <= 0 { stdinOpen = false; continue }
                 pasted += buffer.prefix(count)
                 while let newline = pasted.firstIndex(of: UInt8(ascii: "\n")) {
@@ -179,3 +181,6 @@ final class LoopbackListener {
         _ = bytes.withUnsafeMutableBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
     }
 }
+
+// The C library's read by a name no method here shadows (Glibc or Musl alike).
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { read(fd, buffer, count) }

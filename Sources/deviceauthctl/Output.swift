@@ -6,6 +6,8 @@ import JSONCoding
 import QRCode
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Human text by default, one JSON object per line with --json.

@@ -2,6 +2,8 @@
 import ControlProtocol
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// A connection to the daemon, with the CLI's error handling.

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import CLinux
 import Control
 import DaemonRuntime
 import ControlProtocol
@@ -9,6 +10,8 @@ import ServiceLifecycle
 import Systemd
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Wires the store, the provider client and the engine together and runs
@@ -59,10 +62,9 @@ struct DaemonRunner {
             var limits = ConnectionLimits()
             limits.total = setup.configuration.maxControlConnections
             limits.idleSeconds = setup.configuration.controlIdleSeconds
-            var descriptors = rlimit()
-            if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &descriptors) == 0, descriptors.rlim_cur < rlim_t(Int32.max),
-               let fitted = limits.fit(descriptorLimit: Int(descriptors.rlim_cur)) {
-                logger.warning("MaxConnections=\(setup.configuration.maxControlConnections) does not fit the descriptor limit of \(descriptors.rlim_cur) (LimitNOFILE=): serving at most \(fitted) control connections; raise LimitNOFILE= or lower MaxConnections=")
+            let descriptors = deviceauth_open_files_limit()
+            if descriptors >= 0, descriptors < Int64(Int32.max), let fitted = limits.fit(descriptorLimit: Int(descriptors)) {
+                logger.warning("MaxConnections=\(setup.configuration.maxControlConnections) does not fit the descriptor limit of \(descriptors) (LimitNOFILE=): serving at most \(fitted) control connections; raise LimitNOFILE= or lower MaxConnections=")
             }
             let activation = SocketActivation.take()
             var servedSocket = setup.controlSocket

@@ -5,6 +5,8 @@ import DeviceAuth
 import Systemd
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Everything the daemon needs, resolved from the config file and the

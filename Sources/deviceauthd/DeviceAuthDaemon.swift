@@ -7,6 +7,8 @@ import Logging
 import Systemd
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// `deviceauthd`: pairs this device with a cloud account and keeps its access

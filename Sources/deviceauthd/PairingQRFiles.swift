@@ -5,6 +5,8 @@ import QRCode
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// `$RUNTIME_DIRECTORY/pairing.png` and `pairing.svg` for the camera's screen:

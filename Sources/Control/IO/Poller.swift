@@ -3,6 +3,8 @@ import Threads
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Readiness of file descriptors for async code, without an event-loop

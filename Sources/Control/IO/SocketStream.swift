@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// One connected, non-blocking stream socket. Reads and writes wait on the
@@ -19,7 +21,7 @@ final class SocketStream: Sendable {
             // The buffer exists only while the read runs: a connection waiting for its
             // client's next line (a watch may wait for days) holds none.
             let (count, bytes) = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: limit) { buffer -> (Int, [UInt8]) in
-                let count = Glibc.read(fd, buffer.baseAddress, limit)
+                let count = systemRead(fd, buffer.baseAddress, limit)
                 return (count, count > 0 ? Array(buffer.prefix(count)) : [])
             }
             if count > 0 { return .bytes(bytes) }
@@ -51,5 +53,9 @@ final class SocketStream: Sendable {
     /// No more from us; the peer reads the end of the stream after what was sent.
     func shutdownWriting() { _ = shutdown(fd, Int32(SHUT_WR)) }
 
-    func close() { Glibc.close(fd) }
+    func close() { systemClose(fd) }
 }
+
+// The C library's read and close by names no method here shadows (Glibc or Musl alike).
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { read(fd, buffer, count) }
+private func systemClose(_ fd: Int32) { _ = close(fd) }

@@ -2,6 +2,8 @@
 import DeviceAuth
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// An error of a socket call, with the call's name and errno's words.
@@ -34,12 +36,12 @@ final class UnixListener: Sendable {
         }
         guard bound == 0 else {
             let error = SocketError("bind \(path)")
-            Glibc.close(fd)
+            systemClose(fd)
             throw error
         }
         guard listen(fd, backlog) == 0 else {
             let error = SocketError("listen \(path)")
-            Glibc.close(fd)
+            systemClose(fd)
             throw error
         }
         self.fd = fd
@@ -57,7 +59,7 @@ final class UnixListener: Sendable {
     func accept() async throws -> SocketStream {
         while true {
             // accept4 is not in Swift's Glibc module; the daemon never execs, so the flags may follow.
-            let client = Glibc.accept(fd, nil, nil)
+            let client = systemAccept(fd)
             if client >= 0 {
                 _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
                 _ = fcntl(client, F_SETFD, FD_CLOEXEC)
@@ -77,5 +79,9 @@ final class UnixListener: Sendable {
         }
     }
 
-    func close() { Glibc.close(fd) }
+    func close() { systemClose(fd) }
 }
+
+// The C library's close and accept by names no method here shadows (Glibc or Musl alike).
+private func systemClose(_ fd: Int32) { _ = close(fd) }
+private func systemAccept(_ fd: Int32) -> Int32 { accept(fd, nil, nil) }

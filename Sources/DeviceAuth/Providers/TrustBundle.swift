@@ -4,6 +4,8 @@ import EpochTime
 import DisplayText
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// `CAFile=`: a PEM bundle of the CAs the provider's certificates are checked

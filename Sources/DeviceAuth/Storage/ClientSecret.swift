@@ -2,6 +2,8 @@
 import CLinux
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Reads the per-model client_secret: from `$CREDENTIALS_DIRECTORY/client_secret`

@@ -3,6 +3,8 @@ import JSONCoding
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// `GrantStore` on SQLite: `<StateDirectory>/tokens.sqlite3`, WAL with

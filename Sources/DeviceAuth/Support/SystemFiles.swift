@@ -2,6 +2,8 @@
 import CLinux
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -34,7 +36,7 @@ public enum SystemFiles {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let count = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw FileError(path, errno: errno)
@@ -142,3 +144,6 @@ public enum SystemFiles {
         return text.isEmpty ? nil : text
     }
 }
+
+// The C library's read by a name `SystemFiles.read` does not shadow (Glibc or Musl alike).
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { read(fd, buffer, count) }

@@ -3,6 +3,8 @@ import CLinux
 import EpochTime
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// A reading of the wall clock: seconds since 1970-01-01 UTC, as Foundation's

@@ -5,6 +5,8 @@ import ControlProtocol
 import DeviceAuth
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// The checks that need no network: the files the daemon reads, its clock, its socket.
@@ -215,10 +217,13 @@ struct FileFacts {
     }
 
     static func groupName(_ gid: gid_t) -> String {
-        var entry = Glibc.group()
-        var result: UnsafeMutablePointer<Glibc.group>?
+        var entry = GroupEntry()
+        var result: UnsafeMutablePointer<GroupEntry>?
         var buffer = [CChar](repeating: 0, count: 4096)
         guard getgrgid_r(gid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.gr_name else { return "\(gid)" }
         return String(cString: name)
     }
 }
+
+/// The C library's `struct group`, named where no `group` property shadows it (Glibc or Musl alike).
+private typealias GroupEntry = group

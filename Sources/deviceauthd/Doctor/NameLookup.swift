@@ -3,6 +3,8 @@ import Synchronization
 import Threads
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// A host name resolved as libcurl will resolve it: getaddrinfo(3) in the daemon's
