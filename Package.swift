@@ -5,6 +5,15 @@
 // list, pinned `exact:` so every build resolves the same graph.
 import PackageDescription
 
+// The daemon runs on executors of its own (no libdispatch pool, no idle wake-ups) where the
+// toolchain offers Swift 6.3's experimental executor interface; on Swift's own executors with
+// any other toolchain, or when DEVICEAUTHD_EXECUTOR=swift is in the build's environment.
+#if compiler(>=6.3)
+let daemonExecutor = Context.environment["DEVICEAUTHD_EXECUTOR"] != "swift"
+#else
+let daemonExecutor = false
+#endif
+
 let package = Package(
     name: "deviceauthd",
     platforms: [.macOS(.v14)],
@@ -59,7 +68,8 @@ let package = Package(
         // A detached pthread for work that waits in the kernel (shared by the modules below).
         .target(name: "Threads"),
         // The daemon's executor and signal thread: no libdispatch worker pool, so no idle wake-ups.
-        .target(name: "DaemonRuntime", dependencies: ["CLinux", "Threads", "EpochTime"]),
+        .target(name: "DaemonRuntime", dependencies: ["CLinux", "Threads", "EpochTime"],
+                swiftSettings: daemonExecutor ? [.define("DAEMON_EXECUTOR")] : []),
         // sd_notify, the watchdog, the journal, machine and boot ids (their protocols and files, no libsystemd), and the
         // engine's real clock.
         .target(

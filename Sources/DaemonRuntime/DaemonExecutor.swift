@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+#if DAEMON_EXECUTOR
 @_spi(ExperimentalCustomExecutors) @_spi(ExperimentalScheduling) import _Concurrency
+#endif
 import Threads
 import CLinux
 #if canImport(Glibc)
@@ -19,7 +21,11 @@ import Musl
 ///
 /// The tests use it too (`package`), as threads of their own for in-process
 /// servers, which must not wait behind tests that block the cooperative pool.
-package final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked Sendable {
+///
+/// Timers need Swift 6.3's SchedulingExecutor (an experimental interface, `DAEMON_EXECUTOR`
+/// in DaemonRuntime+Choice.swift): without it, the executor still runs work preferred to
+/// it (the tests' servers), and sleeps go to Swift's own executors.
+package final class DaemonExecutor: TaskExecutor, @unchecked Sendable {
     private let lock = ConditionLock()
     /// Guarded by `lock`.
     private var ready: [UnownedJob] = []
@@ -50,22 +56,10 @@ package final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked
 
     package func enqueue(_ job: consuming ExecutorJob) { enqueueReady(UnownedJob(job)) }
 
-    package func enqueue<C: Clock>(_ job: consuming ExecutorJob, at instant: C.Instant, tolerance: C.Duration?, clock: C) {
-        schedule(UnownedJob(job), in: clock.now.duration(to: instant))
-    }
-
-    package func enqueue<C: Clock>(_ job: consuming ExecutorJob, after delay: C.Duration, tolerance: C.Duration?, clock: C) {
-        schedule(UnownedJob(job), in: delay)
-    }
-
-    package var asSchedulingExecutor: (any SchedulingExecutor)? { self }
-
-    /// Every standard clock's duration is `Duration`; any other runs at once.
-    private func schedule<D>(_ job: UnownedJob, in delay: D) {
-        guard let delay = delay as? Duration, delay > .zero else { return enqueueReady(job) }
-        let (seconds, attoseconds) = delay.components
-        let nanoseconds = UInt64(clamping: seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)
-        let deadline = Self.bootNanoseconds() &+ nanoseconds
+    /// A job due `delay` from now on the boot clock.
+    func schedule(_ job: UnownedJob, in delay: Duration) {
+        guard delay > .zero else { return enqueueReady(job) }
+        let deadline = Self.deadline(after: delay, now: Self.bootNanoseconds())
         let rearm = lock.locked { () -> Bool in
             timers.insert(job, at: deadline)
             return armed == 0 || deadline < armed
@@ -144,6 +138,18 @@ package final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked
         guard startDetachedThread({ body(self) }) else { fatalError("executor: cannot start a thread") }
     }
 
+    /// `now + delay` in nanoseconds, saturating: a sleep of a century (or of `.seconds(Int64.max)`)
+    /// waits as long as the boot clock can count, never wraps round to a moment ago.
+    static func deadline(after delay: Duration, now: UInt64) -> UInt64 {
+        guard delay > .zero else { return now }  // (a negative delay's attoseconds are negative too)
+        let (seconds, attoseconds) = delay.components
+        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return .max }
+        let (nanoseconds, carried) = whole.addingReportingOverflow(UInt64(attoseconds / 1_000_000_000))
+        let (deadline, past) = now.addingReportingOverflow(nanoseconds)
+        return carried || past ? .max : deadline
+    }
+
     /// Milliseconds from `now` to `deadline` (nanoseconds), rounded up, within poll's range.
     static func pollTimeout(until deadline: UInt64, now: UInt64) -> Int32 {
         guard deadline > now else { return 0 }
@@ -167,24 +173,24 @@ package final class DaemonExecutor: TaskExecutor, SchedulingExecutor, @unchecked
     }
 }
 
-/// A pthread mutex with its condition variable.
-final class ConditionLock: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-
-    init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
+#if DAEMON_EXECUTOR
+/// Sleeps scheduled on the executor itself (Swift 6.3's experimental interface).
+extension DaemonExecutor: SchedulingExecutor {
+    package func enqueue<C: Clock>(_ job: consuming ExecutorJob, at instant: C.Instant, tolerance: C.Duration?, clock: C) {
+        scheduleOnClock(UnownedJob(job), in: clock.now.duration(to: instant))
     }
 
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
+    package func enqueue<C: Clock>(_ job: consuming ExecutorJob, after delay: C.Duration, tolerance: C.Duration?, clock: C) {
+        scheduleOnClock(UnownedJob(job), in: delay)
     }
 
-    /// Only with the lock held.
-    func wait() { pthread_cond_wait(condition, mutex) }
-    func signal() { pthread_cond_signal(condition) }
-    func broadcast() { pthread_cond_broadcast(condition) }
+    package var asSchedulingExecutor: (any SchedulingExecutor)? { self }
+
+    /// Every standard clock's duration is `Duration`. Another clock's cannot be read as
+    /// time here: its job runs now (such a clock does its own waiting in its sleep).
+    private func scheduleOnClock<D>(_ job: UnownedJob, in delay: D) {
+        guard let delay = delay as? Duration else { return schedule(job, in: .zero) }
+        schedule(job, in: delay)
+    }
 }
+#endif

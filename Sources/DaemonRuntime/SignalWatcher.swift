@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+#if !DAEMON_EXECUTOR
+import Dispatch
+#endif
 import Threads
 import CLinux
 #if canImport(Glibc)
@@ -22,6 +25,20 @@ public enum SignalWatcher {
     /// Every delivery of one of `signals` (blocked beforehand with `block`), for the process's life.
     public static func watch(_ signals: [Int32]) -> AsyncStream<Int32> {
         let (stream, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(16))
+        #if !DAEMON_EXECUTOR
+        // On Swift's executors the main thread ends in dispatchMain, whose signal thread
+        // waits with every signal unblocked: a sigwait of ours would never see SIGTERM, the
+        // default action would end the daemon. libdispatch's own sources, the signals
+        // ignored as its documentation asks, are what works there (as ServiceLifecycle does).
+        for signal in signals {
+            ignore(signal)
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+            source.setEventHandler { continuation.yield(signal) }
+            source.resume()
+            sources.append(source)
+        }
+        return stream
+        #else
         guard startDetachedThread({
             var set = sigset_t()
             sigemptyset(&set)
@@ -32,5 +49,16 @@ public enum SignalWatcher {
             }
         }) else { fatalError("cannot start the signal thread") }
         return stream
+        #endif
     }
+
+    #if !DAEMON_EXECUTOR
+    /// The sources live as long as the process (a released source stops).
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    #endif
 }
+
+#if !DAEMON_EXECUTOR
+/// The C library's signal(2), by a name no local variable here shadows.
+private func ignore(_ number: Int32) { _ = signal(number, SIG_IGN) }
+#endif

@@ -94,7 +94,7 @@ struct DaemonRunner {
             let advice = setup.controlSocketProblem() == nil ? "" : "; " + DaemonSetup.byHandAdvice
             throw StartupError(description: "cannot open the control socket \(setup.controlSocket): \(error)\(advice)", exitCode: 73)
         }
-        logger.info("starting: client id \(identity.clientID) (\(ControlStatus.describeClientIDSource(identity.source.rawValue))), provider \(setup.providerWords), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource)")
+        logger.info("starting: client id \(identity.clientID) (\(ControlStatus.describeClientIDSource(identity.source.rawValue))), provider \(setup.providerWords), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource); async code on \(DaemonRuntime.executorName)")
 
         let (hangups, hangup) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         // Shutdown goes in reverse order: the engine stops before the control socket,

@@ -20,7 +20,7 @@ struct CameraManagerLoginTests {
     static func startLogin(_ daemon: DaemonFixture) throws -> (login: Subprocess, input: String) {
         let fifo = daemon.directory + "/password"
         mkfifo(fifo, 0o600)
-        let ctl = Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path
+        let ctl = Subprocess.binaryURL("deviceauthctl").path
         let login = try Subprocess("/bin/sh", ["-c", "exec '\(ctl)' login --socket '\(daemon.socketPath)' --username \(user) --password-stdin < '\(fifo)'"])
         return (login, fifo)
     }
@@ -112,7 +112,7 @@ struct CameraManagerLoginTests {
             try await daemon.startAwaitingLogin()
             let fifo = daemon.directory + "/typed"
             mkfifo(fifo, 0o600)
-            let ctl = Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path
+            let ctl = Subprocess.binaryURL("deviceauthctl").path
             // script(1) gives the CLI a pseudo-terminal and copies what we type into it; the shell
             // holds the FIFO open for writing too, so script never sees the end of its input early.
             let session = try Subprocess("/bin/sh", ["-c", "exec 3<>'\(fifo)'; exec /usr/bin/script -qfec \"'\(ctl)' login --socket '\(daemon.socketPath)' --username \(Self.user)\" /dev/null <&3"])

@@ -37,9 +37,9 @@ struct CommandOptionsTests {
 
     @Test("deviceauthd --version names the release the package and the metrics name; a bad option is usage (64)")
     func daemonOptions() async throws {
-        let version = try await Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path, ["--version"])
+        let version = try await Subprocess.run(Subprocess.binaryURL("deviceauthd").path, ["--version"])
         #expect(version.status == 0 && version.output == "deviceauthd 0.9.0\n")
-        let daemon = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
+        let daemon = Subprocess.binaryURL("deviceauthd").path
         let bad = try await Subprocess.run(daemon, ["--nope"])
         #expect(bad.status == 64 && bad.output == "deviceauthd: unknown option --nope\ndeviceauthd: see 'deviceauthd --help'\n", "\(bad.output)")
         let typo = try await Subprocess.run(daemon, ["--chek-config"])

@@ -20,7 +20,7 @@ extension DaemonFixture {
 
     /// `deviceauthctl --socket … ARGS`, optionally as another user via setpriv(1).
     func ctl(_ arguments: [String], uid: UInt32? = nil, gid: UInt32? = nil, groups: [UInt32] = [], seconds: Double = 30) async throws -> (status: Int32?, output: String) {
-        let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path
+        let binary = Subprocess.binaryURL("deviceauthctl").path
         var command = [binary, arguments[0], "--socket", socketPath] + arguments.dropFirst()
         if let uid {
             command = ["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(gid ?? uid)",

@@ -183,20 +183,20 @@ struct ControlSocketTests {
 
     @Test("deviceauthctl: no daemon is one line naming the socket, exit 69; wait --until with and without a timeout")
     func ctlBasics() async throws {
-        let missing = try await Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path,
+        let missing = try await Subprocess.run(Subprocess.binaryURL("deviceauthctl").path,
                                          ["status", "--socket", "/nonexistent/control.sock"])
         #expect(missing.status == 69)
         #expect(missing.output.split(separator: "\n").count == 1)
         #expect(missing.output.contains("/nonexistent/control.sock"))
         // --instance NAME: the socket of deviceauthd@NAME.service.
-        let instance = try await Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path,
+        let instance = try await Subprocess.run(Subprocess.binaryURL("deviceauthctl").path,
                                           ["status", "--instance", "no-such-account"])
         #expect(instance.status == 69 && instance.output.contains("/run/deviceauth/no-such-account/control.sock"))
-        let both = try await Subprocess.run(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path,
+        let both = try await Subprocess.run(Subprocess.binaryURL("deviceauthctl").path,
                                       ["-i", "a", "--socket", "/x", "status"])
         #expect(both.status == 64)
         // As people type it: the version, the list of commands, a typo answered with the nearest command.
-        let ctl = Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path
+        let ctl = Subprocess.binaryURL("deviceauthctl").path
         let version = try await Subprocess.run(ctl, ["--version"])
         #expect(version.status == 0 && version.output == "deviceauthctl \(DeviceAuthVersion.current)\n", "\(version.output)")
         for asked in [["help"], ["--help"]] {
@@ -254,7 +254,7 @@ struct ControlSocketTests {
             let daemon = try DaemonFixture(fake: fake)
             try daemon.start()
             let code = try #require(await daemon.waitForUserCode())
-            let pair = try Subprocess(Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path, ["pair", "--socket", daemon.socketPath, "--no-qr"])
+            let pair = try Subprocess(Subprocess.binaryURL("deviceauthctl").path, ["pair", "--socket", daemon.socketPath, "--no-qr"])
             #expect(await pair.waitForOutput("Waiting for approval"), "\(pair.output)")
             pair.signal(SIGINT)
             #expect(await pair.waitForExit(seconds: 5) == 130)

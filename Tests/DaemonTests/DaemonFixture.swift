@@ -84,7 +84,7 @@ final class DaemonFixture: @unchecked Sendable {
         environment["JOURNAL_STREAM"] = ""
         if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
         if let user {
-            let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
+            let binary = Subprocess.binaryURL("deviceauthd").path
             for item in [""] + (FileManager.default.subpaths(atPath: directory) ?? []) {
                 chown(directory + (item.isEmpty ? "" : "/" + item), user, user)
             }
@@ -97,14 +97,14 @@ final class DaemonFixture: @unchecked Sendable {
             daemon = try Subprocess("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", script],
                                     environment: environment)
         } else if let machineID {
-            let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
+            let binary = Subprocess.binaryURL("deviceauthd").path
             let file = directory + "/machine-id"
             try machineID.write(toFile: file, atomically: true, encoding: .utf8)
             daemon = try Subprocess("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c",
                 "mount --bind '\(file)' /etc/machine-id && exec '\(binary)' --config '\(configPath)'"],
                 environment: environment)
         } else if let size = stateTmpfsKiB {
-            let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
+            let binary = Subprocess.binaryURL("deviceauthd").path
             try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
             // unshare and sh exec: the daemon keeps the subprocess's pid.
             daemon = try Subprocess("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c",
@@ -112,13 +112,13 @@ final class DaemonFixture: @unchecked Sendable {
                 environment: environment)
         } else if let descriptorLimit {
             // prlimit execs the daemon: it keeps the subprocess's pid, with RLIMIT_NOFILE set from its first instruction.
-            let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
+            let binary = Subprocess.binaryURL("deviceauthd").path
             daemon = try Subprocess("/usr/bin/prlimit", ["--nofile=\(descriptorLimit):\(descriptorLimit)", binary, "--config", configPath],
                                     environment: environment)
         } else if timeSynchronized != nil || hosts != nil || resolver != nil {
             // Files of the daemon's own, in a mount namespace: timesyncd's flag (present or
             // not) in a /run/systemd of its own, an /etc/hosts and /etc/resolv.conf of its own.
-            let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path
+            let binary = Subprocess.binaryURL("deviceauthd").path
             var mounts: [String] = []
             if let timeSynchronized {
                 mounts += ["mount -t tmpfs tmpfs /run/systemd", "mkdir /run/systemd/timesync"] + (timeSynchronized ? ["touch /run/systemd/timesync/synchronized"] : [])

@@ -58,6 +58,9 @@ struct DaemonLifecycleTests {
             #expect(await daemon.stop().status == 0)
 
             #expect(daemon.output.contains("paired (access "))
+            // The runtime it was built with, the main actor having answered before anything ran.
+            let runtime = ProcessInfo.processInfo.environment["DEVICEAUTH_TEST_BINARIES"] == nil ? "DaemonExecutor" : "Swift's executors (libdispatch)"
+            #expect(daemon.output.contains("; async code on \(runtime)"), "\(daemon.output.prefix(600))")
             #expect(daemon.leakedSecrets.isEmpty, "leaked: \(daemon.leakedSecrets)")
         }
     }

@@ -66,4 +66,13 @@ struct DaemonRuntimeTests {
         #expect(DaemonExecutor.pollTimeout(until: 10, now: 20) == 0)
         #expect(DaemonExecutor.pollTimeout(until: .max, now: 0) == Int32.max)
     }
+
+    @Test("A sleep of any length saturates: a century, Int64.max seconds, a deadline near the end of the boot clock")
+    func longSleeps() {
+        #expect(DaemonExecutor.deadline(after: .seconds(100 * 365 * 86_400), now: 1_000) == 1_000 + 3_153_600_000 * 1_000_000_000)
+        #expect(DaemonExecutor.deadline(after: .seconds(Int64.max), now: 1_000) == .max, "it wrapped to a moment ago with &*")
+        #expect(DaemonExecutor.deadline(after: .seconds(1), now: .max - 10) == .max)
+        #expect(DaemonExecutor.deadline(after: .milliseconds(-5), now: 42) == 42)
+        #expect(DaemonExecutor.deadline(after: .nanoseconds(1_500), now: 0) == 1_500)
+    }
 }

@@ -19,7 +19,7 @@ struct LoginTests {
     static func startLogin(_ daemon: DaemonFixture, timeout: Int = 20) throws -> (login: Subprocess, paste: String) {
         let fifo = daemon.directory + "/paste"
         mkfifo(fifo, 0o600)
-        let ctl = Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path
+        let ctl = Subprocess.binaryURL("deviceauthctl").path
         // The shell holds the FIFO open for writing too, so the CLI never sees end of input early.
         let login = try Subprocess("/bin/sh", ["-c", "exec 3<>'\(fifo)'; exec '\(ctl)' login --socket '\(daemon.socketPath)' --no-qr --timeout \(timeout) <&3"])
         return (login, fifo)

@@ -70,7 +70,7 @@ struct ManualTests {
 
     /// `deviceauthctl help`'s commands, and every long option a command's --help lists.
     static func cli() async throws -> (commands: [String], options: [String: Set<String>]) {
-        let binary = Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path
+        let binary = Subprocess.binaryURL("deviceauthctl").path
         let help = try await Subprocess.run(binary, ["help"]).output
         let commands = help.split(separator: "\n").compactMap { $0.firstMatch(of: /^  ([a-z]+)\s/).map { String($0.1) } }
         var options: [String: Set<String>] = [:]
@@ -154,7 +154,7 @@ struct ManualTests {
         ("deviceauthd", "man/deviceauthd.8.scd"), ("deviceauthctl", "man/deviceauthctl.1.scd"),
     ])
     func exitStatuses(binary: String, page: String) async throws {
-        let help = try await Subprocess.run(Subprocess.productsDirectory.appendingPathComponent(binary).path, ["--help"])
+        let help = try await Subprocess.run(Subprocess.binaryURL(binary).path, ["--help"])
         #expect(help.status == 0)
         let listed = help.output.components(separatedBy: "EXIT STATUS:\n").last ?? ""
         let helpCodes = listed.matches(of: #/(?m)^  ([0-9]+) /#).map { Int($0.1)! }

@@ -59,7 +59,7 @@ struct ShippedFilesTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let unit = try String(contentsOf: Self.repository.appendingPathComponent("systemd/" + shipped), encoding: .utf8)
-            .replacingOccurrences(of: "/usr/bin/deviceauthd", with: Subprocess.productsDirectory.appendingPathComponent("deviceauthd").path)
+            .replacingOccurrences(of: "/usr/bin/deviceauthd", with: Subprocess.binaryURL("deviceauthd").path)
         try unit.write(toFile: directory + "/" + installedAs, atomically: false, encoding: .utf8)
         // The socket unit the service requires, beside it.
         let socketUnit = installedAs.replacingOccurrences(of: ".service", with: ".socket")

@@ -14,7 +14,7 @@ struct SocketActivationTests {
         try await withFakeProvider { fake in
             let daemon = try DaemonFixture(fake: fake)
             try FileManager.default.createDirectory(atPath: daemon.runtimeDirectory, withIntermediateDirectories: true)
-            let binaries = Subprocess.productsDirectory.path
+            let binaries = Subprocess.binaryURL("deviceauthd").deletingLastPathComponent().path
             // systemd-socket-activate binds the socket at once and execs the daemon with it
             // (LISTEN_FDS) when the first client connects. Run from one shell script: the
             // exec'd daemon is not a process Foundation's Process can follow.
@@ -42,7 +42,7 @@ struct SocketActivationTests {
     func waitForSocket() async throws {
         try await withFakeProvider { fake in
             let daemon = try DaemonFixture(fake: fake)
-            let ctl = Subprocess.productsDirectory.appendingPathComponent("deviceauthctl").path
+            let ctl = Subprocess.binaryURL("deviceauthctl").path
             let started = ContinuousClock.now
             let absent = try await Subprocess.run(ctl, ["wait", "--socket", daemon.socketPath, "--until", "polling", "--timeout", "0.5"])
             #expect(absent.status == 2 && absent.output.contains("waiting for polling: deviceauthd never appeared at \(daemon.socketPath)"), "\(absent.output)")

@@ -13,6 +13,17 @@ public final class Subprocess: @unchecked Sendable {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
+    /// Where a product is: the build's, except the daemon and the CLI when
+    /// `DEVICEAUTH_TEST_BINARIES` names another build of them (Scripts/test runs the daemon's
+    /// suites again with the daemon built on Swift's own executors).
+    public static func binaryURL(_ product: String) -> URL {
+        if ["deviceauthd", "deviceauthctl"].contains(product),
+           let other = ProcessInfo.processInfo.environment["DEVICEAUTH_TEST_BINARIES"], !other.isEmpty {
+            return URL(fileURLWithPath: other).appendingPathComponent(product)
+        }
+        return productsDirectory.appendingPathComponent(product)
+    }
+
     /// The package's own directory (where Package.swift is), for tests that read its files.
     public static let packageDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
@@ -35,7 +46,7 @@ public final class Subprocess: @unchecked Sendable {
         outputURL = directory.appendingPathComponent("output.log")
         _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
         let output = try FileHandle(forWritingTo: outputURL)
-        process.executableURL = product.hasPrefix("/") ? URL(fileURLWithPath: product) : Self.productsDirectory.appendingPathComponent(product)
+        process.executableURL = product.hasPrefix("/") ? URL(fileURLWithPath: product) : Self.binaryURL(product)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = output
