@@ -123,6 +123,16 @@ static inline void deviceauth_fill_status(const struct stat *info, struct device
     out->inode = (uint64_t)info->st_ino;
     out->size = (int64_t)info->st_size;
 }
+#if defined(STATX_BASIC_STATS)
+static inline void deviceauth_fill_statx(const struct statx *wide, struct deviceauth_file_status *out) {
+    out->mode = wide->stx_mode;
+    out->owner = wide->stx_uid;
+    out->group = wide->stx_gid;
+    out->device = (uint64_t)makedev(wide->stx_dev_major, wide->stx_dev_minor);  // as st_dev (JOURNAL_STREAM's form)
+    out->inode = wide->stx_ino;
+    out->size = (int64_t)wide->stx_size;
+}
+#endif
 /// stat(2) (`follow`) or lstat(2) by path; 0, or -1 with errno set. Through statx
 /// (Linux 4.11), whose fields are 64 bits everywhere, so a 32-bit build never fails
 /// with EOVERFLOW on a large file or inode; stat itself where statx is missing.
@@ -130,12 +140,7 @@ static inline int deviceauth_status(const char *path, int follow, struct devicea
 #if defined(STATX_BASIC_STATS)
     struct statx wide;
     if (statx(AT_FDCWD, path, follow ? 0 : AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &wide) == 0) {
-        out->mode = wide.stx_mode;
-        out->owner = wide.stx_uid;
-        out->group = wide.stx_gid;
-        out->device = (uint64_t)makedev(wide.stx_dev_major, wide.stx_dev_minor);  // as st_dev (JOURNAL_STREAM's form)
-        out->inode = wide.stx_ino;
-        out->size = (int64_t)wide.stx_size;
+        deviceauth_fill_statx(&wide, out);
         return 0;
     }
     if (errno != ENOSYS) return -1;
@@ -150,12 +155,7 @@ static inline int deviceauth_fd_status(int fd, struct deviceauth_file_status *ou
 #if defined(STATX_BASIC_STATS)
     struct statx wide;
     if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &wide) == 0) {
-        out->mode = wide.stx_mode;
-        out->owner = wide.stx_uid;
-        out->group = wide.stx_gid;
-        out->device = (uint64_t)makedev(wide.stx_dev_major, wide.stx_dev_minor);
-        out->inode = wide.stx_ino;
-        out->size = (int64_t)wide.stx_size;
+        deviceauth_fill_statx(&wide, out);
         return 0;
     }
     if (errno != ENOSYS) return -1;

@@ -14,6 +14,21 @@ struct StoreSchemaTests {
         try TokenStore(directory: directory.file("state"), sealer: TokenSealer(keyMaterial: key), clientID: "cam-1")
     }
 
+    /// A store holding one grant (access token AT-1), then changed by `sql` as another release would.
+    func storeChanged(by sql: String) throws -> (TempDirectory, String) {
+        let directory = try TempDirectory()
+        let path: String
+        do {
+            let tokens = try store(directory)
+            try tokens.save(Fixtures.grant(access: "AT-1"))
+            path = tokens.path
+        }
+        let database = try SQLiteDatabase(path: path)
+        try database.execute(sql)
+        database.close()
+        return (directory, path)
+    }
+
     /// What a newer release's additive migration would do: one version up, a nullable
     /// column, a table, `oldest_reader` kept.
     static let newerAdditive = """
@@ -26,16 +41,7 @@ struct StoreSchemaTests {
 
     @Test("A newer store migrated additively is used as it is: tokens read and rotated, its column, table and version left alone")
     func additiveNewer() throws {
-        let directory = try TempDirectory()
-        let path: String
-        do {
-            let tokens = try store(directory)
-            try tokens.save(Fixtures.grant(access: "AT-1"))
-            path = tokens.path
-        }
-        let database = try SQLiteDatabase(path: path)
-        try database.execute(Self.newerAdditive)
-        database.close()
+        let (directory, path) = try storeChanged(by: Self.newerAdditive)
 
         let older = try store(directory)
         #expect(older.setAsideAtOpen == nil)
@@ -56,16 +62,7 @@ struct StoreSchemaTests {
         ("PRAGMA user_version = 2; DROP TABLE store_format", "schema version 2 needs a release that knows schema 2, this one knows 1"),
     ])
     func incompatibleNewer(change: String, words: String) throws {
-        let directory = try TempDirectory()
-        let path: String
-        do {
-            let tokens = try store(directory)
-            try tokens.save(Fixtures.grant())
-            path = tokens.path
-        }
-        let database = try SQLiteDatabase(path: path)
-        try database.execute(change)
-        database.close()
+        let (directory, _) = try storeChanged(by: change)
         let older = try store(directory)
         let note = try #require(older.setAsideAtOpen)
         #expect(note.contains("written by a newer deviceauthd: " + words))
