@@ -22,12 +22,14 @@ struct Time2038Tests {
         #expect(civil.secondsSince1970 == seconds)
     }
 
-    @Test("The calendar agrees with Foundation's on 20,000 dates from 1600 to 9999 (before 1582 Foundation's is Julian, ours proleptic Gregorian, as gmtime's)")
+    @Test("The calendar agrees with Foundation's on 2,000 dates from 1600 to 9999 (before 1582 Foundation's is Julian, ours proleptic Gregorian, as gmtime's)")
     func civilAgreesWithFoundation() throws {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
         var state: UInt64 = 0x2038
-        for _ in 0..<20_000 {
+        // Bounded: Foundation's calendar is slow, and this runs on one of the two cooperative
+        // threads the daemon tests' own waiting shares.
+        for _ in 0..<2_000 {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let seconds = Int64(state >> 1) % (253_402_300_799 + 11_676_096_000) - 11_676_096_000  // 1600-01-01 … 9999-12-31
             let ours = CivilTime(utc: seconds)

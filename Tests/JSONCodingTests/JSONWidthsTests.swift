@@ -52,7 +52,7 @@ struct JSONWidthsTests {
     @Test("Generated values: ours encoded, Foundation decodes the same; Foundation encoded, we decode the same", arguments: [1, 2, 3])
     func roundTrips(seed: UInt64) throws {
         var random = Generator(state: seed &* 0x9E37_79B9_7F4A_7C15 | 1)
-        for round in 0..<200 {
+        for round in 0..<60 {  // the extremes, then random values; bounded (a cooperative thread is shared)
             let value = Self.sample(round, &random)
             let ours = try JSON.encode(value)
             let readByFoundation = try JSONDecoder().decode(Widths.self, from: Data(ours))
