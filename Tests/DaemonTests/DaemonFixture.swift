@@ -79,7 +79,7 @@ final class DaemonFixture: @unchecked Sendable {
     func start(watchdogMicroseconds: Int? = nil, stateTmpfsKiB: Int? = nil, machineID: String? = nil,
                user: UInt32? = nil, groups: [UInt32] = [], hideProcesses: Bool = false,
                descriptorLimit: Int? = nil, timeSynchronized: Bool? = nil, hosts: String? = nil, resolver: String? = nil,
-               environment extra: [String: String] = [:]) throws {
+               wallClock: String? = nil, environment extra: [String: String] = [:]) throws {
         var environment = ["NOTIFY_SOCKET": notify.path, "RUNTIME_DIRECTORY": runtimeDirectory].merging(extra) { $1 }
         environment["JOURNAL_STREAM"] = ""
         if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
@@ -110,6 +110,15 @@ final class DaemonFixture: @unchecked Sendable {
             daemon = try Subprocess("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c",
                 "mount -t tmpfs -o size=\(size)k,mode=0700 tmpfs '\(stateDirectory)' && exec '\(binary)' --config '\(configPath)'"],
                 environment: environment)
+        } else if let wallClock {
+            // Debian's faketime wrapper (libfaketime; its raw LD_PRELOAD moves environ to the heap, and
+            // Swift, which finds argv by walking back from environ, then sees no arguments). The wall
+            // clock only: the boot clock stays true. The wrapper forks, so the daemon's own pid comes
+            // back through a file, for stop() to signal.
+            let binary = Subprocess.binaryURL("deviceauthd").path
+            environment["DONT_FAKE_MONOTONIC"] = "1"
+            daemon = try Subprocess("/usr/bin/faketime", [wallClock, "/bin/sh", "-c",
+                "echo $$ > '\(directory)/daemon.pid' && exec '\(binary)' --config '\(configPath)'"], environment: environment)
         } else if let descriptorLimit {
             // prlimit execs the daemon: it keeps the subprocess's pid, with RLIMIT_NOFILE set from its first instruction.
             let binary = Subprocess.binaryURL("deviceauthd").path
@@ -156,7 +165,13 @@ final class DaemonFixture: @unchecked Sendable {
     func stop() async -> (status: Int32?, seconds: Double) {
         guard let daemon else { return (nil, 0) }
         let started = ContinuousClock.now
-        daemon.signal(SIGTERM)
+        // Under a wrapper that forks (faketime), the daemon is not the subprocess itself.
+        if let pid = (try? String(contentsOfFile: directory + "/daemon.pid", encoding: .utf8)).flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) {
+            kill(pid, SIGTERM)
+            try? FileManager.default.removeItem(atPath: directory + "/daemon.pid")
+        } else {
+            daemon.signal(SIGTERM)
+        }
         let status = await daemon.waitForExit(seconds: 10)
         let elapsed = ContinuousClock.now - started
         outputs.append(daemon.output)

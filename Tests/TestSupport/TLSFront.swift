@@ -8,7 +8,8 @@ public struct TestCA: Sendable {
     /// The CA's certificate (PEM): what `CAFile=` names.
     public var certificate: String { directory + "/ca.pem" }
 
-    public static func make(in directory: String, name: String = "deviceauthd test CA") async throws -> TestCA {
+    /// - Parameter days: how long the CA is valid from now (a daemon whose clock is at 2040 needs decades).
+    public static func make(in directory: String, name: String = "deviceauthd test CA", days: Int = 3) async throws -> TestCA {
         try FileManager.default.createDirectory(atPath: directory + "/newcerts", withIntermediateDirectories: true)
         try "".write(toFile: directory + "/index.txt", atomically: true, encoding: .utf8)
         try "01\n".write(toFile: directory + "/serial", atomically: true, encoding: .utf8)
@@ -26,7 +27,7 @@ public struct TestCA: Sendable {
             commonName = supplied
             """.write(toFile: directory + "/ca.cnf", atomically: true, encoding: .utf8)
         try await openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", directory + "/ca.key",
-                           "-out", directory + "/ca.pem", "-days", "3", "-subj", "/CN=\(name)",
+                           "-out", directory + "/ca.pem", "-days", String(days), "-subj", "/CN=\(name)",
                            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
         return TestCA(directory: directory)
     }
