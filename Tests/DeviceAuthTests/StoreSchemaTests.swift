@@ -120,4 +120,20 @@ struct StoreSchemaTests {
         let code = sql.split(separator: "\n").map { line in line.range(of: "--").map { String(line[..<$0.lowerBound]) } ?? String(line) }.joined(separator: " ")
         return code.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
+
+    @Test("Opening a current, marked store writes nothing (every start opens it); one without the mark gets it")
+    func currentStoreUnwritten() throws {
+        let directory = try TempDirectory()
+        let path = try store(directory).path
+        let watcher = try SQLiteDatabase(path: path), opener = try SQLiteDatabase(path: path)
+        func commits() throws -> SQLiteDatabase.Value? { try watcher.query("PRAGMA data_version").first?.first }
+        let before = try commits()
+        #expect(try StoreSchema.prepare(opener) == .migrate)
+        #expect(try commits() == before, "a current store was written at open")
+        try opener.execute("DROP TABLE store_format")
+        let dropped = try commits()
+        _ = try StoreSchema.prepare(opener)
+        #expect(try commits() != dropped, "the mark was not put back")
+        #expect(try StoreSchema.readOldestReader(opener) == StoreSchema.oldestReader(of: StoreSchema.known))
+    }
 }

@@ -74,7 +74,7 @@ enum StoreSchema {
 
     /// What a store at `version` asks of a reader, and whether this release may use it.
     enum Verdict: Equatable {
-        /// Older or current: migrate it to `known`.
+        /// Older or current: migrate it to `known` (nothing to do when it is current and marked).
         case migrate
         /// Newer, but this release knows `oldest_reader`: use it as it is.
         case useNewer(version: Int, oldestReader: Int)
@@ -90,24 +90,27 @@ enum StoreSchema {
 
     /// Brings `database` to this release's schema, or leaves a compatible newer one as it is.
     /// - Returns: the verdict it acted on.
-    @discardableResult
     static func prepare(_ database: SQLiteDatabase) throws(SQLiteError) -> Verdict {
         guard case .integer(let stored)? = try database.query("PRAGMA user_version").first?.first else {
             throw SQLiteError(code: -1, message: "no user_version")
         }
         let version = Int(stored)
-        let verdict = verdict(version: version, oldestReader: try readOldestReader(database))
+        let oldest = try readOldestReader(database)
+        let verdict = verdict(version: version, oldestReader: oldest)
         switch verdict {
-        case .incompatible(let version, let oldest):
-            throw SQLiteError(code: SQLiteError.newerSchemaCode, message: "written by a newer deviceauthd: schema version \(version) needs a release that knows schema \(oldest), this one knows \(known)")
+        case .incompatible(let version, let needed):
+            throw SQLiteError(code: SQLiteError.newerSchemaCode, message: "written by a newer deviceauthd: schema version \(version) needs a release that knows schema \(needed), this one knows \(known)")
         case .useNewer:
             return verdict
         case .migrate:
+            // Every start opens the store: a current, marked one is left unwritten (no fsync).
+            let marked = oldestReader(of: known)
+            if version == known, oldest == marked { return verdict }
             try database.transaction { () throws(SQLiteError) in
                 for step in version..<known { try database.execute(migrations[step].sql) }
                 try database.execute(formatTable)
                 try database.query("INSERT INTO store_format (slot, oldest_reader) VALUES (1, ?) ON CONFLICT (slot) DO UPDATE SET oldest_reader = excluded.oldest_reader",
-                                   [.integer(Int64(oldestReader(of: known)))])
+                                   [.integer(Int64(marked))])
                 try database.execute("PRAGMA user_version = \(known)")
             }
             return verdict

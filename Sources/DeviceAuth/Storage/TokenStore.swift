@@ -40,8 +40,9 @@ public final class TokenStore: GrantStore, Sendable {
         var setAside: String?
         var reason: String?
         let database: SQLiteDatabase
+        var verdict = StoreSchema.Verdict.migrate
         do {
-            database = try Self.retryingTransient { () throws(SQLiteError) in try Self.openChecked(path) }
+            (database, verdict) = try Self.retryingTransient { () throws(SQLiteError) in try Self.openChecked(path) }
         } catch let error where error.isCorruption || error.code == -1 || error.isNewerSchema {
             // A store we cannot read must not crash-loop the daemon, and must not be lost:
             // set it aside (for a post-mortem, or a newer deviceauthd), start clean.
@@ -50,24 +51,22 @@ public final class TokenStore: GrantStore, Sendable {
             do { aside = try Self.moveAside(path) } catch { throw StoreError("\(path) cannot be read (\(why)) and \(error)") }
             setAside = "\(path) cannot be read (\(why)); moved it with its -wal and -shm files to \(aside)"
             reason = why
-            do { database = try Self.openChecked(path) } catch { throw StoreError("cannot create \(path): \(error)") }
+            do { database = try Self.openChecked(path).database } catch { throw StoreError("cannot create \(path): \(error)") }
         } catch {
             throw StoreError("cannot open \(path): \(error)")
         }
         self.setAsideAtOpen = setAside
         self.setAsideReason = reason
         self.database = Mutex(database)
-        newerSchema = Self.newerSchemaNote(database)
+        newerSchema = Self.newerSchemaNote(verdict)
     }
 
     /// Set when the store was written by a newer release that this one may use (a
     /// rollback): what it is, for the journal at start and the doctor.
     public let newerSchema: String?
 
-    static func newerSchemaNote(_ database: SQLiteDatabase) -> String? {
-        guard case .integer(let version)? = try? database.query("PRAGMA user_version").first?.first,
-              case .useNewer(let version, let oldest) = StoreSchema.verdict(version: Int(version), oldestReader: try? StoreSchema.readOldestReader(database))
-        else { return nil }
+    static func newerSchemaNote(_ verdict: StoreSchema.Verdict) -> String? {
+        guard case .useNewer(let version, let oldest) = verdict else { return nil }
         return "schema version \(version), written by a newer deviceauthd (this one knows \(StoreSchema.known)); readable by releases that know schema \(oldest), so it is used as it is and what the newer release added is left in place"
     }
 
@@ -106,7 +105,7 @@ public final class TokenStore: GrantStore, Sendable {
         try database.withLock { database throws(StoreError) in
             database.close()
             let aside = try Self.moveAside(path)
-            do { database = try Self.openChecked(path) } catch { throw StoreError("cannot create \(path) after moving the old one aside: \(error)") }
+            do { database = try Self.openChecked(path).database } catch { throw StoreError("cannot create \(path) after moving the old one aside: \(error)") }
             return aside
         }
     }
@@ -121,9 +120,10 @@ public final class TokenStore: GrantStore, Sendable {
         return clientID
     }
 
-    /// Opens, checks integrity, sets the durability pragmas and migrates.
-    /// A check that does not say "ok" is reported as code -1 (treated as corruption).
-    static func openChecked(_ path: String) throws(SQLiteError) -> SQLiteDatabase {
+    /// Opens, checks integrity, sets the durability pragmas and migrates; answers what the
+    /// schema said of the store. A check that does not say "ok" is reported as code -1
+    /// (treated as corruption).
+    static func openChecked(_ path: String) throws(SQLiteError) -> (database: SQLiteDatabase, verdict: StoreSchema.Verdict) {
         let database = try SQLiteDatabase(path: path)
         // Sealed or not, the tokens are nobody else's business.
         chmod(path, 0o600)
@@ -135,12 +135,11 @@ public final class TokenStore: GrantStore, Sendable {
         do {
             try database.query("PRAGMA journal_mode=WAL")
             try database.execute("PRAGMA synchronous=FULL")
-            try StoreSchema.prepare(database)
+            return (database, try StoreSchema.prepare(database))
         } catch {
             database.close()  // before the file is moved aside
             throw error
         }
-        return database
     }
 
     /// The sealed payload.
