@@ -22,8 +22,8 @@ import Musl
 /// The tests use it too (`package`), as threads of their own for in-process
 /// servers, which must not wait behind tests that block the cooperative pool.
 ///
-/// Timers need Swift 6.3's SchedulingExecutor (an experimental interface, `DAEMON_EXECUTOR`
-/// in DaemonRuntime+Choice.swift): without it, the executor still runs work preferred to
+/// Timers need Swift 6.3's SchedulingExecutor (an experimental interface, compiled with
+/// `DAEMON_EXECUTOR`, which Package.swift sets): without it, the executor still runs work preferred to
 /// it (the tests' servers), and sleeps go to Swift's own executors.
 package final class DaemonExecutor: TaskExecutor, @unchecked Sendable {
     private let lock = ConditionLock()

@@ -30,9 +30,6 @@ public enum DaemonRuntime {
     public static let executorName = "Swift's executors (libdispatch)"
     #endif
 
-    /// Whether the main actor answered before `body` began (the daemon's first await).
-    nonisolated(unsafe) public private(set) static var mainActorAnswered = false
-
     /// Runs `body` and exits with the status it answers; the main thread runs the main
     /// actor's jobs meanwhile. Call first thing in a synchronous `main`, before any task exists.
     public static func run(_ body: @escaping @Sendable () async -> Int32) -> Never {
@@ -46,7 +43,7 @@ public enum DaemonRuntime {
         Task.detached {
             // A hop to the main actor first: a main thread that runs nothing would hang here,
             // at start, where every test sees it, not later in some rarely taken path.
-            await MainActor.run { mainActorAnswered = true }
+            await MainActor.run {}
             exit(await body())
         }
         #if DAEMON_EXECUTOR

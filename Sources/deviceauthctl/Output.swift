@@ -49,7 +49,8 @@ struct Output {
             // 64-bit, from the clock's 64-bit reading: time(nil) ends in 2038 where time_t is 32 bits.
             var now: Int64 = 0, nanoseconds: Int64 = 0
             _ = deviceauth_clock_read(CLOCK_REALTIME, &now, &nanoseconds)
-            let left = max(0, expires.subtractingReportingOverflow(now).overflow ? 0 : expires - now)
+            let (difference, overflow) = expires.subtractingReportingOverflow(now)
+            let left = overflow ? (expires > now ? Int64.max : 0) : max(0, difference)
             let span = left >= 3600 ? "\(left / 3600)h\(String(format2: (left % 3600) / 60))m" : left >= 60 ? "\(left / 60) min" : "\(left) s"
             lines.append("Token:   valid for \(span) more")
         }
