@@ -150,4 +150,22 @@ struct DaemonConfigTests {
         #expect(started == 73)
         #expect(startOutput.contains("cannot open the control socket /proc/deviceauth/control.sock") && startOutput.contains("docs/operations.md"), "\(startOutput)")
     }
+
+    @Test("Whether the state directory can be used depends on who runs: --check-config as another user is refused a root-only directory that root's check passes",
+          .enabled(if: getuid() == 0, "needs root, to run the check as another user with setpriv"))
+    func stateDirectoryOfAnotherUser() async throws {
+        let user: UInt32 = 4412
+        let (config, directory) = try writeConfig("[Provider]\nClientSecretFile=DIR/secret\nClientID=x\n[Storage]\nStateDirectory=DIR/root-only/state\n[Control]\nSocket=DIR/control.sock\n")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/root-only", withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        for file in ["", "/secret", "/deviceauthd.conf"] { chown(directory + file, user, user) }
+        let binary = Subprocess.binaryURL("deviceauthd").path
+        let asUser = try await Subprocess.run("/usr/bin/setpriv", ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", binary, "--config", config, "--check-config"],
+                                             environment: ["NOTIFY_SOCKET": "", "JOURNAL_STREAM": ""])
+        #expect(asUser.status == 78)
+        #expect(asUser.output.contains("\(config):5: the state directory \(directory)/root-only/state cannot be used by this user: cannot create \(directory)/root-only/state: nothing can be made in \(directory)/root-only (Permission denied)"), "\(asUser.output)")
+        let (asRoot, rootOutput) = try await run(["--config", config, "--check-config"])
+        #expect(asRoot == 0, "\(rootOutput)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/root-only/state"), "a check creates nothing")
+    }
 }
