@@ -30,7 +30,7 @@ package final class DaemonExecutor: TaskExecutor, @unchecked Sendable {
     /// Guarded by `lock`.
     private var ready: [UnownedJob] = []
     private var readyHead = 0
-    private var timers = TimerHeap<UnownedJob>()
+    private var timers = TimerHeap<Timed>()
     /// The deadline the timerfd is armed for (0: none), guarded by `lock`.
     private var armed: UInt64 = 0
     private let timer: Int32
@@ -59,9 +59,32 @@ package final class DaemonExecutor: TaskExecutor, @unchecked Sendable {
     /// A job due `delay` from now on the boot clock.
     func schedule(_ job: UnownedJob, in delay: Duration) {
         guard delay > .zero else { return enqueueReady(job) }
-        let deadline = Self.deadline(after: delay, now: Self.bootNanoseconds())
+        insertTimer(Timed(job: job, watch: nil), at: Self.deadline(after: delay, now: Self.bootNanoseconds()))
+    }
+
+    /// A job due at `instant` of `clock`. Swift's two clocks are time the kernel can wait
+    /// for (the boot clock; a suspended camera's sleep counts for both here). Any other
+    /// clock — a test's manual clock, a clock with a duration type of its own — can only
+    /// be asked: its `now` is read at growing intervals (1 ms doubling to 100 ms) until it
+    /// has reached `instant`, so the job runs neither early nor lost, and an idle daemon
+    /// pays for the polling only while such a sleep is pending.
+    package func schedule<C: Clock>(_ job: UnownedJob, at instant: C.Instant, on clock: C) {
+        if C.self == ContinuousClock.self || C.self == SuspendingClock.self,
+           let delay = clock.now.duration(to: instant) as? Duration {
+            return schedule(job, in: delay)
+        }
+        let watch = ForeignClockWatch { clock.now >= instant }
+        guard !watch.isDue() else { return enqueueReady(job) }
+        insertTimer(Timed(job: job, watch: watch), at: Self.deadline(after: .nanoseconds(watch.interval), now: Self.bootNanoseconds()))
+    }
+
+    package func schedule<C: Clock>(_ job: UnownedJob, after delay: C.Duration, on clock: C) {
+        schedule(job, at: clock.now.advanced(by: delay), on: clock)
+    }
+
+    private func insertTimer(_ timed: Timed, at deadline: UInt64) {
         let rearm = lock.locked { () -> Bool in
-            timers.insert(job, at: deadline)
+            timers.insert(timed, at: deadline)
             return armed == 0 || deadline < armed
         }
         if rearm { poke() }
@@ -102,11 +125,18 @@ package final class DaemonExecutor: TaskExecutor, @unchecked Sendable {
         var reported = false
         while true {
             let now = Self.bootNanoseconds()
+            // A foreign clock is asked outside the lock (its `now` is code of its own).
+            var due: [UnownedJob] = [], unripe: [Timed] = []
+            for timed in lock.locked({ timers.popDue(now: now) }) {
+                if let watch = timed.watch, !watch.isDue() { unripe.append(timed) } else { due.append(timed.job) }
+            }
             let next = lock.locked { () -> UInt64 in
-                let due = timers.popDue(now: now)
                 if !due.isEmpty {
                     ready.append(contentsOf: due)
                     lock.broadcast()
+                }
+                for timed in unripe {
+                    timers.insert(timed, at: Self.deadline(after: .nanoseconds(timed.watch!.lengthen()), now: now))
                 }
                 armed = timers.earliest ?? 0
                 return armed
@@ -173,24 +203,39 @@ package final class DaemonExecutor: TaskExecutor, @unchecked Sendable {
     }
 }
 
+/// A timer's job, and for a clock other than Swift's own, the question whether it is due yet.
+private struct Timed {
+    let job: UnownedJob
+    let watch: ForeignClockWatch?
+}
+
+/// How a job on a foreign clock learns it is due: the clock asked, at an interval that grows.
+private final class ForeignClockWatch: @unchecked Sendable {
+    let isDue: @Sendable () -> Bool
+    /// Nanoseconds until the clock is asked again; touched only by the timer thread
+    /// once the watch is in the heap.
+    private(set) var interval: Int64 = 1_000_000
+
+    init(isDue: @escaping @Sendable () -> Bool) { self.isDue = isDue }
+
+    /// The interval to wait now, the next one doubled up to 100 ms.
+    func lengthen() -> Int64 {
+        defer { interval = min(interval * 2, 100_000_000) }
+        return interval
+    }
+}
+
 #if DAEMON_EXECUTOR
 /// Sleeps scheduled on the executor itself (Swift 6.3's experimental interface).
 extension DaemonExecutor: SchedulingExecutor {
     package func enqueue<C: Clock>(_ job: consuming ExecutorJob, at instant: C.Instant, tolerance: C.Duration?, clock: C) {
-        scheduleOnClock(UnownedJob(job), in: clock.now.duration(to: instant))
+        schedule(UnownedJob(job), at: instant, on: clock)
     }
 
     package func enqueue<C: Clock>(_ job: consuming ExecutorJob, after delay: C.Duration, tolerance: C.Duration?, clock: C) {
-        scheduleOnClock(UnownedJob(job), in: delay)
+        schedule(UnownedJob(job), after: delay, on: clock)
     }
 
     package var asSchedulingExecutor: (any SchedulingExecutor)? { self }
-
-    /// Every standard clock's duration is `Duration`. Another clock's cannot be read as
-    /// time here: its job runs now (such a clock does its own waiting in its sleep).
-    private func scheduleOnClock<D>(_ job: UnownedJob, in delay: D) {
-        guard let delay = delay as? Duration else { return schedule(job, in: .zero) }
-        schedule(job, in: delay)
-    }
 }
 #endif
