@@ -3,18 +3,16 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The real daemon with its wall clock at 2040 (past a 32-bit time_t), through
-/// Debian's faketime: over HTTPS with a CA and a certificate valid until 2050, it
+/// The real daemon with its wall clock at 2040 (past a 32-bit time_t), the wall clock
+/// alone moved by a preloaded library (Scripts/wall-clock-shift.c), on either executor: over HTTPS with a CA and a certificate valid until 2050, it
 /// pairs, refreshes and shows 2040's times in STATUS, `status` and `doctor`.
 @Suite("deviceauthd at 2040", .serialized)
 struct Clock2040Tests {
-    static let faketime = "/usr/bin/faketime"
-
     /// Seconds from now until 2050-06-01 (where the certificates end).
     static var until2050: TimeInterval { Date(timeIntervalSince1970: 2_537_740_800).timeIntervalSinceNow }
 
     @Test("Paired, refreshed and reported at 2040, verifying a provider certificate valid until 2050",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: faketime), "needs Debian's faketime (Scripts/setup installs it)"))
+          .enabled(if: DaemonFixture.cCompiler != nil, "needs a C compiler for its preloaded library (cc or the toolchain's clang)"))
     func at2040() async throws {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.publicScheme = "https" }) { fake in
             let directory = "/tmp/da-2040-\(UUID().uuidString.prefix(8))"
@@ -23,7 +21,7 @@ struct Clock2040Tests {
             let server = try await ca.server("server", start: -3600, end: Self.until2050)
             let front = try await TLSFront(forwardingTo: fake.port, certificate: server.certificate, key: server.key, directory: directory)
             let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://localhost:\(front.port)\nClientID=camera-2040\nCAFile=\(ca.certificate)")
-            try daemon.start(wallClock: "2040-01-01 00:00:00")
+            try await daemon.start(wallClock: Date(timeIntervalSince1970: 2_208_988_800))  // 2040-01-01 00:00:00 UTC
             let code = try #require(await daemon.waitForUserCode(), "\(daemon.output.suffix(2000))")
             #expect(await daemon.notify.waitStatus(DaemonFixture.pollingStatus, seconds: 5) != nil)
             try await fake.control("approve", #"{"user_code": "\#(code)"}"#)

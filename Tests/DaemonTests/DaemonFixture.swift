@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import FakeProvider
 import Foundation
+import Testing
 import TestSupport
 
 /// One deviceauthd under test: its config, secret and state in a private
@@ -79,7 +80,7 @@ final class DaemonFixture: @unchecked Sendable {
     func start(watchdogMicroseconds: Int? = nil, stateTmpfsKiB: Int? = nil, machineID: String? = nil,
                user: UInt32? = nil, groups: [UInt32] = [], hideProcesses: Bool = false,
                descriptorLimit: Int? = nil, timeSynchronized: Bool? = nil, hosts: String? = nil, resolver: String? = nil,
-               wallClock: String? = nil, environment extra: [String: String] = [:]) throws {
+               environment extra: [String: String] = [:]) throws {
         var environment = ["NOTIFY_SOCKET": notify.path, "RUNTIME_DIRECTORY": runtimeDirectory].merging(extra) { $1 }
         environment["JOURNAL_STREAM"] = ""
         if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
@@ -110,15 +111,6 @@ final class DaemonFixture: @unchecked Sendable {
             daemon = try Subprocess("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c",
                 "mount -t tmpfs -o size=\(size)k,mode=0700 tmpfs '\(stateDirectory)' && exec '\(binary)' --config '\(configPath)'"],
                 environment: environment)
-        } else if let wallClock {
-            // Debian's faketime wrapper (libfaketime; its raw LD_PRELOAD moves environ to the heap, and
-            // Swift, which finds argv by walking back from environ, then sees no arguments). The wall
-            // clock only: the boot clock stays true. The wrapper forks, so the daemon's own pid comes
-            // back through a file, for stop() to signal.
-            let binary = Subprocess.binaryURL("deviceauthd").path
-            environment["DONT_FAKE_MONOTONIC"] = "1"
-            daemon = try Subprocess("/usr/bin/faketime", [wallClock, "/bin/sh", "-c",
-                "echo $$ > '\(directory)/daemon.pid' && exec '\(binary)' --config '\(configPath)'"], environment: environment)
         } else if let descriptorLimit {
             // prlimit execs the daemon: it keeps the subprocess's pid, with RLIMIT_NOFILE set from its first instruction.
             let binary = Subprocess.binaryURL("deviceauthd").path
@@ -165,13 +157,7 @@ final class DaemonFixture: @unchecked Sendable {
     func stop() async -> (status: Int32?, seconds: Double) {
         guard let daemon else { return (nil, 0) }
         let started = ContinuousClock.now
-        // Under a wrapper that forks (faketime), the daemon is not the subprocess itself.
-        if let pid = (try? String(contentsOfFile: directory + "/daemon.pid", encoding: .utf8)).flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) {
-            kill(pid, SIGTERM)
-            try? FileManager.default.removeItem(atPath: directory + "/daemon.pid")
-        } else {
-            daemon.signal(SIGTERM)
-        }
+        daemon.signal(SIGTERM)
         let status = await daemon.waitForExit(seconds: 10)
         let elapsed = ContinuousClock.now - started
         outputs.append(daemon.output)
@@ -226,5 +212,22 @@ final class DaemonFixture: @unchecked Sendable {
     deinit {
         if let daemon { daemon.signal(SIGKILL) }
         try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+extension DaemonFixture {
+    /// A C compiler for the preloaded library below, if this machine has one.
+    static let cCompiler = ["/usr/bin/cc", "/opt/swift/usr/bin/clang"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Starts the daemon with its wall clock at `date` and nothing else moved: a library of the
+    /// test's own (Scripts/wall-clock-shift.c) preloaded, so the boot clock and every timer stay
+    /// true whichever executor the daemon runs on.
+    func start(wallClock date: Date) async throws {
+        let compiler = try #require(Self.cCompiler, "no C compiler for Scripts/wall-clock-shift.c")
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/wall-clock-shift.c").path
+        let library = directory + "/wall-clock-shift.so"
+        let built = try await Subprocess.run(compiler, ["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", library, source, "-ldl"])
+        try #require(built.status == 0, "\(built.output)")
+        try start(environment: ["LD_PRELOAD": library, "DEVICEAUTH_TEST_WALL_SHIFT": String(Int64(date.timeIntervalSinceNow.rounded()))])
     }
 }

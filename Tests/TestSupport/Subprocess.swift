@@ -66,8 +66,7 @@ public final class Subprocess: @unchecked Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         guard !process.isRunning else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            killAndReap()
             return nil
         }
         return process.terminationStatus
@@ -99,8 +98,17 @@ public final class Subprocess: @unchecked Sendable {
         return written()
     }
 
+    /// SIGKILL, then at most 5 s for Foundation to notice the exit. Not waitUntilExit():
+    /// on a thread without a run loop it spins at full CPU until a SIGCHLD handler on
+    /// another queue runs, and a test process whose cooperative threads are busy (two on
+    /// this machine) once spun there for ten minutes, starving every other test.
+    private func killAndReap() {
+        kill(process.processIdentifier, SIGKILL)
+        for _ in 0..<500 where process.isRunning { usleep(10_000) }
+    }
+
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        if process.isRunning { killAndReap() }
         try? FileManager.default.removeItem(at: directory)
     }
 }
