@@ -79,7 +79,7 @@ let package = Package(
         // QR codes of the pairing URL (encoder in Swift): terminal, PNG and SVG renderings.
         .target(name: "QRCode"),
         // The control socket's wire format and a client: all deviceauthctl links.
-        .target(name: "ControlProtocol", dependencies: ["JSONCoding"]),
+        .target(name: "ControlProtocol", dependencies: ["JSONCoding", "CLinux"]),
         // The control socket's server side: roles from peer credentials, the engine behind it.
         .target(
             name: "Control",

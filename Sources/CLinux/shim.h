@@ -94,6 +94,22 @@ static inline int deviceauth_clock_read(clockid_t clock, int64_t *seconds, int64
     *nanoseconds = (int64_t)now.tv_nsec;
     return 0;
 }
+/// The clock's reading in nanoseconds, 64 bits whatever time_t is (to 2262 for the wall
+/// clock; a reading beyond saturates), or 0 if it cannot be read. Every reading of a clock
+/// in the daemon and the CLI goes through here or deviceauth_clock_read.
+static inline int64_t deviceauth_clock_nanoseconds(clockid_t clock) {
+    int64_t seconds, nanoseconds;
+    if (deviceauth_clock_read(clock, &seconds, &nanoseconds) != 0) return 0;
+    if (seconds > INT64_MAX / 1000000000 - 1) return INT64_MAX;
+    if (seconds < INT64_MIN / 1000000000 + 1) return INT64_MIN;
+    return seconds * 1000000000 + nanoseconds;
+}
+/// The clock's reading in seconds, with its fraction (64-bit seconds whatever time_t is).
+static inline double deviceauth_clock_seconds(clockid_t clock) {
+    int64_t seconds, nanoseconds;
+    if (deviceauth_clock_read(clock, &seconds, &nanoseconds) != 0) return 0;
+    return (double)seconds + (double)nanoseconds / 1e9;
+}
 /// Arms a timerfd at an absolute 64-bit deadline (seconds, nanoseconds) with `flags`;
 /// 0, or -1 with errno set. timerfd_settime64 first where time_t is 32 bits.
 static inline int deviceauth_timerfd_arm(int fd, int flags, int64_t seconds, int64_t nanoseconds) {
@@ -204,4 +220,74 @@ static inline int64_t deviceauth_open_files_limit(void) {
     struct rlimit limit;
     if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return -1;
     return limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > (rlim_t)INT64_MAX ? INT64_MAX : (int64_t)limit.rlim_cur;
+}
+
+// --- Unix socket addresses, built in one place (the control socket's client and server,
+// the journal's and systemd's notify sockets).
+#include <stddef.h>
+#include <sys/un.h>
+/// Fills `out` for a socket file `path`, or, with `abstract_at` and a path starting with '@',
+/// for that name in the abstract namespace (a leading NUL, no terminator, as systemd writes
+/// NOTIFY_SOCKET). Answers the address's length, or 0 with errno set: ENAMETOOLONG when it
+/// does not fit sun_path, EINVAL when empty.
+static inline socklen_t deviceauth_unix_address(const char *path, int abstract_at, struct sockaddr_un *out) {
+    size_t length = strlen(path);
+    memset(out, 0, sizeof *out);
+    out->sun_family = AF_UNIX;
+    if (length == 0) { errno = EINVAL; return 0; }
+    if (length >= sizeof out->sun_path) { errno = ENAMETOOLONG; return 0; }
+    memcpy(out->sun_path, path, length);
+    if (abstract_at && path[0] == '@') {
+        out->sun_path[0] = 0;
+        return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + length);
+    }
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + length + 1);
+}
+/// connect(2) a Unix stream socket to a socket file: 0, or -1 with errno set.
+static inline int deviceauth_unix_connect(int fd, const char *path) {
+    struct sockaddr_un address;
+    socklen_t length = deviceauth_unix_address(path, 0, &address);
+    return length == 0 ? -1 : connect(fd, (const struct sockaddr *)&address, length);
+}
+/// bind(2) a Unix socket to a socket file: 0, or -1 with errno set.
+static inline int deviceauth_unix_bind(int fd, const char *path) {
+    struct sockaddr_un address;
+    socklen_t length = deviceauth_unix_address(path, 0, &address);
+    return length == 0 ? -1 : bind(fd, (const struct sockaddr *)&address, length);
+}
+
+// --- Signals through a pipe (the daemon on Swift's executors, DaemonRuntime's SignalWatcher):
+// a handler that writes the signal's number, whichever thread takes it; one reader. The pipe
+// is static to each module that calls these: DaemonRuntime alone does, opening and reading.
+static int deviceauth_signal_pipe_fds[2] = { -1, -1 };
+static inline void deviceauth_signal_pipe_handler(int signal) {
+    int saved = errno;
+    unsigned char number = (unsigned char)signal;
+    (void)write(deviceauth_signal_pipe_fds[1], &number, 1);  // full: the signal is already waiting there
+    errno = saved;
+}
+/// Makes the pipe (close-on-exec, the write end non-blocking): 0, or -1 with errno set.
+static inline int deviceauth_signal_pipe_open(void) {
+    if (deviceauth_signal_pipe_fds[0] >= 0) return 0;
+    if (pipe2(deviceauth_signal_pipe_fds, O_CLOEXEC) != 0) return -1;
+    return fcntl(deviceauth_signal_pipe_fds[1], F_SETFL, O_NONBLOCK);
+}
+/// Sends `signal` to the pipe from now on (SA_RESTART: no call elsewhere sees EINTR).
+static inline int deviceauth_signal_to_pipe(int signal) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = deviceauth_signal_pipe_handler;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    return sigaction(signal, &action, NULL);
+}
+/// Waits for the next signal from the pipe; its number, or -1 if the pipe failed.
+static inline int deviceauth_signal_pipe_read(void) {
+    unsigned char number;
+    for (;;) {
+        ssize_t got = read(deviceauth_signal_pipe_fds[0], &number, 1);
+        if (got == 1) return number;
+        if (got < 0 && errno == EINTR) continue;
+        return -1;
+    }
 }

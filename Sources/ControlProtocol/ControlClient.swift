@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import CLinux
 import JSONCoding
 #if canImport(Glibc)
 import Glibc
@@ -34,19 +35,8 @@ public final class ControlClient {
         self.path = path
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .unreachable(path: path, reason: String(cString: strerror(errno))) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            close(fd)
-            throw .unreachable(path: path, reason: "the path is too long for a socket")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: bytes + [0]) }
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard status == 0 else {
-            let reason = String(cString: strerror(errno))
+        guard deviceauth_unix_connect(fd, path) == 0 else {
+            let reason = errno == ENAMETOOLONG ? "the path is too long for a socket" : String(cString: strerror(errno))
             close(fd)
             throw .unreachable(path: path, reason: reason)
         }
@@ -107,9 +97,5 @@ public final class ControlClient {
         return try receive(timeout: timeout)
     }
 
-    private func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
+    private func monotonicSeconds() -> Double { deviceauth_clock_seconds(CLOCK_MONOTONIC) }
 }

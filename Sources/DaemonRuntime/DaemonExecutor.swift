@@ -196,11 +196,7 @@ package final class DaemonExecutor: TaskExecutor, @unchecked Sendable {
         _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
-    static func bootNanoseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_BOOTTIME, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-    }
+    static func bootNanoseconds() -> UInt64 { UInt64(clamping: deviceauth_clock_nanoseconds(CLOCK_BOOTTIME)) }
 }
 
 /// A timer's job, and for a clock other than Swift's own, the question whether it is due yet.

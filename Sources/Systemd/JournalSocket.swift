@@ -67,12 +67,8 @@ struct UnixAddress {
 
     init?(_ value: String) {
         guard value.hasPrefix("/") || value.hasPrefix("@") else { return nil }
-        storage.sun_family = sa_family_t(AF_UNIX)
-        var bytes = Array(value.utf8)
-        if bytes[0] == UInt8(ascii: "@") { bytes[0] = 0 }  // abstract: a leading NUL, no terminator
-        guard bytes.count < MemoryLayout.size(ofValue: storage.sun_path) else { return nil }
-        withUnsafeMutableBytes(of: &storage.sun_path) { $0.copyBytes(from: bytes) }
-        length = socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + bytes.count + (bytes[0] == 0 ? 0 : 1))
+        length = deviceauth_unix_address(value, 1, &storage)
+        guard length > 0 else { return nil }
     }
 
     mutating func withSockaddr<T>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import CLinux
 import DeviceAuth
 import Synchronization
 #if canImport(Glibc)
@@ -33,7 +34,7 @@ public struct SystemClock: DeviceClock {
     }
 
     public func now() -> Moment {
-        Moment(wall: WallTime(timeIntervalSince1970: Self.read(CLOCK_REALTIME)),
+        Moment(wall: WallTime(),
                boot: BootInstant(bootID: bootID, seconds: Self.read(CLOCK_BOOTTIME)),
                wallSynchronized: synchronized.seen || synchronized.check(Self.synchronizedFlag))
     }
@@ -47,11 +48,9 @@ public struct SystemClock: DeviceClock {
 
     public func wallClockChanges() -> AsyncStream<Void> { WallClockWatch.start() }
 
-    static func read(_ clock: clockid_t) -> Double {
-        var time = timespec()
-        clock_gettime(clock, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
+    /// In 64 bits: this read the wall clock with the platform's timespec, whose 32-bit
+    /// tv_sec fails after 2038 on 32-bit ARM (EOVERFLOW, leaving 1970).
+    static func read(_ clock: clockid_t) -> Double { deviceauth_clock_seconds(clock) }
 }
 
 /// Whether a flag file has been seen, remembered once it has.

@@ -21,9 +21,7 @@ public struct SystemdNotifier: Sendable {
     public func stopping(status: String) { send("STOPPING=1\nSTATUS=\(Self.oneLine(status))") }
     /// RELOADING=1 with the CLOCK_MONOTONIC time that systemd 253+ asks of Type=notify-reload services.
     public func reloading() {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        send("RELOADING=1\nMONOTONIC_USEC=\(UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000)")
+        send("RELOADING=1\nMONOTONIC_USEC=\(deviceauth_clock_nanoseconds(CLOCK_MONOTONIC) / 1000)")
     }
 
     /// Sends without ever waiting: a status line is not worth stalling the engine

@@ -78,9 +78,7 @@ final class WallClockWatch: Sendable {
     /// second a 32-bit `time_t` holds is the deadline while it is still ahead.
     private static func arm(_ timer: Int32) -> Bool {
         let flags = Int32(TFD_TIMER_ABSTIME) | Int32(TFD_TIMER_CANCEL_ON_SET)
-        var now: Int64 = 0, nanoseconds: Int64 = 0
-        _ = deviceauth_clock_read(CLOCK_REALTIME, &now, &nanoseconds)
-        for deadline in deadlines(now: now) where deviceauth_timerfd_arm(timer, flags, deadline, 0) == 0 {
+        for deadline in deadlines(now: deviceauth_clock_nanoseconds(CLOCK_REALTIME) / 1_000_000_000) where deviceauth_timerfd_arm(timer, flags, deadline, 0) == 0 {
             return true
         }
         return false

@@ -47,8 +47,7 @@ struct Output {
         if let project = status.project { lines.append("Project: \(project)") }
         if let expires = status.tokenExpiresAt {
             // 64-bit, from the clock's 64-bit reading: time(nil) ends in 2038 where time_t is 32 bits.
-            var now: Int64 = 0, nanoseconds: Int64 = 0
-            _ = deviceauth_clock_read(CLOCK_REALTIME, &now, &nanoseconds)
+            let now = deviceauth_clock_nanoseconds(CLOCK_REALTIME) / 1_000_000_000
             let (difference, overflow) = expires.subtractingReportingOverflow(now)
             let left = overflow ? (expires > now ? Int64.max : 0) : max(0, difference)
             let span = left >= 3600 ? "\(left / 3600)h\(String(format2: (left % 3600) / 60))m" : left >= 60 ? "\(left / 60) min" : "\(left) s"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import CLinux
 import ControlProtocol
 #if canImport(Glibc)
 import Glibc
@@ -47,9 +48,5 @@ struct Session {
         do { return try client.receive(timeout: timeout) } catch { throw Output.fail("\(error)", code: 69) }
     }
 
-    static func now() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
+    static func now() -> Double { deviceauth_clock_seconds(CLOCK_MONOTONIC) }
 }

@@ -114,10 +114,13 @@ struct DaemonRunner {
         configuration.maximumGracefulShutdownDuration = .seconds(5)
         let group = ServiceGroup(configuration: configuration)
         // Signals come from our own thread (DaemonRuntime), not from swift-service-lifecycle's
-        // libdispatch sources: SIGTERM and SIGINT stop the group, SIGHUP reloads.
+        // libdispatch sources: SIGTERM and SIGINT stop the group, SIGHUP reloads. Watched
+        // before the group runs: a SIGTERM right after the first answer on the control
+        // socket was lost (on Swift's executors) when the watch began after it.
+        let signals = SignalWatcher.watch([SIGTERM, SIGINT, SIGHUP])
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask {
-                for await signal in SignalWatcher.watch([SIGTERM, SIGINT, SIGHUP]) {
+                for await signal in signals {
                     if signal == SIGHUP { hangup.yield() } else { await group.triggerGracefulShutdown() }
                 }
             }

@@ -18,6 +18,21 @@ struct DaemonStopTests {
         return caller
     }
 
+    @Test("SIGTERM the moment the daemon has said it starts (signals blocked, not yet watched) stops it with 0, on either executor",
+          .timeLimit(.minutes(1)), arguments: 1...5)
+    func termAtStart(round: Int) async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            try daemon.start()
+            let process = try #require(daemon.daemon)
+            // The signal lands while SIGTERM is blocked and before (or while) the watch is set up:
+            // on Swift's executors, ignoring it there (as libdispatch's sources need) discarded it.
+            #expect(await process.waitForOutput("starting: ", seconds: 10), "\(process.output)")
+            process.signal(SIGTERM)
+            #expect(await process.waitForExit(seconds: 10) == 0, "round \(round): \(process.output.suffix(2000))")
+        }
+    }
+
     @Test("An answer that lands within the grace is committed: the restart is authorized without a new code", .timeLimit(.minutes(1)))
     func slowAnswerLands() async throws {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in

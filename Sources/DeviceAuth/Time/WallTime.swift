@@ -17,9 +17,7 @@ public struct WallTime: Comparable, Hashable, Sendable, CustomStringConvertible 
 
     /// Now, by CLOCK_REALTIME, read in 64 bits (right after 2038 where `time_t` is 32 bits).
     public init() {
-        var seconds: Int64 = 0, nanoseconds: Int64 = 0
-        _ = deviceauth_clock_read(CLOCK_REALTIME, &seconds, &nanoseconds)
-        timeIntervalSince1970 = Double(seconds) + Double(nanoseconds) / 1e9
+        timeIntervalSince1970 = deviceauth_clock_seconds(CLOCK_REALTIME)
     }
 
     /// Whole seconds since 1970, rounded down, saturating (never a trap, whatever the clock says).
