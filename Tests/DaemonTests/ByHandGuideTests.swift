@@ -25,7 +25,7 @@ struct ByHandGuideTests {
     }
 
     @Test("Followed verbatim as a user that is not root: checked, started, paired, used, stopped",
-          .enabled(if: getuid() == 0, "needs root, to run the guide as another user with setpriv"))
+          .needsRoot("to run the guide as another user with setpriv"))
     func followed() async throws {
         let steps = try Self.blocks()
         try #require(steps.count == 8, "the guide's steps changed: \(steps.count) blocks")

@@ -152,7 +152,7 @@ struct DaemonConfigTests {
     }
 
     @Test("Whether the state directory can be used depends on who runs: --check-config as another user is refused a root-only directory that root's check passes",
-          .enabled(if: getuid() == 0, "needs root, to run the check as another user with setpriv"))
+          .needsRoot("to run the check as another user with setpriv"))
     func stateDirectoryOfAnotherUser() async throws {
         let user: UInt32 = 4412
         let (config, directory) = try writeConfig("[Provider]\nClientSecretFile=DIR/secret\nClientID=x\n[Storage]\nStateDirectory=DIR/root-only/state\n[Control]\nSocket=DIR/control.sock\n")

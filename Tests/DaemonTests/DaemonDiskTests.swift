@@ -8,12 +8,9 @@ import Testing
 /// the failure is reported, and the save is retried until it lands.
 @Suite("deviceauthd on a full disk", .serialized)
 struct DaemonDiskTests {
-    @Test("A refresh that cannot be saved is kept in memory, reported, and saved once there is room")
+    @Test("A refresh that cannot be saved is kept in memory, reported, and saved once there is room",
+          .needsRoot("a tmpfs in a private mount namespace"))
     func fullDisk() async throws {
-        guard getuid() == 0 else {
-            Issue.record("needs root (a tmpfs in a private mount namespace)")
-            return
-        }
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
             let daemon = try DaemonFixture(fake: fake, extraConfig: "[Refresh]\nHeartbeatSec=120\n")
             try daemon.start(stateTmpfsKiB: 512)

@@ -13,9 +13,9 @@ struct DaemonIdentityTests {
     static let firstMachine = "0123456789abcdef0123456789abcdef\n"
     static let nextBoot = "fedcba9876543210fedcba9876543210\n"
 
-    @Test("Derived once and stored: a regenerated machine id keeps the pairing and the id", .timeLimit(.minutes(1)))
+    @Test("Derived once and stored: a regenerated machine id keeps the pairing and the id", .timeLimit(.minutes(1)),
+          .needsRoot("a bind mount in a private mount namespace"))
     func regeneratedMachineID() async throws {
-        guard getuid() == 0 else { Issue.record("needs root (a bind mount in a private mount namespace)"); return }
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
             let daemon = try DaemonFixture(fake: fake, clientID: nil)
             try daemon.start(machineID: Self.firstMachine)
@@ -41,9 +41,9 @@ struct DaemonIdentityTests {
         }
     }
 
-    @Test("An uninitialized machine id gives a random id, kept, with a notice", .timeLimit(.minutes(1)), arguments: ["", "uninitialized\n"])
+    @Test("An uninitialized machine id gives a random id, kept, with a notice", .timeLimit(.minutes(1)),
+          .needsRoot("a bind mount in a private mount namespace"), arguments: ["", "uninitialized\n"])
     func noMachineID(_ content: String) async throws {
-        guard getuid() == 0 else { Issue.record("needs root (a bind mount in a private mount namespace)"); return }
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
             let daemon = try DaemonFixture(fake: fake, clientID: nil)
             try daemon.start(machineID: content)

@@ -49,12 +49,9 @@ struct ShippedFilesTests {
     /// The unit (or an instance of the template, `deviceauthd@camera.service`) passes
     /// `systemd-analyze verify`, and its sandbox scores 1.5 or better.
     @Test("systemd units and their socket units pass systemd-analyze verify, and the sandbox scores 1.5 or better",
+          .needsProgram("/usr/bin/systemd-analyze", from: "systemd"),
           arguments: [("deviceauthd.service", "deviceauthd.service"), ("deviceauthd@.service", "deviceauthd@camera.service")])
     func unitFile(shipped: String, installedAs: String) async throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") else {
-            Issue.record("systemd-analyze is not installed")
-            return
-        }
         let directory = "/tmp/da-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Testing
+
+/// What a test needs of the machine, as traits: a test whose need is not met is
+/// skipped with the reason in the run's output, never failed and never passed.
+extension Trait where Self == ConditionTrait {
+    /// Root, for `why` (other uids through setpriv, mount namespaces, tmpfs).
+    static func needsRoot(_ why: String) -> Self {
+        .enabled(if: getuid() == 0, "needs root (\(why))")
+    }
+
+    /// An executable that a package provides (Scripts/setup installs it).
+    static func needsProgram(_ path: String, from package: String) -> Self {
+        .enabled(if: FileManager.default.isExecutableFile(atPath: path), "needs \(path) (Debian's \(package); Scripts/setup installs it)")
+    }
+}
