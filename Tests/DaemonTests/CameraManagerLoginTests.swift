@@ -47,7 +47,8 @@ struct CameraManagerLoginTests {
 
     static let repository = URL(fileURLWithPath: Subprocess.packageDirectory)
 
-    @Test("Login with --password-stdin, refresh keeps the refresh token, status names the user, unpair logs out; the password is nowhere")
+    @Test("Login with --password-stdin, refresh keeps the refresh token, status names the user, unpair logs out; the password is nowhere",
+          .needsRoot("to read the memory of a daemon that is not dumpable"))
     func lifecycle() async throws {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
             let daemon = try DaemonFixture(fake: fake, provider: Self.provider(fake))

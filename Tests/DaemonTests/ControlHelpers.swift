@@ -23,6 +23,7 @@ extension DaemonFixture {
         let binary = Subprocess.binaryURL("deviceauthctl").path
         var command = [binary, arguments[0], "--socket", socketPath] + arguments.dropFirst()
         if let uid {
+            try requireRoot("deviceauthctl as uid \(uid), through setpriv")
             command = ["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(gid ?? uid)",
                        groups.isEmpty ? "--clear-groups" : "--groups=" + groups.map(String.init).joined(separator: ",")] + command
         }

@@ -60,7 +60,7 @@ struct DaemonConfigTests {
 
     @Test("--check-config: 0 for a good config (no network needed), 78 for a bad one")
     func checkConfig() async throws {
-        let (good, directory) = try writeConfig("[Provider]\nBaseURL=http://127.0.0.1:9\nClientSecretFile=DIR/secret\nClientID=x\n")
+        let (good, directory) = try writeConfig("[Provider]\nBaseURL=http://127.0.0.1:9\nClientSecretFile=DIR/secret\nClientID=x\n[Storage]\nStateDirectory=DIR/state\n")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (status, output) = try await run(["--config", good, "--check-config"])
         #expect(status == 0, "\(output)")
@@ -74,7 +74,7 @@ struct DaemonConfigTests {
 
     @Test("A client_secret credential readable by others exits 78 as a file would; one of mode 0400 is taken", arguments: [0o644, 0o604, 0o640, 0o400])
     func credentialMode(_ mode: Int) async throws {
-        let (config, directory) = try writeConfig("[Provider]\nBaseURL=http://127.0.0.1:9\nClientID=x\n")
+        let (config, directory) = try writeConfig("[Provider]\nBaseURL=http://127.0.0.1:9\nClientID=x\n[Storage]\nStateDirectory=DIR/state\n")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let credentials = directory + "/credentials"
         try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
@@ -104,7 +104,7 @@ struct DaemonConfigTests {
 
     @Test("--check-config of a public client says no secret is needed")
     func publicClient() async throws {
-        let (config, directory) = try writeConfig("[Provider]\nType=oauth2\nTokenEndpoint=http://127.0.0.1:9/token\nAuthorizationEndpoint=http://127.0.0.1:9/authorize\nClientID=app\nClientAuthentication=none\nScope=offline\n")
+        let (config, directory) = try writeConfig("[Provider]\nType=oauth2\nTokenEndpoint=http://127.0.0.1:9/token\nAuthorizationEndpoint=http://127.0.0.1:9/authorize\nClientID=app\nClientAuthentication=none\nScope=offline\n[Storage]\nStateDirectory=DIR/state\n")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (status, output) = try await run(["--config", config, "--check-config"])
         #expect(status == 0, "\(output)")

@@ -81,6 +81,10 @@ final class DaemonFixture: @unchecked Sendable {
                user: UInt32? = nil, groups: [UInt32] = [], hideProcesses: Bool = false,
                descriptorLimit: Int? = nil, timeSynchronized: Bool? = nil, hosts: String? = nil, resolver: String? = nil,
                environment extra: [String: String] = [:]) throws {
+        if user != nil || hideProcesses { try requireRoot("the daemon as another uid, through setpriv") }
+        if machineID != nil || stateTmpfsKiB != nil || timeSynchronized != nil || hosts != nil || resolver != nil {
+            try requireRoot("files of the daemon's own in a private mount namespace")
+        }
         var environment = ["NOTIFY_SOCKET": notify.path, "RUNTIME_DIRECTORY": runtimeDirectory].merging(extra) { $1 }
         environment["JOURNAL_STREAM"] = ""
         if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }

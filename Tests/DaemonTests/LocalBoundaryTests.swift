@@ -82,6 +82,7 @@ struct LocalBoundaryTests {
             _ = try #require(try await daemon.pair())
             let go = daemon.directory + "/go"
             // One connection: a token, then (once told) a second request on the same connection.
+            try requireRoot("a client as uid 4431, through setpriv")
             let client = try Subprocess("/usr/bin/setpriv", ["--reuid=4431", "--regid=4431", "--clear-groups", "/usr/bin/python3", "-c", """
                 import json, os, socket, sys, time
                 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); f = s.makefile("rwb")
@@ -159,7 +160,8 @@ struct LocalBoundaryTests {
     }
 
     static func asUser(_ uid: UInt32, groups: [UInt32] = [], _ program: String, _ arguments: [String]) async throws -> (status: Int32?, output: String) {
-        try await Subprocess.run("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(uid)",
+        try requireRoot("\(program) as uid \(uid), through setpriv")
+        return try await Subprocess.run("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(uid)",
             groups.isEmpty ? "--clear-groups" : "--groups=" + groups.map(String.init).joined(separator: ","), program] + arguments)
     }
 

@@ -9,7 +9,8 @@ import Testing
 struct ShippedFilesTests {
     static let repository = URL(fileURLWithPath: Subprocess.packageDirectory)
 
-    @Test("config/deviceauthd.conf passes --check-config once a secret is given")
+    @Test("config/deviceauthd.conf passes --check-config once a secret is given",
+          .needsRoot("the shipped config's state directory, /var/lib/deviceauth, as the unit's StateDirectory= makes it"))
     func shippedConfig() async throws {
         let directory = "/tmp/da-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -16,6 +16,7 @@ struct TokenDemandTests {
     static func demand(_ daemon: DaemonFixture, callers: Int, seconds: Double, minValid: Double) async throws -> [String: Any] {
         let script = daemon.directory + "/token-demand.py"
         if !FileManager.default.fileExists(atPath: script) { try FileManager.default.copyItem(atPath: Self.script, toPath: script) }
+        try requireRoot("the callers as uid \(reader), through setpriv")
         let run = try await Subprocess.run("/usr/bin/setpriv", ["--reuid=\(reader)", "--regid=\(reader)", "--clear-groups",
             "/usr/bin/python3", script, daemon.socketPath, String(callers), String(seconds), String(minValid)], seconds: seconds + 90)
         #expect(run.status == 0, "\(run.output)")
