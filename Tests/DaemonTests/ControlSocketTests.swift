@@ -41,16 +41,22 @@ struct ControlSocketTests {
 
             // watch: the current status, then the change to authorized after approval.
             let path = daemon.socketPath
+            // Approved once the watcher holds its first reply (it is subscribed by then), not after a guess.
+            let (subscribed, hasSubscribed) = AsyncStream<Void>.makeStream()
             let watcher = Task {
                 try await blocking { () throws -> [ControlReply] in
+                    defer { hasSubscribed.finish() }
                     let client = try ControlClient(path: path)
                     try client.send(.init(method: "watch"))
                     var replies: [ControlReply] = []
-                    while replies.last?.status?.state != "authorized" { replies.append(try client.receive(timeout: 20)) }
+                    while replies.last?.status?.state != "authorized" {
+                        replies.append(try client.receive(timeout: 20))
+                        hasSubscribed.yield()
+                    }
                     return replies
                 }
             }
-            try await Task.sleep(for: .milliseconds(200))
+            for await _ in subscribed { break }
             try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
             let replies = try await watcher.value
             #expect(replies.first?.event == nil && replies.first?.status?.state == "polling")
@@ -271,11 +277,12 @@ struct ControlSocketTests {
             let daemon = try DaemonFixture(fake: fake, extraConfig: "[Pairing]\nAutoPair=no\n")
             try daemon.start()
             #expect(await daemon.notify.wait(seconds: 20) { $0 == "READY=1" } != nil)
-            let pairing = Task { try await daemon.ctl(["pair", "--no-qr"], seconds: 60) }
-            _ = try await daemon.waitForStats(seconds: 20) { $0.deviceCodes >= 2 }
-            try await Task.sleep(for: .milliseconds(300))
+            let pairing = try Subprocess("deviceauthctl", ["pair", "--socket", daemon.socketPath, "--no-qr"])
+            // Approved once the CLI has shown a renewed code (the second), read from its output.
+            let renewed = await pairing.waitForOutput(count: 2, of: "To pair this device", seconds: 20)
+            #expect(renewed, "\(pairing.output)")
             try await fake.control("approve", #"{"all": true}"#)
-            let result = try await pairing.value
+            let result = (status: await pairing.waitForExit(seconds: 60), output: pairing.output)
             #expect(result.status == 0, "\(result.output)")
             let shown = result.output.components(separatedBy: "To pair this device").count - 1
             #expect(shown >= 2, "each new code is shown: \(result.output)")

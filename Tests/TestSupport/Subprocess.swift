@@ -83,6 +83,17 @@ public final class Subprocess: @unchecked Sendable {
         return true
     }
 
+    /// Polls (bounded) until the program has printed `text` `count` times; false if it exits or the time runs out first.
+    public func waitForOutput(count: Int, of text: String, seconds: Double) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        func printed() -> Bool { output.components(separatedBy: text).count - 1 >= count }
+        while !printed() {
+            guard process.isRunning, ContinuousClock.now < deadline else { return printed() }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
     /// Polls (bounded) until `path` holds a non-empty line, e.g. a port file.
     public func waitForFile(_ path: String, seconds: Double) async -> String? {
         let deadline = ContinuousClock.now + .seconds(seconds)
