@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import JSONCoding
+
 /// Sending a password without leaving copies of it: no `String` (whose storage
 /// cannot be wiped) and no JSON text that outlives the write. The request is
 /// encoded without the password; the password's bytes are escaped straight into
@@ -15,25 +17,10 @@ extension ControlClient {
         line.reserveCapacity(encoded.count + 16 + password.count * 6)
         line += encoded
         line += Array(#","password":""#.utf8)
-        Self.appendEscaped(password, to: &line)
+        JSONWriter.appendEscaped(utf8: password, into: &line)
         line += Array(#""}"#.utf8) + [UInt8(ascii: "\n")]
         defer { _ = line.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
         try sendRaw(line)
     }
 
-    /// RFC 8259 string escaping of raw UTF-8 bytes: quote, backslash and controls escaped.
-    static func appendEscaped(_ bytes: [UInt8], to line: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                line.append(UInt8(ascii: "\\"))
-                line.append(byte)
-            case 0..<0x20, 0x7F:
-                line += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default:
-                line.append(byte)
-            }
-        }
-    }
 }

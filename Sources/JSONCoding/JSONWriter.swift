@@ -41,20 +41,41 @@ public enum JSONWriter {
     private static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case "\\": out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case "\n": out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case "\r": out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case "\t": out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case _ where !DisplayText.isShownAsIs(scalar):
-                let hex = Array("0123456789abcdef".utf8)
-                let value = Int(scalar.value)  // all of them are in the BMP
-                out += Array("\\u".utf8) + [hex[value >> 12 & 0xF], hex[value >> 8 & 0xF], hex[value >> 4 & 0xF], hex[value & 0xF]]
-            case _ where scalar.isASCII: out.append(UInt8(scalar.value))
-            default: out += Array(String(scalar).utf8)
+            if scalar.isASCII {
+                appendASCII(UInt8(scalar.value), into: &out)
+            } else if !DisplayText.isShownAsIs(scalar) {
+                appendUnicodeEscape(Int(scalar.value), into: &out)  // all of them are in the BMP
+            } else {
+                out += Array(String(scalar).utf8)
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// A string's contents from raw UTF-8 bytes, escaped as `writeString` escapes ASCII (bytes
+    /// of other characters go as they are): for a password, which is never made a `String`
+    /// (its storage could not be wiped), escaped straight into the buffer that is sent.
+    public static func appendEscaped(utf8 bytes: [UInt8], into out: inout [UInt8]) {
+        for byte in bytes {
+            if byte < 0x80 { appendASCII(byte, into: &out) } else { out.append(byte) }
+        }
+    }
+
+    /// The one reading of how an ASCII character goes inside a JSON string: quote and backslash
+    /// escaped, newline, return and tab by their letters, other controls and DEL as `\u00XX`.
+    private static func appendASCII(_ byte: UInt8, into out: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), byte]
+        case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+        case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+        case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+        case 0..<0x20, 0x7F: appendUnicodeEscape(Int(byte), into: &out)
+        default: out.append(byte)
+        }
+    }
+
+    private static func appendUnicodeEscape(_ value: Int, into out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out += Array("\\u".utf8) + [hex[value >> 12 & 0xF], hex[value >> 8 & 0xF], hex[value >> 4 & 0xF], hex[value & 0xF]]
     }
 }

@@ -38,6 +38,16 @@ struct JSONCodingTests {
         #expect(String(decoding: try JSON.encode(plain), as: UTF8.self) == String(decoding: try foundation.encode(plain), as: UTF8.self))
     }
 
+    @Test("A password's raw bytes are escaped as a String's are, and read back whole",
+          arguments: ["plain", "quote \" and \\ backslash", "tab\tnew\nline\r", "\u{01}\u{1F}\u{7F}", "pässwörd 🔑"])
+    func escapedBytes(text: String) throws {
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        JSONWriter.appendEscaped(utf8: Array(text.utf8), into: &out)
+        out.append(UInt8(ascii: "\""))
+        #expect(out == JSONWriter.write(.string(text)), "one escaping for both")
+        #expect(try JSONParser.parse(out) == .string(text))
+    }
+
     @Test("Numbers: integers exact, integral floats read as integers, fractions not")
     func numbers() throws {
         struct N: Codable { var i: Int; var d: Double }
