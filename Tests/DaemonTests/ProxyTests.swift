@@ -87,7 +87,8 @@ struct ProxyTests {
     }
 
     @Test("Proxy= with credentials in it, or not http://HOST:PORT, exits 78 naming the line (and not repeating credentials)",
-          arguments: ["http://user:pass@127.0.0.1:3128", "https://127.0.0.1:3128", "http://127.0.0.1", "socks5://127.0.0.1:1080"])
+          arguments: ["http://user:pass@127.0.0.1:3128", "https://127.0.0.1:3128", "http://127.0.0.1", "socks5://127.0.0.1:1080",
+                      "http://127.0.0.1:3128/path", "http://127.0.0.1:99999", "http://:3128"])
     func badProxy(_ value: String) async throws {
         try await withFakeProvider(realTime: true) { fake in
             let daemon = try DaemonFixture(fake: fake, extraConfig: "[Network]\nProxy=\(value)\n")

@@ -21,9 +21,19 @@ struct URLOriginTests {
         #expect(origin.authority == "\(host):\(port)")
     }
 
-    @Test("Not an origin: relative, another scheme, no host, an unclosed IPv6 literal", arguments: ["/relative", "ftp://x", "https://", "https://[::1/"])
+    @Test("Not an origin: relative, another scheme, no host, an unclosed IPv6 literal, a port that is no port",
+          arguments: ["/relative", "ftp://x", "https://", "https://[::1/", "https://host:http/", "https://host:0/", "http://host:65536"])
     func notOrigins(_ url: String) {
         #expect(URLOrigin(url) == nil)
+    }
+
+    @Test("What the checks of configured URLs and Proxy= read from it: a named port, user information")
+    func parts() throws {
+        #expect(try #require(URLOrigin("http://proxy:3128")).hasExplicitPort && !URLOrigin("http://proxy:3128")!.hasUserInfo)
+        #expect(try !#require(URLOrigin("https://api.frame.io/v2")).hasExplicitPort)
+        #expect(try #require(URLOrigin("https://user:pw@host.example/")).hasUserInfo)
+        #expect(EndpointURL.problem("https://user:pw@host.example/token") == "must not carry a user name or password")
+        #expect(EndpointURL.problem("http://[::1]:8080/token") == nil && EndpointURL.problem("http://camera.lan/token") != nil)
     }
 
     @Test("Addresses need no resolving; the bare host is what a resolver takes")

@@ -22,13 +22,13 @@ extension ConfigKey {
             guard !v.text.contains("@") else {
                 throw v.fail("\(v.name) must be http://HOST:PORT without credentials: they go in ProxyCredentialsFile= (the value is not repeated here)")
             }
-            guard v.text.hasPrefix("http://") else { throw v.fail("\(v.name) must be http://HOST:PORT, not \"\(v.text.prefix(80))\"") }
-            var authority = v.text.dropFirst("http://".count)
-            if authority.hasSuffix("/") { authority = authority.dropLast() }
-            guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...]), (1...65535).contains(port),
-                  !authority[..<colon].isEmpty, authority.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) })
+            var text = v.text
+            if text.hasSuffix("/") { text.removeLast() }
+            guard text.hasPrefix("http://"), let origin = URLOrigin(text), origin.hasExplicitPort,
+                  text.count == "http://".count + origin.authority.count,  // nothing but HOST:PORT (a path, a query)
+                  origin.host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) })
             else { throw v.fail("\(v.name) must be http://HOST:PORT, not \"\(v.text.prefix(80))\"") }
-            return "http://" + authority
+            return "http://" + origin.authority
         },
         .init("Network", "NoProxy", .restart, example: "localhost 127.0.0.1 .camera.lan", \.noProxy) { v throws(ConfigError) in
             let hosts = v.text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)

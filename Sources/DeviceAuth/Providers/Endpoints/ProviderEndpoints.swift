@@ -58,17 +58,12 @@ public enum EndpointURL {
         guard value.utf8.count <= 2048, value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             return "is not a URL (spaces, control characters or over 2048 bytes)"
         }
-        let scheme: String
-        if value.hasPrefix("https://") { scheme = "https://" } else if value.hasPrefix("http://") { scheme = "http://" } else {
-            return "must be an https:// URL"
-        }
-        let authority = value.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard !authority.isEmpty else { return "has no host" }
-        guard !authority.contains("@") else { return "must not carry a user name or password" }
+        guard value.hasPrefix("https://") || value.hasPrefix("http://") else { return "must be an https:// URL" }
+        guard let origin = URLOrigin(value) else { return "has no host (or no valid port)" }
+        guard !origin.hasUserInfo else { return "must not carry a user name or password" }
         guard !value.contains("#") else { return "must not have a #fragment" }
-        if scheme == "http://" {
-            let host = authority.hasPrefix("[") ? String(authority.prefix { $0 != "]" }) + "]" : String(authority.prefix { $0 != ":" })
-            guard ["127.0.0.1", "localhost", "[::1]"].contains(host) else {
+        if origin.scheme == "http" {
+            guard ["127.0.0.1", "localhost", "[::1]"].contains(origin.host) else {
                 return "must use https:// (plain http:// is allowed only to 127.0.0.1, ::1 or localhost)"
             }
         }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /// Where an absolute http(s) URL connects: its scheme, host and port. The one reading
 /// of a URL's authority for the captive-portal check (a redirect to another host), the
-/// transport (whether `NoProxy=` exempts the host) and the doctor (what to resolve and
-/// connect to).
+/// transport (whether `NoProxy=` exempts the host), the doctor (what to resolve and
+/// connect to), and the checks of configured URLs and `Proxy=`.
 public struct URLOrigin: Hashable, Sendable {
     /// `https` or `http`.
     public var scheme: String
@@ -10,12 +10,17 @@ public struct URLOrigin: Hashable, Sendable {
     public var host: String
     /// The URL's port, else the scheme's (443, 80).
     public var port: Int
+    /// Whether the URL names its port (`Proxy=` must).
+    public var hasExplicitPort: Bool
+    /// Whether the authority carries `user[:password]@` (configured URLs must not).
+    public var hasUserInfo: Bool
 
     /// nil for a relative URL, another scheme, or no host.
     public init?(_ url: String) {
         let lower = url.lowercased()
         guard let scheme = ["https", "http"].first(where: { lower.hasPrefix($0 + "://") }) else { return nil }
         let authority = lower.dropFirst(scheme.count + 3).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        hasUserInfo = authority.contains("@")
         let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority
         var portText: Substring?
         if hostPort.hasPrefix("[") {
@@ -30,7 +35,13 @@ public struct URLOrigin: Hashable, Sendable {
         }
         guard !host.isEmpty else { return nil }
         self.scheme = scheme
-        port = portText.flatMap { Int($0) } ?? (scheme == "https" ? 443 : 80)
+        hasExplicitPort = portText != nil
+        if let portText {
+            guard let number = Int(portText), (1...65535).contains(number) else { return nil }
+            port = number
+        } else {
+            port = scheme == "https" ? 443 : 80
+        }
     }
 
     /// `host:port`, as CONNECT and the doctor name it.
