@@ -77,7 +77,7 @@ let package = Package(
             dependencies: ["CLinux", "DeviceAuth", "Threads", "EpochTime", .product(name: "Logging", package: "swift-log")]
         ),
         // QR codes of the pairing URL (encoder in Swift): terminal, PNG and SVG renderings.
-        .target(name: "QRCode"),
+        .target(name: "QRCode", dependencies: ["DisplayText"]),
         // The control socket's wire format and a client: all deviceauthctl links.
         .target(name: "ControlProtocol", dependencies: ["JSONCoding", "CLinux"]),
         // The control socket's server side: roles from peer credentials, the engine behind it.
@@ -117,6 +117,7 @@ let package = Package(
         .target(
             name: "FakeProvider",
             dependencies: [
+                "DisplayText",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import DisplayText
+
 /// The QR code as images for the camera's screen: black on white, the
 /// 4-module quiet zone, at least `minimumPixels` wide.
 extension QRCode {
@@ -56,17 +58,5 @@ extension QRCode {
             """
     }
 
-    static func xmlEscaped(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func xmlEscaped(_ text: String) -> String { DisplayText.markupEscaped(text) }
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import DisplayText
 import Foundation
 
 /// The HTML a person sees on their phone: enter the camera's code, then
@@ -33,21 +34,7 @@ enum ActivationPage {
         page(title: title, body: "<h1>\(escape(title))</h1>\n<p>\(escape(message))</p>")
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { DisplayText.markupEscaped(text) }
 
     static func page(title: String, body: String) -> String {
         """
