@@ -12,11 +12,11 @@ import Musl
 
 /// One client of the control socket, served request by request.
 struct ControlConnection: Sendable {
-    let configuration: ControlServer
+    let server: ControlServer
     let stream: SocketStream
 
-    var backend: any ControlBackend { configuration.backend }
-    var logger: Logger { configuration.logger }
+    var backend: any ControlBackend { server.backend }
+    var logger: Logger { server.logger }
 
     /// Its peer as the kernel gave it at connect time, and the role it was admitted as.
     let peer: PeerCredentials?
@@ -26,10 +26,10 @@ struct ControlConnection: Sendable {
     func serve() async {
         defer {
             stream.close()
-            configuration.ledger.release(uid: peer?.uid ?? UInt32.max, role: role)
+            server.ledger.release(uid: peer?.uid ?? UInt32.max, role: role)
         }
         var framer = LineFramer(maxLength: ControlServer.maxRequestBytes)
-        let idle = Duration.milliseconds(Int64(configuration.ledger.limits.idleSeconds * 1000))
+        let idle = Duration.milliseconds(Int64(server.ledger.limits.idleSeconds * 1000))
         do {
             var ended = false
             while !ended {
@@ -72,10 +72,10 @@ struct ControlConnection: Sendable {
             return .answered
         }
         // Decided now, not at connect time: a reload that removed this peer from a role applies at once.
-        let access = configuration.authorizer.access(of: peer)
+        let access = server.authorizer.access(of: peer)
         let role = access.role
         guard role >= method.requiredRole else {
-            if let unlogged = configuration.refusals.shouldLog(uid: peer?.uid ?? UInt32.max) {
+            if let unlogged = server.refusals.shouldLog(uid: peer?.uid ?? UInt32.max) {
                 logger.warning("control: refused \(method.rawValue) to \(peer?.description ?? "an unknown peer") (\(role); needs \(method.requiredRole))\(RefusalLog.suffix(unlogged: unlogged))")
             }
             try await send(ControlReply(id: request.id, ok: false, error: .init(.permissionDenied,
@@ -180,7 +180,7 @@ struct ControlConnection: Sendable {
                 var first = true
                 for await snapshot in updates {
                     // Each line as the peer's role stands now (a reload may have changed it).
-                    let access = configuration.authorizer.access(of: peer)
+                    let access = server.authorizer.access(of: peer)
                     try await send(ControlReply(id: request.id, ok: true, event: first ? nil : "status", status: status(snapshot, for: access)))
                     first = false
                 }
@@ -199,8 +199,8 @@ struct ControlConnection: Sendable {
     private func status(_ snapshot: PairingSnapshot, for access: PeerAccess) -> ControlStatus {
         var status = ControlStatus(snapshot)
         if !access.seesPairingCode { status.withholdPairingCode() }
-        status.clientID = configuration.identity?.clientID
-        status.clientIDSource = configuration.identity?.source.rawValue
+        status.clientID = server.identity?.clientID
+        status.clientIDSource = server.identity?.source.rawValue
         return status
     }
 

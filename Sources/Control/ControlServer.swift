@@ -42,14 +42,14 @@ public struct ControlServer: Sendable {
         let listener = try UnixListener(path: path, backlog: 128)
         // Anyone may connect and read the status; roles decide the rest.
         chmod(path, 0o666)
-        return BoundControlServer(listener: listener, configuration: self, ownsSocketFile: true)
+        return BoundControlServer(listener: listener, server: self, ownsSocketFile: true)
     }
 
     /// Serves on a listening socket systemd opened (`deviceauthd.socket`): clients that
     /// connect before the daemon is ready wait in its backlog instead of failing, and
     /// the socket file stays for the next start.
     public func adopt(listeningSocket fd: Int32) -> BoundControlServer {
-        BoundControlServer(listener: UnixListener(inherited: fd), configuration: self, ownsSocketFile: false)
+        BoundControlServer(listener: UnixListener(inherited: fd), server: self, ownsSocketFile: false)
     }
 
     /// A refused connection or request, in the journal at most once a minute per uid.
@@ -68,12 +68,12 @@ public struct ControlServer: Sendable {
 /// Every connection is a child task, so shutdown reaches each one.
 public struct BoundControlServer: Service {
     let listener: UnixListener
-    let configuration: ControlServer
+    let server: ControlServer
     /// False for a socket systemd owns: its file is left in place when we stop.
     let ownsSocketFile: Bool
 
     public func run() async throws {
-        let path = configuration.path
+        let path = server.path
         defer {
             if ownsSocketFile { unlink(path) }
             listener.close()
@@ -85,18 +85,18 @@ public struct BoundControlServer: Service {
                         let stream = try await listener.accept()
                         let peer = PeerCredentials.of(socket: stream.fd)
                         // Admission counts the role at connect time; what a request may do is decided per request.
-                        let role = configuration.authorizer.access(of: peer).role
+                        let role = server.authorizer.access(of: peer).role
                         let uid = peer?.uid ?? UInt32.max
-                        guard let refusal = configuration.ledger.admit(uid: uid, role: role) else {
-                            group.addTask { await ControlConnection(configuration: configuration, stream: stream, peer: peer, role: role).serve() }
+                        guard let refusal = server.ledger.admit(uid: uid, role: role) else {
+                            group.addTask { await ControlConnection(server: server, stream: stream, peer: peer, role: role).serve() }
                             continue
                         }
-                        configuration.logRefusal(refusal, peer: peer)
+                        server.logRefusal(refusal, peer: peer)
                         let refused = RefusedConnection(stream: stream, why: refusal)
-                        if configuration.ledger.beginLingering() {
+                        if server.ledger.beginLingering() {
                             group.addTask {
                                 await refused.answerAtLeisure()
-                                configuration.ledger.endLingering()
+                                server.ledger.endLingering()
                             }
                         } else {
                             refused.answerAtOnce()

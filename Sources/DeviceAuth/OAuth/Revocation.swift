@@ -30,7 +30,7 @@ enum Revocation {
     /// A logout: `DELETE` with the Bearer access token. False when the access token
     /// was not accepted (401): expired, or the authorization is already gone.
     static func logout(_ transport: any HTTPTransport, profile: ProviderProfile, url: String, grant: Grant) async throws(OAuthFailure) -> Bool {
-        let answer = try await transport.perform(HTTPCall(method: "DELETE", url: url, headers: FrameIODevice.bearer(profile, grant)))
+        let answer = try await transport.perform(HTTPCall(method: "DELETE", url: url, headers: DeviceAPI.bearer(profile, grant)))
         if answer.status == 401 { return false }
         try OAuthAnswer.check(answer, body: .ignored)
         return true

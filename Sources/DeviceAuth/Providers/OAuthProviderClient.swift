@@ -96,12 +96,12 @@ public struct OAuthProviderClient: ProviderClient {
 
     public func deviceInfo(_ grant: Grant) async throws(OAuthFailure) -> DeviceInfo? {
         guard let url = profile.deviceInfoURL else { return nil }
-        return try await FrameIODevice.me(transport, profile: profile, url: url, grant: grant)
+        return try await DeviceAPI.me(transport, profile: profile, url: url, grant: grant)
     }
 
     public func heartbeat(_ grant: Grant) async throws(OAuthFailure) {
         guard let url = profile.heartbeatURL else { return }
-        try await FrameIODevice.heartbeat(transport, profile: profile, url: url, grant: grant)
+        try await DeviceAPI.heartbeat(transport, profile: profile, url: url, grant: grant)
     }
 
     public func authorizationURL(_ request: LoginRequest) async throws(OAuthFailure) -> String {

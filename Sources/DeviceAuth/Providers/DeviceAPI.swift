@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import DisplayText
 
-/// Frame.io's device API after pairing: `GET /v2/devices/me`, `POST /v2/devices/heartbeat`.
-enum FrameIODevice {
+/// The provider's API called with the access token: the device API after pairing where a
+/// dialect has one (Frame.io's `GET /v2/devices/me`, `POST /v2/devices/heartbeat`), and the
+/// bearer headers of any such call (Frame.io's revocation by DELETE too).
+enum DeviceAPI {
     struct Me: Decodable {
         struct Project: Decodable { let name: String? }
         let name: String?
