@@ -167,10 +167,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Two kinds of test. Unit tests: modules in-process, no binary started, no other uid,
+        // no container (the targets above and DaemonUnitTests). System tests: the real
+        // deviceauthd and deviceauthctl as subprocesses against the fake provider, other uids,
+        // mount namespaces (SystemTests; Scripts/test runs them again on Swift's executors).
         .testTarget(
-            name: "DaemonTests",
-            dependencies: ["TestSupport", "FakeProvider", "DeviceAuth", "deviceauthd", "deviceauthctl", "Control", "ControlProtocol", "CommandOptions", "DaemonRuntime",
-                           "Systemd", "CLinux", "EpochTime"],
+            name: "DaemonUnitTests",
+            dependencies: ["DaemonRuntime", "Control", "ControlProtocol", "JSONCoding", "Systemd", "CLinux"]
+        ),
+        .testTarget(
+            name: "SystemTests",
+            dependencies: ["TestSupport", "FakeProvider", "DeviceAuth", "deviceauthd", "deviceauthctl", "Control", "ControlProtocol", "CommandOptions",
+                           "JSONCoding", .product(name: "Logging", package: "swift-log")],
             exclude: ["Scripts"]
         ),
         .testTarget(name: "JSONCodingTests", dependencies: ["JSONCoding"]),

@@ -42,7 +42,10 @@ struct DaemonRuntimeTests {
         #expect(await cancelled.value)
     }
 
-    @Test("A timer the kernel will not arm loses no job: it is said once and poll's timeout waits instead")
+    // No upper bound on the time slept: a loaded machine (the flood tests run beside this one)
+    // can stall a thread for seconds. A lost job never wakes: the time limit catches that.
+    @Test("A timer the kernel will not arm loses no job: it is said once and poll's timeout waits instead",
+          .timeLimit(.minutes(1)))
     func armingFails() async throws {
         let attempts = Mutex(0), reports = Mutex<[String]>([])
         let executor = DaemonExecutor(workers: 1, armTimer: { _, seconds, nanoseconds in
@@ -55,7 +58,7 @@ struct DaemonRuntimeTests {
             for _ in 0..<3 { try? await Task.sleep(for: .milliseconds(40)) }
             return ContinuousClock.now - start
         }
-        #expect(slept >= .milliseconds(120) && slept < .seconds(5), "\(slept)")
+        #expect(slept >= .milliseconds(120), "\(slept)")
         #expect(attempts.withLock { $0 } >= 1, "the sleeps went through this executor's timer")
         #expect(reports.withLock { $0 } == ["the executor's timer cannot be armed (Invalid argument): waiting with poll timeouts instead"])
     }
