@@ -51,6 +51,9 @@ let package = Package(
         // Times as 64-bit counts whatever the platform's time_t: calendar arithmetic past 2038
         // and 2106, and conversions that saturate instead of trapping. No dependencies.
         .target(name: "EpochTime"),
+        // What several modules need and no engine: hashing (SHA-256, HMAC), hex and base64, the
+        // clock protocol and its readings (wall and boot), times as text.
+        .target(name: "Primitives", dependencies: ["CCrypto", "CLinux", "EpochTime"]),
         // Codable to and from JSON without Foundation: for the daemon, the CLI and the wire format.
         .target(name: "JSONCoding", dependencies: ["DisplayText"]),
         // The engine: pairing state machine, OAuth grants, token store, config.
@@ -58,7 +61,7 @@ let package = Package(
         .target(
             name: "DeviceAuth",
             dependencies: [
-                "CSQLite", "CCrypto", "CLinux", "JSONCoding", "DisplayText", "Release", "EpochTime",
+                "CSQLite", "CCrypto", "CLinux", "JSONCoding", "DisplayText", "Release", "EpochTime", "Primitives",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -74,7 +77,7 @@ let package = Package(
         // engine's real clock.
         .target(
             name: "Systemd",
-            dependencies: ["CLinux", "DeviceAuth", "Threads", "EpochTime", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CLinux", "Primitives", "Threads", "EpochTime", .product(name: "Logging", package: "swift-log")]
         ),
         // QR codes of the pairing URL (encoder in Swift): terminal, PNG and SVG renderings.
         .target(name: "QRCode", dependencies: ["DisplayText"]),
@@ -84,7 +87,7 @@ let package = Package(
         .target(
             name: "Control",
             dependencies: [
-                "CLinux", "ControlProtocol", "DeviceAuth", "JSONCoding", "Threads", "EpochTime",
+                "CLinux", "ControlProtocol", "DeviceAuth", "Primitives", "JSONCoding", "Threads", "EpochTime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -102,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "deviceauthd",
             dependencies: [
-                "DeviceAuth", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode", "CommandOptions", "DaemonRuntime",
+                "DeviceAuth", "Primitives", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode", "CommandOptions", "DaemonRuntime",
                 "DisplayText", "Threads", "EpochTime", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -139,7 +142,7 @@ let package = Package(
 
         // The parsers of untrusted input as fuzz targets: fuzzed by Scripts/fuzz (Fuzz/, libFuzzer),
         // their corpora replayed by the tests. Never part of a shipped binary.
-        .target(name: "FuzzTargets", dependencies: ["DeviceAuth", "Control", "ControlProtocol", "JSONCoding", "QRCode"]),
+        .target(name: "FuzzTargets", dependencies: ["DeviceAuth", "Primitives", "Control", "ControlProtocol", "JSONCoding", "QRCode"]),
 
         // What the test targets share: the fake on a loopback port, a real HTTP
         // client, subprocesses of our own binaries.
@@ -162,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "DeviceAuthTests",
             dependencies: [
-                "DeviceAuth", "CurlHTTP", "TestSupport", "FakeProvider", "FuzzTargets", "EpochTime",
+                "DeviceAuth", "Primitives", "CurlHTTP", "TestSupport", "FakeProvider", "FuzzTargets", "EpochTime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 import DeviceAuth
 
 /// What a provider (or whatever answers in its place: a proxy, a captive portal)

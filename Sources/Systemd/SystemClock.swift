@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 import CLinux
-import DeviceAuth
 import Synchronization
 #if canImport(Glibc)
 import Glibc

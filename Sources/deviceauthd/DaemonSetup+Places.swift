@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 import DeviceAuth
 
 /// Whether the places the daemon writes can be used by whoever runs it: checked by

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 import DeviceAuth
 
 /// The dialect the configuration asks for, with its endpoints: fixed (Frame.io),

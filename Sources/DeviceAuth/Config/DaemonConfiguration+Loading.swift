@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 /// Reading `deviceauthd.conf` and its drop-ins into a `DaemonConfiguration`.
 extension DaemonConfiguration {
     /// Loads `path`, then `path.d/*.conf` in name order (later files win, as systemd's drop-ins do).

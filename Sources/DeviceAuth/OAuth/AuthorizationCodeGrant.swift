@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// One login in progress (RFC 6749 §4.1 with RFC 7636 PKCE and RFC 8252's loopback
 /// redirect): what the daemon keeps between handing out the URL and getting the code

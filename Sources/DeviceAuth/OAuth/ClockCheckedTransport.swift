@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 /// A certificate "expired" or "not yet valid" by a clock that is not set says nothing
 /// about the certificate: a camera without a battery-backed clock boots at 1970 and
 /// stays there until NTP answers. Such a fault is the clock's (`clockNotSet`): STATUS

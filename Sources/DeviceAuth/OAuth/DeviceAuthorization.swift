@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// RFC 8628 §3.1–3.2: ask for a device code and a user code.
 package enum DeviceAuthorization {

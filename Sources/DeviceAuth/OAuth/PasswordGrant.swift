@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 /// RFC 6749 §4.3: the resource owner's password, once, for tokens
 /// (CameraManager). The password goes only into the form body of this one
 /// request, never a URL; the body is zeroed once sent.

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// RFC 6749 §6: trade the refresh token for a new pair. With rotating
 /// refresh tokens (Frame.io) the presented one is dead once the server answers.

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// RFC 8628 §3.4: one poll of the token endpoint with the device code.
 enum TokenPolling {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// RFC 6749 §5.1's successful token answer, validated.
 struct TokenResponse: Decodable {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// One device code the daemon is polling with (RFC 8628 §3.2).
 public struct DeviceCodeSession: Equatable, Sendable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// The tokens of one authorization. Never printed: its description shows
 /// fingerprints only, so a stray `\(grant)` cannot leak a token into a log.

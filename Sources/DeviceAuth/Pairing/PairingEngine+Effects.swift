@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 import Logging
 
 /// Carrying out what the state machine asks: provider calls as children of

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 extension PairingEngine {
     /// Counts what one step of the machine did; tells the observer when anything changed.
     func recordMetrics(_ event: PairingEvent, before: PairingState, effects: [PairingEffect], now: Moment) {

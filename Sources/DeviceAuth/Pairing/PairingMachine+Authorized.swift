@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// Authorized and refreshing: planning refreshes, one at a time, and telling a
 /// network fault (keep the tokens) from a lost authorization (pair again).

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// The pure heart of the daemon: `(state, event) → (state, [effect])`.
 /// No I/O, no clock, no randomness of its own: `now` (both clocks) and

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 /// What a fleet watches on each camera, counted by the engine since it started:
 /// refreshes, failed refreshes and lost authorizations by reason, pairings.
 /// Reasons come from typed outcomes, so they are few and stable (fit for labels).

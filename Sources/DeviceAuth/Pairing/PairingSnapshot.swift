@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// What the outside world may know about the pairing at one moment: no
 /// token, no device code. The control socket and the QR files are drawn from it.

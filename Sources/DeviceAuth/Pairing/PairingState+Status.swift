@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// The one-line STATUS= text: the state's name, a colon, what a person needs to know.
 extension PairingState {

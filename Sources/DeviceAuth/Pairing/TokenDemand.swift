@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 /// What a `token` caller gets, from what it asks (`min_valid_seconds`) and what
 /// is held. Decided here, purely, so that callers' demand never drives the
 /// provider: refreshes follow the lifecycle (a fraction of the lifetime, the

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// How the client proves who it is on a token-endpoint request (RFC 6749 §2.3.1,
 /// RFC 8414's `token_endpoint_auth_method`). A dialect picks one; every grant

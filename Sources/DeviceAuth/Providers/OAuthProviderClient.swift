@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// What the engine needs from a provider, one call per effect.
 ///

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 /// The proxy's user and password, one line `user:password`: from `ProxyCredentialsFile=`
 /// (which, like the client secret's file, must not be readable by group or others), else
 /// from the unit's credential `proxy_credentials` (LoadCredential(Encrypted)=), else none.

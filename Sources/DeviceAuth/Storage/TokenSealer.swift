@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 import CCrypto
 
 /// Seals tokens at rest with AES-256-GCM (the system's libcrypto) under a key

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 import JSONCoding
 
 /// Endpoints from the issuer's metadata, kept in a cache file in the state

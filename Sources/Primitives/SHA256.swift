@@ -23,7 +23,7 @@ package enum SHA256 {
     }
 
     /// RFC 5869 HKDF with SHA-256, no salt (a string of zeros, as §2.2 says), for up to 32 bytes.
-    static func hkdf(keyMaterial: [UInt8], info: [UInt8], outputByteCount: Int) -> [UInt8] {
+    package static func hkdf(keyMaterial: [UInt8], info: [UInt8], outputByteCount: Int) -> [UInt8] {
         precondition(outputByteCount <= 32, "one HMAC block is all the token store needs")
         let pseudoRandomKey = hmac(key: [UInt8](repeating: 0, count: 32), keyMaterial)
         return Array(hmac(key: pseudoRandomKey, info + [1]).prefix(outputByteCount))

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// How long a token lives, decided on the clock that can be trusted.
 extension Grant {

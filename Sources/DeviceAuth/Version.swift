@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 import Release
 
 /// The release (`Release.version`), and what it implies of the clock.

@@ -14,12 +14,12 @@ public struct FileError: Error, Equatable, CustomStringConvertible {
     public let reason: String
     public var description: String { "\(path): \(reason)" }
 
-    init(_ path: String, errno code: Int32) {
+    package init(_ path: String, errno code: Int32) {
         self.path = path
         self.reason = String(cString: strerror(code))
     }
 
-    init(_ path: String, _ reason: String) {
+    package init(_ path: String, _ reason: String) {
         self.path = path
         self.reason = reason
     }
@@ -88,7 +88,7 @@ public enum SystemFiles {
         syncDirectory(of: path)
     }
 
-    static func syncDirectory(of path: String) {
+    package static func syncDirectory(of path: String) {
         let directory = parentDirectory(path)
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
