@@ -61,11 +61,14 @@ let package = Package(
         .target(
             name: "DeviceAuth",
             dependencies: [
-                "CSQLite", "CCrypto", "CLinux", "JSONCoding", "DisplayText", "Release", "EpochTime", "Primitives",
+                "CCrypto", "CLinux", "JSONCoding", "DisplayText", "Release", "EpochTime", "Primitives",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The engine's GrantStore in SQLite: the token store, its schema marks, sealing with the
+        // token key. Depends on the engine for what it stores; the engine knows only the protocol.
+        .target(name: "TokenStorage", dependencies: ["DeviceAuth", "Primitives", "CSQLite", "CCrypto", "JSONCoding"]),
         // HTTPTransport on the system's libcurl and OpenSSL (the camera's own TLS stack and trust store).
         .target(name: "CurlHTTP", dependencies: ["CCurl", "DeviceAuth", "Threads"]),
         // A detached pthread for work that waits in the kernel (shared by the modules below).
@@ -105,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "deviceauthd",
             dependencies: [
-                "DeviceAuth", "Primitives", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode", "CommandOptions", "DaemonRuntime",
+                "DeviceAuth", "Primitives", "TokenStorage", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode", "CommandOptions", "DaemonRuntime",
                 "DisplayText", "Threads", "EpochTime", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -142,7 +145,7 @@ let package = Package(
 
         // The parsers of untrusted input as fuzz targets: fuzzed by Scripts/fuzz (Fuzz/, libFuzzer),
         // their corpora replayed by the tests. Never part of a shipped binary.
-        .target(name: "FuzzTargets", dependencies: ["DeviceAuth", "Primitives", "Control", "ControlProtocol", "JSONCoding", "QRCode"]),
+        .target(name: "FuzzTargets", dependencies: ["DeviceAuth", "Primitives", "TokenStorage", "Control", "ControlProtocol", "JSONCoding", "QRCode"]),
 
         // What the test targets share: the fake on a loopback port, a real HTTP
         // client, subprocesses of our own binaries.
@@ -165,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "DeviceAuthTests",
             dependencies: [
-                "DeviceAuth", "Primitives", "CurlHTTP", "TestSupport", "FakeProvider", "FuzzTargets", "EpochTime",
+                "DeviceAuth", "Primitives", "TokenStorage", "CurlHTTP", "TestSupport", "FakeProvider", "FuzzTargets", "EpochTime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

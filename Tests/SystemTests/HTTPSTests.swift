@@ -78,7 +78,7 @@ struct HTTPSTests {
                 chmod(ca.certificate, 0o600)
                 let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://localhost:\(front.port)\nClientID=https-camera\nCAFile=\(ca.certificate)")
                 try daemon.start(user: 65534)
-                #expect(await daemon.waitForExit(seconds: 10) == 78)
+                #expect(await daemon.waitForExit(seconds: 30) == 78)
                 #expect(daemon.output.contains("deviceauthd.conf:") && daemon.output.contains("CAFile=\(ca.certificate)") && daemon.output.contains("ermission denied"),
                         "\(daemon.output)")
                 #expect(try await fake.stats().deviceCodes == 0)

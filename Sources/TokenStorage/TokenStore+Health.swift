@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import DeviceAuth
 import Primitives
 /// The store as `deviceauthctl doctor` reports it: read through the daemon's own
 /// connection and sealer, so it says whether the tokens the daemon would use open.
