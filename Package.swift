@@ -66,6 +66,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The configuration: the INI file with drop-ins and line-numbered errors, the one table of
+        // keys, validation, the client secret and proxy credentials read where they are named.
+        .target(name: "DeviceAuthConfig", dependencies: ["DeviceAuth", "Primitives", "DisplayText", "CLinux"]),
         // The engine's GrantStore in SQLite: the token store, its schema marks, sealing with the
         // token key. Depends on the engine for what it stores; the engine knows only the protocol.
         .target(name: "TokenStorage", dependencies: ["DeviceAuth", "Primitives", "CSQLite", "CCrypto", "JSONCoding"]),
@@ -90,7 +93,7 @@ let package = Package(
         .target(
             name: "Control",
             dependencies: [
-                "CLinux", "ControlProtocol", "DeviceAuth", "Primitives", "JSONCoding", "Threads", "EpochTime",
+                "CLinux", "ControlProtocol", "DeviceAuth", "DeviceAuthConfig", "Primitives", "JSONCoding", "Threads", "EpochTime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -108,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "deviceauthd",
             dependencies: [
-                "DeviceAuth", "Primitives", "TokenStorage", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode", "CommandOptions", "DaemonRuntime",
+                "DeviceAuth", "DeviceAuthConfig", "Primitives", "TokenStorage", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode", "CommandOptions", "DaemonRuntime",
                 "DisplayText", "Threads", "EpochTime", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -145,7 +148,7 @@ let package = Package(
 
         // The parsers of untrusted input as fuzz targets: fuzzed by Scripts/fuzz (Fuzz/, libFuzzer),
         // their corpora replayed by the tests. Never part of a shipped binary.
-        .target(name: "FuzzTargets", dependencies: ["DeviceAuth", "Primitives", "TokenStorage", "Control", "ControlProtocol", "JSONCoding", "QRCode"]),
+        .target(name: "FuzzTargets", dependencies: ["DeviceAuth", "DeviceAuthConfig", "Primitives", "TokenStorage", "Control", "ControlProtocol", "JSONCoding", "QRCode"]),
 
         // What the test targets share: the fake on a loopback port, a real HTTP
         // client, subprocesses of our own binaries.
@@ -168,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "DeviceAuthTests",
             dependencies: [
-                "DeviceAuth", "Primitives", "TokenStorage", "CurlHTTP", "TestSupport", "FakeProvider", "FuzzTargets", "EpochTime",
+                "DeviceAuth", "DeviceAuthConfig", "Primitives", "TokenStorage", "CurlHTTP", "TestSupport", "FakeProvider", "FuzzTargets", "EpochTime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -183,7 +186,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SystemTests",
-            dependencies: ["TestSupport", "FakeProvider", "DeviceAuth", "deviceauthd", "deviceauthctl", "Control", "ControlProtocol", "CommandOptions",
+            dependencies: ["TestSupport", "FakeProvider", "DeviceAuth", "DeviceAuthConfig", "deviceauthd", "deviceauthctl", "Control", "ControlProtocol", "CommandOptions",
                            "JSONCoding", .product(name: "Logging", package: "swift-log")],
             exclude: ["Scripts"]
         ),

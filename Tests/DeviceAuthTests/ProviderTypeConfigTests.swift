@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+@testable import DeviceAuthConfig
 @testable import DeviceAuth
 import Foundation
 import Testing

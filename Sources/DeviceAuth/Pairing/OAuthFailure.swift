@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 /// Why a call to the provider did not give us what we asked for, as a typed
 /// outcome. The provider side (`AnswerClassifier`) turns a dialect's HTTP
 /// answers into these; the state machine decides on them, never on a

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import DeviceAuth
 /// The rules that span several keys: each provider type needs its own endpoints,
 /// and keys of another type are mistakes, not silently ignored.
 extension DaemonConfiguration {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import DeviceAuth
 import Primitives
 /// Reading `deviceauthd.conf` and its drop-ins into a `DaemonConfiguration`.
 extension DaemonConfiguration {

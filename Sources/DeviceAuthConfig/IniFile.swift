@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import DeviceAuth
+import Primitives
 /// One `Key=Value` assignment of a systemd-style INI file, with where it came from.
 public struct IniEntry: Equatable, Sendable {
     public let section: String
@@ -43,13 +45,5 @@ public enum IniFile {
             entries.append(IniEntry(section: section, key: key, value: value, file: file, line: lineNumber))
         }
         return entries
-    }
-}
-
-extension StringProtocol {
-    func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
     }
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import DeviceAuth
 import Primitives
 import CLinux
 #if canImport(Glibc)
