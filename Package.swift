@@ -73,7 +73,7 @@ let package = Package(
         // token key. Depends on the engine for what it stores; the engine knows only the protocol.
         .target(name: "TokenStorage", dependencies: ["DeviceAuth", "Primitives", "CSQLite", "CCrypto", "JSONCoding"]),
         // HTTPTransport on the system's libcurl and OpenSSL (the camera's own TLS stack and trust store).
-        .target(name: "CurlHTTP", dependencies: ["CCurl", "DeviceAuth", "Threads"]),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "DeviceAuth", "Primitives", "Threads"]),
         // A detached pthread for work that waits in the kernel (shared by the modules below).
         .target(name: "Threads"),
         // The daemon's executor and signal thread: no libdispatch worker pool, so no idle wake-ups.

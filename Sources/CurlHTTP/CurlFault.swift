@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import CCurl
 import DeviceAuth
+import Primitives
 
 /// What kind of fault a transfer that got no answer met (`NetworkFault`), decided from
 /// libcurl's code, the proxy's answer to CONNECT and OpenSSL's verify result: the one
@@ -50,7 +51,7 @@ enum CurlFault {
         case CURLE_PEER_FAILED_VERIFICATION:
             // libcurl checks the name itself (OpenSSL's chain verdict is then still "ok"):
             // its words are the only sign ("no alternative certificate subject name matches…").
-            if words.contains("subject name") || words.contains("host name") { return NetworkFault(.tlsName, words) }
+            if words.includes("subject name") || words.includes("host name") { return NetworkFault(.tlsName, words) }
             switch verifyResult {
             // X509_V_ERR_CERT_NOT_YET_VALID, _CERT_HAS_EXPIRED (and their CRL twins): a date, which a clock can explain.
             case 9, 10, 11, 12: return NetworkFault(.tlsDates, words)

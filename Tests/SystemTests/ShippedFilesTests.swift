@@ -10,6 +10,17 @@ import Testing
 struct ShippedFilesTests {
     static let repository = URL(fileURLWithPath: Subprocess.packageDirectory)
 
+    /// _StringProcessing (Swift's regex engine and the string searches built on it) costs the
+    /// static daemon about 900 KiB; nothing the daemon needs uses it (Primitives' TextSearch).
+    @Test("The daemon links nothing of _StringProcessing or _RegexParser", .needsProgram("/usr/bin/nm", from: "binutils"))
+    func noRegexEngine() async throws {
+        let binary = Subprocess.binaryURL("deviceauthd").path
+        let symbols = try await Subprocess.run("/usr/bin/nm", ["-u", binary], seconds: 60)
+        try #require(symbols.status == 0, "\(symbols.output.prefix(500))")
+        let used = symbols.output.split(separator: "\n").filter { $0.contains("17_StringProcessing") || $0.contains("12_RegexParser") }
+        #expect(used.isEmpty, "\(used.prefix(5).joined(separator: "\n"))")
+    }
+
     @Test("config/deviceauthd.conf passes --check-config once a secret is given",
           .needsRoot("the shipped config's state directory, /var/lib/deviceauth, as the unit's StateDirectory= makes it"))
     func shippedConfig() async throws {

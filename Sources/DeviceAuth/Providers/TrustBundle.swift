@@ -25,7 +25,7 @@ public struct TrustBundle: Sendable, Equatable {
     /// The bundle at `path`; an error says what is wrong with it, in words.
     public static func load(_ path: String) throws(FileError) -> TrustBundle {
         let text = try SystemFiles.readText(path, limit: 4 << 20)
-        let blocks = text.ranges(of: "-----BEGIN CERTIFICATE-----").count
+        let blocks = text.occurrences(of: "-----BEGIN CERTIFICATE-----")
         guard blocks > 0 else { throw FileError(path, "holds no PEM certificate (-----BEGIN CERTIFICATE-----)") }
         var certificates: [Certificate] = []
         let bytes = Array(text.utf8)
