@@ -27,11 +27,10 @@ struct LoginTests {
 
     /// The authorization URL: the line after "Open this URL".
     static func authorizationURL(_ login: Subprocess) async throws -> String {
-        for _ in 0..<100 {
-            let lines = login.output.split(separator: "\n")
-            if let index = lines.firstIndex(where: { $0.hasPrefix("Open this URL") }), index + 1 < lines.count { return String(lines[index + 1]) }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        // Whole once the CLI asks for the pasted URL ("… and press Enter:"), which it prints after it.
+        _ = await login.waitForOutput("and press Enter:", seconds: 10)
+        let lines = login.output.split(separator: "\n")
+        if let index = lines.firstIndex(where: { $0.hasPrefix("Open this URL") }), index + 1 < lines.count { return String(lines[index + 1]) }
         throw LoginTestError.noURL(login.output)
     }
 
@@ -172,7 +171,9 @@ struct LoginTests {
             #expect(try await curl("/callback?code=abc&state=someone-elses") == "400")
             #expect(try await curl("/callback") == "400")
             try #require(FileHandle(forWritingAtPath: paste)).write(Data("http://127.0.0.1:9/callback?code=abc&state=someone-elses\nnot a url\n".utf8))
-            try await Task.sleep(for: .milliseconds(300))
+            // Both pasted lines answered (the second's words), and the login still waits.
+            #expect(await login.waitForOutput("that is not the redirect URL (it has neither code= nor error=): still waiting", seconds: 10),
+                    "\(login.output)")
             #expect(login.process.isRunning, "the login ended on a request that was not its redirect: \(login.output)")
 
             // The browser comes back, while the silent connections are still open.
