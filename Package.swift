@@ -166,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FakeProviderTests",
-            dependencies: ["FakeProvider", "TestSupport", "deviceauth-fake-provider"]
+            dependencies: ["FakeProvider", "TestSupport"]
         ),
         .testTarget(
             name: "DeviceAuthTests",
@@ -186,7 +186,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SystemTests",
-            dependencies: ["TestSupport", "FakeProvider", "DeviceAuth", "DeviceAuthConfig", "deviceauthd", "deviceauthctl", "Control", "ControlProtocol", "CommandOptions",
+            dependencies: ["TestSupport", "FakeProvider", "DeviceAuth", "DeviceAuthConfig", "deviceauthd", "deviceauthctl", "deviceauth-fake-provider",
+                           "Control", "ControlProtocol", "CommandOptions",
                            "JSONCoding", .product(name: "Logging", package: "swift-log")],
             exclude: ["Scripts"]
         ),

@@ -29,7 +29,8 @@ struct HTTPSTests {
                 #expect(try await daemon.checkConfig().status == 0)
                 _ = try #require(try await daemon.pair())
                 for round in 1...3 {
-                    #expect(try await daemon.ctl(["refresh"]).status == 0)
+                    let refreshed = try await daemon.ctl(["refresh"])
+                    #expect(refreshed.status == 0, "round \(round): \(refreshed.output)")
                     #expect(try await daemon.waitForStats(seconds: 10) { $0.refreshes >= round }.refreshes == round)
                 }
                 let unpair = try await daemon.ctl(["unpair"])
