@@ -43,7 +43,8 @@ struct DaemonLifecycleTests {
 
             let stop = await daemon.stop()
             #expect(stop.status == 0)
-            #expect(stop.seconds < 2, "took \(stop.seconds) s to stop")
+            // Within the unit's TimeoutStopSec=10 (systemd kills after it); Scripts/bench prints the time a stop takes.
+            #expect(stop.seconds < 10, "took \(stop.seconds) s to stop")
             #expect(daemon.notify.assignments.contains("STOPPING=1"))
 
             // Restart: authorized at once from the store, no new device code.

@@ -41,7 +41,7 @@ struct DaemonStopTests {
             #expect(try await fake.stats().refreshes == 1, "the provider rotated the tokens; the answer is on its way")
             let stop = await daemon.stop()
             #expect(stop.status == 0)
-            #expect(stop.seconds < 3, "took \(stop.seconds) s")
+            #expect(stop.seconds < 5, "took \(stop.seconds) s")  // under the 5 s backstop: the answer landed in the grace
             _ = await caller.value
             let before = daemon.notify.assignments.count
             try daemon.start()
@@ -65,8 +65,9 @@ struct DaemonStopTests {
             let caller = try await refreshInFlight(daemon, fault: fault)
             let stop = await daemon.stop()
             #expect(stop.status == 0)
-            // 1.5 s of grace, then the request is cancelled: far inside TimeoutStopSec=10.
-            #expect(stop.seconds < 3, "took \(stop.seconds) s")
+            // 1.5 s of grace, then the request is cancelled: under the service group's 5 s backstop
+            // (which would end it otherwise), far inside TimeoutStopSec=10. Slack for a loaded machine.
+            #expect(stop.seconds < 5, "took \(stop.seconds) s")
             #expect(daemon.output.contains("stopping with a refresh still unanswered"))
             let answer = await caller.value
             let served = answer?.ok == true  // a failure must not print the reply (it would hold a token)
