@@ -75,7 +75,7 @@ package final class DaemonExecutor: TaskExecutor, @unchecked Sendable {
         }
         let watch = ForeignClockWatch { clock.now >= instant }
         guard !watch.isDue() else { return enqueueReady(job) }
-        insertTimer(Timed(job: job, watch: watch), at: Self.deadline(after: .nanoseconds(watch.interval), now: Self.bootNanoseconds()))
+        insertTimer(Timed(job: job, watch: watch), at: Self.deadline(after: .nanoseconds(watch.lengthen()), now: Self.bootNanoseconds()))
     }
 
     package func schedule<C: Clock>(_ job: UnownedJob, after delay: C.Duration, on clock: C) {
@@ -208,9 +208,9 @@ private struct Timed {
 /// How a job on a foreign clock learns it is due: the clock asked, at an interval that grows.
 private final class ForeignClockWatch: @unchecked Sendable {
     let isDue: @Sendable () -> Bool
-    /// Nanoseconds until the clock is asked again; touched only by the timer thread
-    /// once the watch is in the heap.
-    private(set) var interval: Int64 = 1_000_000
+    /// Nanoseconds until the clock is asked again; touched by the scheduling thread once,
+    /// then by the timer thread alone once the watch is in the heap.
+    private var interval: Int64 = 1_000_000
 
     init(isDue: @escaping @Sendable () -> Bool) { self.isDue = isDue }
 

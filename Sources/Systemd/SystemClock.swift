@@ -35,22 +35,18 @@ public struct SystemClock: DeviceClock {
 
     public func now() -> Moment {
         Moment(wall: WallTime(),
-               boot: BootInstant(bootID: bootID, seconds: Self.read(CLOCK_BOOTTIME)),
+               boot: BootInstant(bootID: bootID, seconds: deviceauth_clock_seconds(CLOCK_BOOTTIME)),
                wallSynchronized: synchronized.seen || synchronized.check(Self.synchronizedFlag))
     }
 
     public func sleep(untilBoot deadline: Double) async throws {
-        let seconds = deadline - Self.read(CLOCK_BOOTTIME)
+        let seconds = deadline - deviceauth_clock_seconds(CLOCK_BOOTTIME)
         guard seconds > 0 else { return try Task.checkCancellation() }
         // Swift's continuous clock sleeps on a CLOCK_BOOTTIME timer: suspend counts.
         try await Task.sleep(for: .nanoseconds(Int64((seconds * 1e9).rounded(.up))), clock: .continuous)
     }
 
     public func wallClockChanges() -> AsyncStream<Void> { WallClockWatch.start() }
-
-    /// In 64 bits: this read the wall clock with the platform's timespec, whose 32-bit
-    /// tv_sec fails after 2038 on 32-bit ARM (EOVERFLOW, leaving 1970).
-    static func read(_ clock: clockid_t) -> Double { deviceauth_clock_seconds(clock) }
 }
 
 /// Whether a flag file has been seen, remembered once it has.
