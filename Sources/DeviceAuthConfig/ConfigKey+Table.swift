@@ -44,7 +44,7 @@ extension ConfigKey {
 
     /// Who the device is and whom it talks to: read once, as the engine and its client are built.
     static let provider: [ConfigKey] = [
-        .init("Provider", "Type", .restart, example: "oauth2-device", \.providerType) { v throws(ConfigError) in try v.oneOf(DaemonConfiguration.ProviderType.self) },
+        .init("Provider", "Type", .restart, example: "oauth2-device", \.dialect) { v throws(ConfigError) in try v.oneOf(ProviderDialect.all, named: \.name) },
         .init("Provider", "BaseURL", .restart, example: "https://api.frame.io", \.baseURL) { v throws(ConfigError) in
             var url = try v.url()
             if url.hasSuffix("/") { url.removeLast() }

@@ -88,8 +88,12 @@ public struct ConfigValue: Sendable {
     }
 
     func oneOf<Choice: RawRepresentable & CaseIterable>(_: Choice.Type) throws(ConfigError) -> Choice where Choice.RawValue == String {
-        guard let choice = Choice(rawValue: text) else {
-            throw fail("\(name) must be one of " + Choice.allCases.map(\.rawValue).joined(separator: ", ") + ", not \"\(text.prefix(40))\"")
+        try oneOf(Array(Choice.allCases), named: \.rawValue)
+    }
+
+    func oneOf<Choice>(_ choices: [Choice], named name: (Choice) -> String) throws(ConfigError) -> Choice {
+        guard let choice = choices.first(where: { name($0) == text }) else {
+            throw fail("\(self.name) must be one of " + choices.map(name).joined(separator: ", ") + ", not \"\(text.prefix(40))\"")
         }
         return choice
     }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import DeviceAuth
-/// The rules that span several keys: each provider type needs its own endpoints,
-/// and keys of another type are mistakes, not silently ignored.
+/// The rules that span several keys, as the dialect (`Type=`) declares them: its
+/// endpoints and client id are needed, and keys of another dialect are mistakes.
 extension DaemonConfiguration {
     /// An error about the key `Section.Key`, at the line that set it (else at Type='s line,
     /// which decided that the key matters; else without a line).
@@ -11,40 +11,23 @@ extension DaemonConfiguration {
     }
 
     func validate() throws(ConfigError) {
-        let typeKey = "Provider.Type"
-        func fail(at key: String, _ message: String) -> ConfigError { error(at: key, message) }
-        let standardKeys = ["Issuer", "DeviceAuthorizationEndpoint", "TokenEndpoint", "RevocationEndpoint", "AuthorizationEndpoint"]
-        switch providerType {
-        case .frameioC2C, .cameraManager:
-            for key in standardKeys + ["RedirectURI"] where locations["Provider." + key] != nil {
-                throw fail(at: "Provider." + key, "\(key)= is for Type=oauth2-device and Type=oauth2; \(providerType == .frameioC2C ? "Frame.io's" : "CameraManager's") endpoints follow from BaseURL=")
-            }
-            if providerType == .cameraManager, clientID == nil {
-                throw fail(at: typeKey, "Type=cameramanager needs ClientID=: the id of the camera model's API key (its secret goes in the client secret file)")
-            }
-        case .oauth2Device, .oauth2:
-            if locations["Provider.BaseURL"] != nil {
-                throw fail(at: "Provider.BaseURL", "BaseURL= is for Type=frameio-c2c; give Issuer= (discovery) or the endpoints themselves")
-            }
-            if providerType == .oauth2Device, locations["Provider.RedirectURI"] != nil {
-                throw fail(at: "Provider.RedirectURI", "RedirectURI= is for Type=oauth2 (deviceauthctl login)")
-            }
+        let typeKey = "Provider.Type", type = "Type=" + dialect.name
+        // A key of another dialect is a mistake, never silently ignored.
+        for key in ProviderDialect.dialectKeys where !dialect.keys.contains(key) && locations["Provider." + key] != nil {
+            throw error(at: "Provider." + key, "\(key)= is for \(ProviderDialect.takers(of: key)); \(type) takes "
+                        + dialect.keys.map { $0 + "=" }.joined(separator: ", "))
+        }
+        if case .standard(let keys, let required, _) = dialect.endpoints {
             if issuer != nil {
-                for key in standardKeys.dropFirst() where locations["Provider." + key] != nil {
-                    throw fail(at: "Provider." + key, "\(key)= and Issuer= exclude each other: the issuer's metadata names the endpoints")
+                for key in keys where locations["Provider." + key] != nil {
+                    throw error(at: "Provider." + key, "\(key)= and Issuer= exclude each other: the issuer's metadata names the endpoints")
                 }
-            } else if providerType == .oauth2Device, deviceAuthorizationEndpoint == nil || tokenEndpoint == nil {
-                throw fail(at: typeKey, "Type=oauth2-device needs Issuer= (RFC 8414 discovery), or DeviceAuthorizationEndpoint= and TokenEndpoint=")
-            } else if providerType == .oauth2, tokenEndpoint == nil {
-                throw fail(at: typeKey, "Type=oauth2 needs Issuer= (RFC 8414 discovery), or TokenEndpoint= (and AuthorizationEndpoint= for deviceauthctl login)")
+            } else if required.contains(where: { locations["Provider." + $0] == nil }) {
+                throw error(at: typeKey, "\(type) needs Issuer= (RFC 8414 discovery), or " + required.map { $0 + "=" }.joined(separator: " and "))
             }
-            if providerType == .oauth2Device, locations["Provider.AuthorizationEndpoint"] != nil {
-                throw fail(at: "Provider.AuthorizationEndpoint", "AuthorizationEndpoint= is for Type=oauth2 (deviceauthctl login)")
-            }
-            // A standard server registered the client: its id cannot be made up here.
-            if clientID == nil {
-                throw fail(at: typeKey, "Type=\(providerType.rawValue) needs ClientID=: the client id registered at the authorization server")
-            }
+        }
+        if let reason = dialect.clientIDNeeded, clientID == nil {
+            throw error(at: typeKey, "\(type) needs ClientID=: \(reason)")
         }
     }
 
@@ -52,9 +35,18 @@ extension DaemonConfiguration {
     public var ignoredSettings: [String] {
         var ignored: [String] = []
         if loginMethod != .deviceCode, let at = locations["Pairing.AutoPair"] {
-            ignored.append("\(at.file):\(at.line): AutoPair= has no meaning for Type=\(providerType.rawValue): there is no pairing code; the device waits for \(loginCommand ?? "a login")")
+            ignored.append("\(at.file):\(at.line): AutoPair= has no meaning for Type=\(dialect.name): there is no pairing code; the device waits for \(loginCommand ?? "a login")")
         }
         return ignored
+    }
+
+    /// A scope without the dialect's offline scope: valid, but the device will have to pair
+    /// or log in again whenever the access token expires.
+    public var scopeWarnings: [String] {
+        let scopes = Set((effectiveScope ?? "").split(separator: " ").map(String.init)), offline = dialect.offlineScopes
+        guard !offline.isEmpty, scopes.isDisjoint(with: offline) else { return [] }
+        return ["Scope= has none of \(offline.joined(separator: ", ")): the server may give no refresh token, and the device must "
+                + (loginMethod == .deviceCode ? "pair" : "log in") + " again each time the access token expires"]
     }
 
     /// The secret is needed unless the client is public (`ClientAuthentication=none`).

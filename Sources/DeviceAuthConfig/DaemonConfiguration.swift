@@ -5,16 +5,6 @@ import DeviceAuth
 public struct DaemonConfiguration: Equatable, Sendable {
     public static let defaultPath = "/etc/deviceauth/deviceauthd.conf"
 
-    public enum ProviderType: String, Sendable, CaseIterable {
-        case frameioC2C = "frameio-c2c"
-        /// Any RFC 8628 server, endpoints discovered from Issuer= or given.
-        case oauth2Device = "oauth2-device"
-        /// The OAuth 2.0 web-app client: `deviceauthctl login`, then refresh.
-        case oauth2
-        /// CameraManager: a password login through `deviceauthctl login --username`, then refresh.
-        case cameraManager = "cameramanager"
-    }
-
     /// How the first tokens come.
     public enum LoginMethod: Sendable {
         /// A device code a person approves elsewhere (`deviceauthctl pair`, or at start).
@@ -26,8 +16,9 @@ public struct DaemonConfiguration: Equatable, Sendable {
     }
 
     // [Provider]
-    public var providerType: ProviderType = .frameioC2C
-    /// nil: the dialect's default (Frame.io's or CameraManager's API).
+    /// `Type=`: what everything else in [Provider] means (Dialects/).
+    public var dialect: ProviderDialect = ProviderDialect.all[0]
+    /// nil: the dialect's default.
     public var baseURL: String?
     /// The authorization server whose RFC 8414 metadata names the endpoints (standard types).
     public var issuer: String?
@@ -35,7 +26,7 @@ public struct DaemonConfiguration: Equatable, Sendable {
     public var tokenEndpoint: String?
     public var revocationEndpoint: String?
     public var authorizationEndpoint: String?
-    /// nil: the dialect's default (Frame.io client_secret_post, standard types client_secret_basic).
+    /// nil: the dialect's default.
     public var clientAuthentication: ClientAuthentication?
     /// Where `deviceauthctl login`'s browser is sent back; nil: a loopback port the CLI picks.
     public var redirectURI: String?
@@ -45,7 +36,7 @@ public struct DaemonConfiguration: Equatable, Sendable {
     public var clientSecretFile: String?
     /// A PEM bundle of CAs trusted for this provider instead of the system's store; nil: the system's.
     public var caFile: String?
-    /// nil: the dialect's default (Frame.io "asset_create offline"; standard types send none).
+    /// nil: the dialect's default.
     public var scope: String?
     /// Ask for verification URLs (Frame.io's x-client-platypus-enabled) to draw a QR code.
     public var qrPairing = true
@@ -93,21 +84,12 @@ public struct DaemonConfiguration: Equatable, Sendable {
     public init() {}
 
     /// The scope to ask for: the configured one, else the dialect's default.
-    public var effectiveScope: String? {
-        scope ?? (providerType == .frameioC2C ? "asset_create offline" : providerType == .cameraManager ? "write" : nil)
-    }
+    public var effectiveScope: String? { scope ?? dialect.defaultScope }
 
-    public var effectiveBaseURL: String {
-        baseURL ?? (providerType == .cameraManager ? "https://rest.cameramanager.com" : "https://api.frame.io")
-    }
+    /// `BaseURL=`, else the dialect's default (for the dialects whose endpoints follow from it).
+    public var effectiveBaseURL: String { baseURL ?? dialect.defaultBaseURL ?? "" }
 
-    public var loginMethod: LoginMethod {
-        switch providerType {
-        case .frameioC2C, .oauth2Device: .deviceCode
-        case .oauth2: .browser
-        case .cameraManager: .password
-        }
-    }
+    public var loginMethod: LoginMethod { dialect.login }
 
     /// The command that gets the first tokens, when it is not a device code.
     public var loginCommand: String? {
@@ -131,7 +113,7 @@ public struct DaemonConfiguration: Equatable, Sendable {
     }
 
     public var effectiveClientAuthentication: ClientAuthentication {
-        clientAuthentication ?? (providerType == .frameioC2C ? .clientSecretPost : .clientSecretBasic)
+        clientAuthentication ?? dialect.defaultClientAuthentication
     }
 }
 

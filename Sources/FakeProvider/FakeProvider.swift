@@ -24,11 +24,11 @@ public struct FakeProvider: Sendable {
 
     public func makeRouter() -> Router<FakeRequestContext> {
         let router = Router(context: FakeRequestContext.self)
-        addAuthRoutes(to: router)
-        addDeviceRoutes(to: router)
+        // Each dialect's server once, however many dialects share it.
+        for routes in ServedDialect.Routes.allCases where Self.dialects.contains(where: { $0.routes == routes }) {
+            addRoutes(routes, to: router)
+        }
         addActivationRoutes(to: router)
-        addStandardRoutes(to: router)
-        addCameraManagerRoutes(to: router)
         addControlRoutes(to: router)
         return router
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Primitives
 import DeviceAuth
+import DeviceAuthConfig
 
 /// What a provider (or whatever answers in its place: a proxy, a captive portal)
 /// sends back, through the same functions the daemon uses.
@@ -10,13 +11,8 @@ enum ProviderAnswerTargets {
     static let credentials = ClientCredentials(clientID: "fuzz-camera", clientSecret: "fuzz-secret")
     static let endpoints = ProviderEndpoints(deviceAuthorization: "https://id.example/device", token: "https://id.example/token",
                                              revocation: "https://id.example/revoke", authorization: "https://id.example/authorize")
-    /// Every dialect, chosen by the input's first byte.
-    static let profiles: [ProviderProfile] = [
-        .frameioC2C(baseURL: "https://api.frame.io"),
-        .oauth2Device(endpoints: FixedEndpoints(endpoints), clientAuthentication: .clientSecretBasic),
-        .oauth2(endpoints: FixedEndpoints(endpoints), clientAuthentication: .none),
-        .cameraManager(baseURL: "https://rest.cameramanager.com"),
-    ]
+    /// Every dialect of the table, chosen by the input's first byte (a new dialect is fuzzed as it is added).
+    static let profiles: [ProviderProfile] = ProviderDialect.all.map { $0.profile(endpoints: endpoints) }
 
     static func profile(_ bytes: [UInt8]) -> ProviderProfile { profiles[Int(bytes.first ?? 0) % profiles.count] }
 

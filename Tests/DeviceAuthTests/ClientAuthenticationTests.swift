@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 @testable import DeviceAuth
+import DeviceAuthConfig
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ struct ClientAuthenticationTests {
     let credentials = ClientCredentials(clientID: "cam:01 é", clientSecret: "s3cr+t %/")
 
     func call(_ method: ClientAuthentication) -> HTTPCall {
-        var profile = ProviderProfile.frameioC2C(baseURL: "https://auth.example.test")
+        var profile = ProviderDialect.frameioC2C.profile(baseURL: "https://auth.example.test")
         profile.clientAuthentication = method
         return FormRequest.call(profile, url: "https://auth.example.test/token", credentials: credentials, fields: [("grant_type", "refresh_token"), ("refresh_token", "RT 1")])
     }
@@ -45,7 +46,7 @@ struct ClientAuthenticationTests {
 
     @Test("CameraManager: Basic holds the camera model's API key and the form only the fields its guide lists")
     func cameraManager() throws {
-        let profile = ProviderProfile.cameraManager(baseURL: "https://cm.example.test")
+        let profile = ProviderDialect.cameraManager.profile(baseURL: "https://cm.example.test")
         let request = FormRequest.call(profile, url: "https://cm.example.test/oauth/token", credentials: credentials,
                                        fields: [("grant_type", "refresh_token"), ("scope", "write"), ("refresh_token", "RT 1")])
         #expect(body(request) == "grant_type=refresh_token&scope=write&refresh_token=RT+1")

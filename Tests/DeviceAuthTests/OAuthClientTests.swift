@@ -2,6 +2,7 @@
 import Primitives
 import CurlHTTP
 @testable import DeviceAuth
+import DeviceAuthConfig
 import AsyncHTTPClient
 import FakeProvider
 import Foundation
@@ -15,7 +16,7 @@ struct OAuthClientTests {
     func client(_ fake: FakeHarness, secret: String? = nil, qrPairing: Bool = true, scope: String = "asset_create offline") -> OAuthProviderClient {
         OAuthProviderClient(
             transport: CurlTransport(timeoutSeconds: 5, maxBodyBytes: 64 * 1024),
-            profile: .frameioC2C(baseURL: fake.baseURL),
+            profile: ProviderDialect.frameioC2C.profile(baseURL: fake.baseURL),
             credentials: ClientCredentials(clientID: "oauth-test-camera", clientSecret: secret ?? fake.secret),
             scope: scope, qrPairing: qrPairing)
     }
@@ -120,7 +121,7 @@ struct OAuthClientTests {
     @Test("An unreachable provider is a network failure")
     func unreachable() async throws {
         let client = OAuthProviderClient(
-            transport: CurlTransport(timeoutSeconds: 5), profile: .frameioC2C(baseURL: "http://127.0.0.1:9"),
+            transport: CurlTransport(timeoutSeconds: 5), profile: ProviderDialect.frameioC2C.profile(baseURL: "http://127.0.0.1:9"),
             credentials: ClientCredentials(clientID: "x", clientSecret: "y"), scope: "offline", qrPairing: false)
         await #expect { try await client.requestDeviceCode(now: Fixtures.moment(at: WallTime())) } throws: { error in
             guard case .network = error as? OAuthFailure else { return false }
@@ -131,7 +132,7 @@ struct OAuthClientTests {
     @Test("Refresh answers are classified by the dialect: Frame.io's invalid_request is reuse, elsewhere it is not definite")
     func classification() {
         let plain = AnswerClassifier()
-        let frameio = ProviderProfile.frameioC2C(baseURL: "https://example.test").classifier
+        let frameio = ProviderDialect.frameioC2C.profile(baseURL: "https://example.test").classifier
         let invalidRequest = ServerError("invalid_request")
         #expect(frameio.refresh(.refused(invalidRequest)) == .refreshTokenReused(invalidRequest))
         #expect(plain.refresh(.refused(invalidRequest)) == .refused(invalidRequest))

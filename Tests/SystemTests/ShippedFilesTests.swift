@@ -43,7 +43,7 @@ struct ShippedFilesTests {
     @Test("Every key of the table is documented in a shipped config, in its section, and none is documented that is not a key")
     func configKeysDocumented() throws {
         var documented: Set<String> = []
-        for name in ["deviceauthd.conf", "oauth2-device.conf", "oauth2.conf", "cameramanager.conf"] {
+        for name in ["deviceauthd.conf"] + ProviderDialect.all.dropFirst().map({ $0.name + ".conf" }) {
             let text = try String(contentsOf: Self.repository.appendingPathComponent("config/" + name), encoding: .utf8)
             var section = ""
             for line in text.split(separator: "\n") {
