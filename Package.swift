@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "Control",
             dependencies: [
-                "CLinux", "ControlProtocol", "DeviceAuth", "DeviceAuthConfig", "Primitives", "JSONCoding", "Threads", "EpochTime",
+                "CLinux", "ControlProtocol", "DeviceAuth", "DeviceAuthConfig", "Primitives", "JSONCoding", "Threads", "EpochTime", "Release",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -187,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "SystemTests",
             dependencies: ["TestSupport", "FakeProvider", "DeviceAuth", "DeviceAuthConfig", "deviceauthd", "deviceauthctl", "deviceauth-fake-provider",
-                           "Control", "ControlProtocol", "CommandOptions",
+                           "Control", "ControlProtocol", "CommandOptions", "Release",
                            "JSONCoding", .product(name: "Logging", package: "swift-log")],
             exclude: ["Scripts"]
         ),

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import ControlProtocol
 import Synchronization
 
 /// What one local user can hold of the control socket. Anyone may connect, so

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import ControlProtocol
-import EpochTime
 import DeviceAuth
 import JSONCoding
 import Logging
@@ -54,134 +53,60 @@ struct ControlConnection: Sendable {
     private enum Handled { case answered, watching }
 
     private func handle(_ frame: ControlFrame, peer: PeerCredentials?) async throws -> Handled {
-        let request: ControlRequest
+        let line: [UInt8]
         switch frame {
         case .tooLong:
-            try await send(ControlReply(id: nil, ok: false, error: .init(.requestTooLarge, "a request is one line of at most \(ControlServer.maxRequestBytes) bytes")))
+            try await send(ControlJSON.encode(ControlReply<NoResult>(id: nil, error: .init(.requestTooLarge, "a request is one line of at most \(ControlServer.maxRequestBytes) bytes"))))
             return .answered
-        case .line(let bytes):
-            guard let decoded = try? JSON.decode(ControlRequest.self, from: bytes) else {
-                try await send(ControlReply(id: nil, ok: false, error: .init(.badRequest, #"a request is a JSON object like {"method": "status"}"#)))
-                return .answered
-            }
-            request = decoded
+        case .line(let bytes): line = bytes
         }
-        guard let method = ControlMethod(rawValue: request.method) else {
-            try await send(ControlReply(id: request.id, ok: false, error: .init(.unknownMethod,
-                "unknown method \(request.method.prefix(40)); methods: " + ControlMethod.allCases.map(\.rawValue).joined(separator: ", "))))
+        guard let request = try? JSONParser.parse(line), let head = try? JSON.decode(ControlRequestHead.self, from: request) else {
+            try await send(ControlJSON.encode(ControlReply<NoResult>(id: nil, error: .init(.badRequest, #"a request is a JSON object like {"method": "status"}"#))))
+            return .answered
+        }
+        guard let method = ServedMethod.named(head.method) else {
+            try await send(ControlJSON.encode(ControlReply<NoResult>(id: head.id, error: .init(.unknownMethod,
+                "unknown method \(head.method.prefix(40)); methods: " + ControlMethods.names))))
             return .answered
         }
         // Decided now, not at connect time: a reload that removed this peer from a role applies at once.
         let access = server.authorizer.access(of: peer)
         let role = access.role
-        guard role >= method.requiredRole else {
+        guard role >= method.role else {
             if let unlogged = server.refusals.shouldLog(uid: peer?.uid ?? UInt32.max) {
-                logger.warning("control: refused \(method.rawValue) to \(peer?.description ?? "an unknown peer") (\(role); needs \(method.requiredRole))\(RefusalLog.suffix(unlogged: unlogged))")
+                logger.warning("control: refused \(method.name) to \(peer?.description ?? "an unknown peer") (\(role); needs \(method.role))\(RefusalLog.suffix(unlogged: unlogged))")
             }
-            try await send(ControlReply(id: request.id, ok: false, error: .init(.permissionDenied,
-                "\(method.rawValue) needs the \(method.requiredRole) role; uid \(peer.map { String($0.uid) } ?? "?") is \(role == .observer ? "an" : "a") \(role)")))
+            try await send(ControlJSON.encode(ControlReply<NoResult>(id: head.id, error: .init(.permissionDenied,
+                "\(method.name) needs the \(method.role) role; uid \(peer.map { String($0.uid) } ?? "?") is \(role == .observer ? "an" : "a") \(role)"))))
             return .answered
         }
-        if method == .watch {
-            try await watch(request, peer: peer)
+        switch method.kind {
+        case .watch:
+            try await watch(id: head.id, peer: peer)
             return .watching
-        }
-        try await send(await answer(request, method, access: access))
-        return .answered
-    }
-
-    private func answer(_ request: ControlRequest, _ method: ControlMethod, access: PeerAccess) async -> ControlReply {
-        func status(_ snapshot: PairingSnapshot) -> ControlStatus { self.status(snapshot, for: access) }
-        switch method {
-        case .status, .watch:
-            return ControlReply(id: request.id, ok: true, status: status(await backend.snapshot()))
-        case .pair:
-            await backend.pair()
-            return ControlReply(id: request.id, ok: true, status: status(await backend.snapshot()))
-        case .cancel:
-            await backend.cancelPairing()
-            return ControlReply(id: request.id, ok: true, status: status(await backend.snapshot()))
-        case .unpair:
-            let outcome = await backend.unpair()
-            var reply = ControlReply(id: request.id, ok: true, status: status(await backend.snapshot()))
-            reply.message = outcome.description
-            reply.revoked = outcome == .revoked
-            reply.revocation = outcome.wireName
-            return reply
-        case .loginStart, .loginFinish, .loginImport, .loginPassword:
-            do throws(LoginFailure) {
-                var reply = ControlReply(id: request.id, ok: true)
-                switch method {
-                case .loginStart:
-                    reply.login = try await backend.beginLogin(redirectURI: request.redirectURI)
-                case .loginFinish:
-                    guard let state = request.state, let code = request.code else {
-                        return ControlReply(id: request.id, ok: false, error: .init(.badRequest, "login_finish needs state and code"))
-                    }
-                    reply.status = status(try await backend.finishLogin(state: state, code: code))
-                case .loginPassword:
-                    guard let username = request.username, !username.isEmpty, let password = request.password, !password.isEmpty else {
-                        return ControlReply(id: request.id, ok: false, error: .init(.badRequest, "login_password needs username and password"))
-                    }
-                    reply.status = status(try await backend.passwordLogin(username: username, password: password))
-                default:
-                    guard let token = request.refreshToken, !token.isEmpty else {
-                        return ControlReply(id: request.id, ok: false, error: .init(.badRequest, "login_import needs refresh_token"))
-                    }
-                    reply.status = status(try await backend.importRefreshToken(token))
-                }
-                return reply
-            } catch {
-                return ControlReply(id: request.id, ok: false, error: .init(.loginFailed, error.description))
-            }
-        case .doctor:
-            var reply = ControlReply(id: request.id, ok: true)
-            reply.checks = await backend.doctor()
-            return reply
-        case .refresh:
-            do {
-                _ = try await backend.refresh()
-                return ControlReply(id: request.id, ok: true, status: status(await backend.snapshot()))
-            } catch {
-                return Self.tokenError(error, id: request.id)
-            }
-        case .token:
-            do {
-                let grant = try await backend.token(minValidSeconds: request.minValidSeconds ?? 0)
-                // 64-bit and saturating: a 32-bit Int ends in 2038, and a wild clock must not trap.
-                let expiresAt = grant.accessExpiresAt.epochSeconds
-                let expiresIn = max(0, Saturating.integer(grant.accessExpiresAt.timeIntervalSinceNow, as: Int64.self))
-                return ControlReply(id: request.id, ok: true,
-                                    token: ControlToken(accessToken: grant.accessToken, tokenType: "bearer", expiresAt: expiresAt, expiresIn: expiresIn))
-            } catch {
-                return Self.tokenError(error, id: request.id)
-            }
+        case .answer(let answer):
+            try await send(await answer(request, call(id: head.id, access: access)))
+            return .answered
         }
     }
 
-    /// Why no token (or no refresh) could be had, as the wire spells it.
-    private static func tokenError(_ error: any Error, id: Int?) -> ControlReply {
-        guard let error = error as? TokenUnavailable else { return ControlReply(id: id, ok: false, error: .init(.refreshFailed, "\(error)")) }
-        let code: ControlError.Code = switch error {
-        case .notAuthorized: .notAuthorized
-        case .refreshFailed: .refreshFailed
-        }
-        return ControlReply(id: id, ok: false, error: .init(code, error.description))
+    private func call(id: Int?, access: PeerAccess) -> ControlCall {
+        ControlCall(id: id, backend: backend, access: access, identity: server.identity)
     }
 
     /// The current status, then one line per change, until the client hangs up
     /// (noticed at once: the inbound side is read while we wait) or we stop.
     /// A watch may stay quiet for days: no idle timeout; the connection caps bound
     /// how many there are.
-    private func watch(_ request: ControlRequest, peer: PeerCredentials?) async throws {
+    private func watch(id: Int?, peer: PeerCredentials?) async throws {
         let updates = await backend.updates()
         try await withThrowingTaskGroup { group in
             group.addTask {
                 var first = true
                 for await snapshot in updates {
                     // Each line as the peer's role stands now (a reload may have changed it).
-                    let access = server.authorizer.access(of: peer)
-                    try await send(ControlReply(id: request.id, ok: true, event: first ? nil : "status", status: status(snapshot, for: access)))
+                    let status = call(id: id, access: server.authorizer.access(of: peer)).status(snapshot)
+                    try await send(ControlJSON.encode(ControlReply(id: id, result: StatusResult(status: status), event: first ? nil : "status")))
                     first = false
                 }
             }
@@ -194,20 +119,10 @@ struct ControlConnection: Sendable {
         }
     }
 
-    /// The status as this peer may see it: the pairing code and its URLs only for
-    /// those who may pair (whoever reads the code can approve it with their own account).
-    private func status(_ snapshot: PairingSnapshot, for access: PeerAccess) -> ControlStatus {
-        var status = ControlStatus(snapshot)
-        if !access.seesPairingCode { status.withholdPairingCode() }
-        status.clientID = server.identity?.clientID
-        status.clientIDSource = server.identity?.source.rawValue
-        return status
-    }
-
     /// Once the server is stopping, nothing more is answered: the client sees the
     /// connection close (as for a daemon that went away), not an answer cut short.
-    private func send(_ reply: ControlReply) async throws {
+    private func send(_ line: [UInt8]) async throws {
         try Task.checkCancellation()
-        try await stream.write(Array(ControlJSON.encode(reply)))
+        try await stream.write(line)
     }
 }

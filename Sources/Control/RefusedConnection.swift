@@ -14,7 +14,7 @@ struct RefusedConnection {
     let stream: SocketStream
     let why: String
 
-    var line: [UInt8] { Array(ControlJSON.encode(ControlReply(id: nil, ok: false, error: .init(.tooManyConnections, why)))) }
+    var line: [UInt8] { Array(ControlJSON.encode(ControlReply<NoResult>(id: nil, error: .init(.tooManyConnections, why)))) }
 
     /// With time to spare (a lingering slot): the client's request is let in, briefly
     /// and a little, before the close, so that a client that writes before it reads

@@ -6,10 +6,8 @@ import JSONCoding
 /// encoded without the password; the password's bytes are escaped straight into
 /// one buffer reserved large enough never to move, which is zeroed after the write.
 extension ControlClient {
-    public func send(_ request: ControlRequest, password: inout [UInt8]) throws(Failure) {
-        var head = request
-        head.password = nil
-        var encoded = ControlJSON.encode(head)
+    public func sendPasswordLogin(username: String, password: inout [UInt8], id: Int? = nil) throws(Failure) {
+        var encoded = ControlJSON.encode(Head(id: id, method: LoginPasswordMethod.name, username: username))
         // `{…}\n` → `{…,"password":"…"}\n`
         guard encoded.count >= 3, encoded[encoded.count - 2] == UInt8(ascii: "}") else { throw .badReply("cannot encode the request") }
         encoded.removeLast(2)
@@ -23,4 +21,10 @@ extension ControlClient {
         try sendRaw(line)
     }
 
+    /// `login_password`'s request without its password.
+    private struct Head: Encodable {
+        let id: Int?
+        let method: String
+        let username: String
+    }
 }

@@ -44,7 +44,7 @@ public final class ControlClient {
 
     deinit { close(fd) }
 
-    public func send(_ request: ControlRequest) throws(Failure) {
+    public func send<Method>(_ request: ControlRequest<Method>) throws(Failure) {
         try sendRaw(ControlJSON.encode(request))
     }
 
@@ -61,16 +61,26 @@ public final class ControlClient {
         }
     }
 
-    /// The next reply line; `timeout` nil waits for ever.
-    public func receive(timeout: Double?) throws(Failure) -> ControlReply {
+    /// The next reply line, read as `Method`'s reply; `timeout` nil waits for ever.
+    public func receive<Method: ControlMethod>(_ method: Method.Type, timeout: Double?) throws(Failure) -> ControlReply<Method.Result> {
+        let line = try receiveLine(timeout: timeout)
+        do {
+            var reply = try JSON.decode(ControlReply<Method.Result>.self, from: line)
+            reply.line = line
+            return reply
+        } catch {
+            throw .badReply(String(decoding: line.prefix(80), as: UTF8.self))
+        }
+    }
+
+    /// The next line the daemon sends, without its newline.
+    public func receiveLine(timeout: Double?) throws(Failure) -> [UInt8] {
         let deadline = timeout.map { monotonicSeconds() + $0 }
         while true {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(buffer[..<newline])
                 buffer.removeSubrange(...newline)
-                do { return try JSON.decode(ControlReply.self, from: line) } catch {
-                    throw .badReply(String(decoding: line.prefix(80), as: UTF8.self))
-                }
+                return line
             }
             var waitMilliseconds: Int32 = -1
             if let deadline {
@@ -92,9 +102,9 @@ public final class ControlClient {
     }
 
     /// One request, one reply.
-    public func call(_ request: ControlRequest, timeout: Double? = 60) throws(Failure) -> ControlReply {
+    public func call<Method>(_ request: ControlRequest<Method>, timeout: Double? = 60) throws(Failure) -> ControlReply<Method.Result> {
         try send(request)
-        return try receive(timeout: timeout)
+        return try receive(Method.self, timeout: timeout)
     }
 
     private func monotonicSeconds() -> Double { deviceauth_clock_seconds(CLOCK_MONOTONIC) }

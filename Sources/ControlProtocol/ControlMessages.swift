@@ -1,56 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import JSONCoding
+// The objects the methods' results are made of (Methods/).
 
-/// The control socket's wire format: one JSON object per line each way.
-/// Documented in docs/control-protocol.md; keep the two in step.
-/// This module holds only the format and a client, so deviceauthctl links
-/// nothing of the daemon (no SQLite, TLS or HTTP client).
-public struct ControlRequest: Codable, Sendable {
-    /// Echoed in the reply, so a client may pipeline requests.
-    public var id: Int?
-    public var method: String
-    /// `token`: refresh first when the token would expire within this many seconds.
-    public var minValidSeconds: Double?
-    /// `login_start`: where the browser is sent back (the daemon's RedirectURI= wins).
-    public var redirectURI: String?
-    /// `login_finish`: the `state` and `code` of the redirect.
-    public var state: String?
-    public var code: String?
-    /// `login_import`: a refresh token obtained elsewhere.
-    public var refreshToken: String?
-    /// `login_password`: the user's email and password (used once by the daemon, never kept).
-    public var username: String?
-    public var password: String?
-
-    public init(id: Int? = nil, method: String, minValidSeconds: Double? = nil, redirectURI: String? = nil,
-                state: String? = nil, code: String? = nil, refreshToken: String? = nil,
-                username: String? = nil, password: String? = nil) {
-        self.username = username
-        self.password = password
-        self.id = id
-        self.method = method
-        self.minValidSeconds = minValidSeconds
-        self.redirectURI = redirectURI
-        self.state = state
-        self.code = code
-        self.refreshToken = refreshToken
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, method, minValidSeconds = "min_valid_seconds", redirectURI = "redirect_uri", state, code, refreshToken = "refresh_token"
-        case username, password
-    }
-}
-
-/// A request printed by mistake (`"\(request)"`) shows which secrets it carries, never their values.
-extension ControlRequest: CustomStringConvertible {
-    public var description: String {
-        let carried = [("code", code), ("refresh_token", refreshToken), ("password", password)].compactMap { $0.1 == nil ? nil : $0.0 }
-        return "ControlRequest(\(method)\(id.map { " id \($0)" } ?? "")\(carried.isEmpty ? "" : ", with " + carried.joined(separator: ", ") + " redacted"))"
-    }
-}
-
-/// The status object of `status`, `watch`, `pair`, `cancel` and `unpair`.
+/// The status object: the state, what to know, the pairing code to those who may see it.
 public struct ControlStatus: Codable, Equatable, Sendable {
     public var state: String
     public var status: String
@@ -151,42 +102,6 @@ public struct ControlError: Codable, Equatable, Sendable, Error, CustomStringCon
     }
 
     public var description: String { "\(code): \(message)" }
-}
-
-/// One line the server sends. `event` is "status" for the lines of a `watch` after its first reply.
-public struct ControlReply: Codable, Sendable {
-    public var id: Int?
-    public var ok: Bool
-    public var event: String?
-    public var status: ControlStatus?
-    public var token: ControlToken?
-    public var error: ControlError?
-    /// `unpair`: whether the provider confirmed the revocation, what became of it
-    /// (`revoked`, `not_revoked`, `nothing_to_revoke`, `unsupported`: for scripts, such as
-    /// the package's purge) and, in `message`, in words.
-    public var revoked: Bool?
-    public var revocation: String?
-    /// `login_start`: what to open, and the login's `state`.
-    public var login: ControlLogin?
-    public var message: String?
-    /// `doctor`: one entry per check, in the order they ran.
-    public var checks: [ControlCheck]?
-
-    public init(id: Int?, ok: Bool, event: String? = nil, status: ControlStatus? = nil, token: ControlToken? = nil, error: ControlError? = nil) {
-        self.id = id
-        self.ok = ok
-        self.event = event
-        self.status = status
-        self.token = token
-        self.error = error
-    }
-}
-
-public enum ControlJSON {
-    public static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-        // Our own types always encode; the fallback keeps the line protocol intact if one ever did not.
-        return ((try? JSON.encode(value)) ?? Array(#"{"ok":false}"#.utf8)) + [UInt8(ascii: "\n")]
-    }
 }
 
 /// `login_start`'s answer: the authorization URL (holding only the PKCE challenge)

@@ -25,11 +25,17 @@ enum LocalInputTargets {
         try require(frames.count <= newlines + 1, "\(frames.count) frames from \(newlines) lines")
         for case .line(let line) in frames {
             try require(line.count <= ControlServer.maxRequestBytes && !line.contains(UInt8(ascii: "\n")), "a frame of \(line.count) bytes")
-            guard let request = try? JSON.decode(ControlRequest.self, from: line) else { continue }
+            guard let request = try? JSONParser.parse(line), let head = try? JSON.decode(ControlRequestHead.self, from: request) else { continue }
+            // The method's parameters are read from the same object, by its own type.
+            if let method = ControlMethods.named(head.method) { _ = Self.parameters(method, request) }
             // What the daemon would answer with names the request's id: it must encode to one line.
-            let reply = ControlJSON.encode(ControlReply(id: request.id, ok: false, error: .init(.unknownMethod, request.method)))
+            let reply = ControlJSON.encode(ControlReply<NoResult>(id: head.id, error: .init(.unknownMethod, head.method)))
             try require(reply.last == UInt8(ascii: "\n") && reply.dropLast().allSatisfy { $0 != UInt8(ascii: "\n") }, "a reply of several lines")
         }
+    }
+
+    static func parameters<Method: ControlMethod>(_: Method.Type, _ request: JSONValue) -> Method.Parameters? {
+        try? JSON.decode(Method.Parameters.self, from: request)
     }
 
     /// A config and its drop-ins, separated by "\n#--dropin--\n".

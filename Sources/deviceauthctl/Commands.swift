@@ -14,8 +14,8 @@ struct Status: CtlCommand {
     init(_ parsed: ParsedOptions, options: GlobalOptions) { self.options = options }
 
     func run() throws {
-        let reply = try Session(options).call(.init(method: "status"))
-        try Output(options).show(reply) { status in Output.describe(status) }
+        let reply = try Session(options).call(ControlRequest(StatusMethod.self))
+        try Output(options).show(reply) { Output.describe($0.status) }
     }
 }
 
@@ -40,20 +40,20 @@ struct Pair: CtlCommand {
         let session = try Session(options)
         // Already pairing (AutoPair=yes): only follow, which a PairingViewers= member (the
         // camera's UI) may do; starting a pairing is for administrators.
-        let current = try session.call(.init(method: "status"))
+        let current = try session.call(ControlRequest(StatusMethod.self))
         try Output(options).check(current)
-        if current.status?.state != "polling" {
-            try Output(options).check(try session.call(.init(method: "pair")))
+        if current.result?.status.state != "polling" {
+            try Output(options).check(try session.call(ControlRequest(PairMethod.self)))
         }
         Interrupt.say("stopped following; pairing goes on in deviceauthd (deviceauthctl status shows the code, deviceauthctl cancel stops it)")
-        try session.client.send(.init(method: "watch"))
+        try session.client.send(ControlRequest(WatchMethod.self))
         var shownCode: String?
         // Once paired, wait a moment for the project's name (devices/me follows the tokens).
         var pairedDeadline: Double?
         while true {
-            let reply: ControlReply
+            let reply: ControlReply<StatusResult>
             do {
-                reply = try session.client.receive(timeout: pairedDeadline.map { max(0.01, $0 - Session.now()) })
+                reply = try session.client.receive(WatchMethod.self, timeout: pairedDeadline.map { max(0.01, $0 - Session.now()) })
             } catch .timedOut {
                 if !options.json { print("Paired.") }
                 return
@@ -61,7 +61,7 @@ struct Pair: CtlCommand {
                 throw Output.fail("\(error)", code: 69)
             }
             try Output(options).check(reply)
-            guard let status = reply.status else { continue }
+            guard let status = reply.result?.status else { continue }
             if options.json { Output.printJSON(reply); fflush(nil) }
             switch status.state {
             case "authorized", "refreshing":
@@ -93,8 +93,8 @@ struct Cancel: CtlCommand {
     init(_ parsed: ParsedOptions, options: GlobalOptions) { self.options = options }
 
     func run() throws {
-        let reply = try Session(options).call(.init(method: "cancel"))
-        try Output(options).show(reply) { Output.describe($0) }
+        let reply = try Session(options).call(ControlRequest(CancelMethod.self))
+        try Output(options).show(reply) { Output.describe($0.status) }
     }
 }
 
@@ -104,8 +104,8 @@ struct Unpair: CtlCommand {
     init(_ parsed: ParsedOptions, options: GlobalOptions) { self.options = options }
 
     func run() throws {
-        let reply = try Session(options).call(.init(method: "unpair"))
-        try Output(options).show(reply) { _ in "Unpaired: " + (reply.message ?? "the tokens are wiped") + "." }
+        let reply = try Session(options).call(ControlRequest(UnpairMethod.self))
+        try Output(options).show(reply) { "Unpaired: " + $0.message + "." }
     }
 }
 
@@ -122,9 +122,9 @@ struct Token: CtlCommand {
 
     func run() throws {
         Interrupt.say("no token was printed; deviceauthd goes on")
-        let reply = try Session(options).call(.init(method: "token", minValidSeconds: minValid), timeout: 120)
+        let reply = try Session(options).call(ControlRequest(TokenMethod.self, TokenParameters(minValidSeconds: minValid)), timeout: 120)
         try Output(options).check(reply)
-        guard let token = reply.token else { throw Output.fail("the daemon sent no token", code: 1) }
+        guard let token = reply.result?.token else { throw Output.fail("the daemon sent no token", code: 1) }
         if options.json { Output.printJSON(reply) } else { print(token.accessToken) }
     }
 }
@@ -137,8 +137,8 @@ struct Refresh: CtlCommand {
 
     func run() throws {
         Interrupt.say("deviceauthd finishes the refresh by itself (deviceauthctl status shows how it went)")
-        let reply = try Session(options).call(.init(method: "refresh"), timeout: 120)
-        try Output(options).show(reply) { "Refreshed.\n" + Output.describe($0) }
+        let reply = try Session(options).call(ControlRequest(RefreshMethod.self), timeout: 120)
+        try Output(options).show(reply) { "Refreshed.\n" + Output.describe($0.status) }
     }
 }
 
@@ -169,19 +169,19 @@ struct Wait: CtlCommand {
         // A boot script may start the daemon and wait for it at once: the socket may not exist yet.
         Interrupt.say("stopped waiting for \(until); deviceauthd goes on (deviceauthctl status shows where it is)")
         let session = try Session(options, waitingUntil: deadline, for: until)
-        try session.client.send(.init(method: "watch"))
+        try session.client.send(ControlRequest(WatchMethod.self))
         func timedOut() -> ExitCode { Output.fail("timed out waiting for \(until) (deviceauthd is \(lastState ?? "running"))", code: 2) }
         while true {
             let left = deadline.map { $0 - Session.now() }
             if let left, left <= 0 { throw timedOut() }
-            let reply: ControlReply
-            do { reply = try session.client.receive(timeout: left) } catch .timedOut {
+            let reply: ControlReply<StatusResult>
+            do { reply = try session.client.receive(WatchMethod.self, timeout: left) } catch .timedOut {
                 throw timedOut()
             } catch { throw Output.fail("\(error)", code: 69) }
             try Output(options).check(reply)
-            lastState = reply.status?.state ?? lastState
-            if reply.status?.state == until {
-                try Output(options).show(reply) { Output.describe($0) }
+            lastState = reply.result?.status.state ?? lastState
+            if reply.result?.status.state == until {
+                try Output(options).show(reply) { Output.describe($0.status) }
                 return
             }
         }

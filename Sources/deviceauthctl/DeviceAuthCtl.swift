@@ -6,7 +6,7 @@ import Release
 /// `deviceauthctl`: talk to deviceauthd over its control socket.
 @main
 enum DeviceAuthCtl {
-    static var commands: [any CtlCommand.Type] { [Status.self, Pair.self, Cancel.self, Unpair.self, Token.self, Refresh.self, Wait.self, Login.self, Doctor.self] }
+    static var commands: [any CtlCommand.Type] { [Status.self, Pair.self, Cancel.self, Unpair.self, Token.self, Refresh.self, Wait.self, Login.self, Doctor.self, Version.self] }
 
     /// Said by `--help` and held to deviceauthctl(1) by its tests.
     static let exitStatuses: [CommandLineText.ExitStatus] = [

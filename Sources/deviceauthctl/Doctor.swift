@@ -24,9 +24,9 @@ struct Doctor: CtlCommand {
         }
         Interrupt.say("deviceauthd finishes its checks by itself; nothing was changed")
         // The daemon bounds its run to 30 s; the wait here only covers a daemon that hangs.
-        let reply = try session.call(.init(method: "doctor"), timeout: 45)
+        let reply = try session.call(ControlRequest(DoctorMethod.self), timeout: 45)
         try Output(options).check(reply)
-        let checks = reply.checks ?? []
+        let checks = reply.result?.checks ?? []
         if options.json { Output.printJSON(reply) } else { print(Self.text(checks)) }
         if checks.contains(where: { $0.verdict == ControlCheck.Verdict.failed.rawValue }) { throw ExitCode(1) }
     }

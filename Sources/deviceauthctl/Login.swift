@@ -50,9 +50,9 @@ struct Login: CtlCommand {
         if let refreshTokenFile { return try importToken(session, from: refreshTokenFile) }
         if let username { return try passwordLogin(session, username: username) }
         let listener = try LoopbackListener()
-        let started = try session.call(.init(method: "login_start", redirectURI: listener.redirectURI))
+        let started = try session.call(ControlRequest(LoginStartMethod.self, LoginStartParameters(redirectURI: listener.redirectURI)))
         try Output(options).check(started)
-        guard let login = started.login else { throw Output.fail("the daemon sent no login URL", code: 1) }
+        guard let login = started.result?.login else { throw Output.fail("the daemon sent no login URL", code: 1) }
         let listening = login.redirectURI == listener.redirectURI
         // The URL alone on its line, so it can be copied whole; the QR code for a phone.
         print("Open this URL on a phone or computer and log in:")
@@ -66,8 +66,8 @@ struct Login: CtlCommand {
         // Only this login's redirect ends the wait: anything else is noted and ignored until the timeout.
         switch listener.waitForRedirect(seconds: timeout, listen: listening, state: login.state) {
         case .code(let code):
-            let finished = try session.call(.init(method: "login_finish", state: login.state, code: code), timeout: 60)
-            try Output(options).show(finished) { status in "Logged in.\n" + Output.describe(status) }
+            let finished = try session.call(ControlRequest(LoginFinishMethod.self, LoginFinishParameters(state: login.state, code: code)), timeout: 60)
+            try Output(options).show(finished) { "Logged in.\n" + Output.describe($0.status) }
         case .refused(let error, let description):
             // The server's words, shown as text (Output.fail): a description may carry escape sequences.
             throw Output.fail("the authorization server answered \(error)\(description.map { ": \($0)" } ?? ""): nothing was stored", code: 1)
@@ -81,11 +81,11 @@ struct Login: CtlCommand {
                                      : try PasswordPrompt.fromTerminal(prompt: "Password for \(username): ")
         defer { PasswordPrompt.zero(&password) }
         // The password never becomes a String: its bytes go into the request line, which is wiped after the write.
-        do { try session.client.send(.init(method: "login_password", username: username), password: &password) } catch {
+        do { try session.client.sendPasswordLogin(username: username, password: &password) } catch {
             throw Output.fail("\(error)", code: 69)
         }
-        let reply = try session.receive(timeout: 60)
-        try Output(options).show(reply) { status in "Logged in as \(username).\n" + Output.describe(status) }
+        let reply = try session.receive(LoginPasswordMethod.self, timeout: 60)
+        try Output(options).show(reply) { "Logged in as \(username).\n" + Output.describe($0.status) }
     }
 
     private func importToken(_ session: Session, from path: String) throws {
@@ -95,7 +95,7 @@ struct Login: CtlCommand {
         let count = fread(&buffer, 1, buffer.count, file)
         let token = String(decoding: buffer.prefix(count), as: UTF8.self).filter { !$0.isWhitespace }
         guard !token.isEmpty else { throw Output.fail("\(path) is empty", code: 1) }
-        let reply = try session.call(.init(method: "login_import", refreshToken: token), timeout: 60)
-        try Output(options).show(reply) { status in "Logged in with the imported refresh token.\n" + Output.describe(status) }
+        let reply = try session.call(ControlRequest(LoginImportMethod.self, LoginImportParameters(refreshToken: token)), timeout: 60)
+        try Output(options).show(reply) { "Logged in with the imported refresh token.\n" + Output.describe($0.status) }
     }
 }

@@ -16,7 +16,7 @@ struct Output {
     init(_ options: GlobalOptions) { self.options = options }
 
     /// Throws the documented exit status for an error reply.
-    func check(_ reply: ControlReply) throws {
+    func check<Result>(_ reply: ControlReply<Result>) throws {
         guard !reply.ok else { return }
         let error = reply.error ?? ControlError(.badRequest, "the daemon refused without saying why")
         if options.json { Self.printJSON(reply) }
@@ -27,13 +27,16 @@ struct Output {
         throw Self.fail(error.message, code: code, quiet: options.json)
     }
 
-    func show(_ reply: ControlReply, text: (ControlStatus) -> String) throws {
+    /// The result as text, or with --json the reply as the daemon sent it.
+    func show<Result>(_ reply: ControlReply<Result>, text: (Result) -> String) throws {
         try check(reply)
-        if options.json { Self.printJSON(reply) } else if let status = reply.status { print(text(status)) }
+        if options.json { Self.printJSON(reply) } else if let result = reply.result { print(text(result)) }
     }
 
-    static func printJSON(_ reply: ControlReply) {
-        print(String(decoding: ControlJSON.encode(reply).dropLast(), as: UTF8.self))
+    /// The line as the daemon sent it (one JSON object), or as it would have been sent.
+    static func printJSON<Result>(_ reply: ControlReply<Result>) {
+        let line = reply.line.isEmpty ? Array(ControlJSON.encode(reply).dropLast()) : reply.line
+        print(String(decoding: line, as: UTF8.self))
     }
 
     /// What the daemon says is shown as text, never as terminal input: a name from the

@@ -40,12 +40,12 @@ struct Session {
         }
     }
 
-    func call(_ request: ControlRequest, timeout: Double? = 60) throws -> ControlReply {
+    func call<Method>(_ request: ControlRequest<Method>, timeout: Double? = 60) throws -> ControlReply<Method.Result> {
         do { return try client.call(request, timeout: timeout) } catch { throw Output.fail("\(error)", code: 69) }
     }
 
-    func receive(timeout: Double?) throws -> ControlReply {
-        do { return try client.receive(timeout: timeout) } catch { throw Output.fail("\(error)", code: 69) }
+    func receive<Method: ControlMethod>(_ method: Method.Type, timeout: Double?) throws -> ControlReply<Method.Result> {
+        do { return try client.receive(method, timeout: timeout) } catch { throw Output.fail("\(error)", code: 69) }
     }
 
     static func now() -> Double { deviceauth_clock_seconds(CLOCK_MONOTONIC) }

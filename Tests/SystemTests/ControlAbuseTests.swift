@@ -41,7 +41,7 @@ struct ControlAbuseTests {
             let gotToken = reader.output.hasPrefix("FAKEAT_")  // a failure must not print the token
             #expect(gotToken)
             #expect(try await daemon.ctl(["status"], uid: 4312).status == 0, "another observer still gets the status")
-            #expect(try await daemon.call(.init(method: "status")).ok)
+            #expect(try await daemon.call(ControlRequest(StatusMethod.self)).ok)
             flooder.signal(SIGTERM)
             _ = await flooder.waitForExit(seconds: 10)
             #expect(await daemon.stop().status == 0)
@@ -77,7 +77,7 @@ struct ControlAbuseTests {
             let exit = await flooder.waitForExit(seconds: 40)
             #expect(exit == 0, "\(flooder.output)")
             #expect(flooder.output.contains("20000 ['permission_denied']"), "\(flooder.output)")
-            #expect(try await daemon.call(.init(method: "status")).ok, "the daemon goes on")
+            #expect(try await daemon.call(ControlRequest(StatusMethod.self)).ok, "the daemon goes on")
             let lines = daemon.output.split(separator: "\n").dropFirst(before)
             let refusals = lines.filter { $0.contains("control: refused token to") }
             print("log flood: 20000 refused requests added \(lines.count) log lines, \(refusals.count) about the refusals")

@@ -13,7 +13,7 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
 
 extension DaemonFixture {
     /// One request on a fresh connection.
-    func call(_ request: ControlRequest, timeout: Double = 30) async throws -> ControlReply {
+    func call<Method>(_ request: ControlRequest<Method>, timeout: Double = 30) async throws -> ControlReply<Method.Result> {
         let path = socketPath
         return try await blocking { try ControlClient(path: path).call(request, timeout: timeout) }
     }

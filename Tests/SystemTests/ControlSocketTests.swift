@@ -15,18 +15,18 @@ struct ControlSocketTests {
             let daemon = try DaemonFixture(fake: fake, extraConfig: "[Pairing]\nAutoPair=no\n")
             try daemon.start()
             #expect(await daemon.notify.wait(seconds: 20) { $0 == "READY=1" } != nil)
-            let first = try await daemon.call(.init(id: 7, method: "status"))
+            let first = try await daemon.call(ControlRequest(StatusMethod.self, id: 7))
             #expect(first.id == 7 && first.ok)
-            #expect(first.status?.state == "unpaired")
-            #expect(try await daemon.call(.init(method: "token")).error?.code == "not_authorized")
+            #expect(first.result?.status.state == "unpaired")
+            #expect(try await daemon.call(ControlRequest(TokenMethod.self, TokenParameters())).error?.code == "not_authorized")
 
             // pair: polling at once, with a code, a URL and the QR files.
-            let paired = try await daemon.call(.init(method: "pair"))
-            #expect(paired.status?.state == "polling")
-            var status = try #require(paired.status)
+            let paired = try await daemon.call(ControlRequest(PairMethod.self))
+            #expect(paired.result?.status.state == "polling")
+            var status = try #require(paired.result?.status)
             for _ in 0..<100 where status.userCode == nil {
                 try await Task.sleep(for: .milliseconds(50))
-                status = try #require(try await daemon.call(.init(method: "status")).status)
+                status = try #require(try await daemon.call(ControlRequest(StatusMethod.self)).result?.status)
             }
             let code = try #require(status.userCode)
             let complete = try #require(status.verificationURIComplete)
@@ -44,13 +44,13 @@ struct ControlSocketTests {
             // Approved once the watcher holds its first reply (it is subscribed by then), not after a guess.
             let (subscribed, hasSubscribed) = AsyncStream<Void>.makeStream()
             let watcher = Task {
-                try await blocking { () throws -> [ControlReply] in
+                try await blocking { () throws -> [ControlReply<StatusResult>] in
                     defer { hasSubscribed.finish() }
                     let client = try ControlClient(path: path)
-                    try client.send(.init(method: "watch"))
-                    var replies: [ControlReply] = []
-                    while replies.last?.status?.state != "authorized" {
-                        replies.append(try client.receive(timeout: 20))
+                    try client.send(ControlRequest(WatchMethod.self))
+                    var replies: [ControlReply<StatusResult>] = []
+                    while replies.last?.result?.status.state != "authorized" {
+                        replies.append(try client.receive(WatchMethod.self, timeout: 20))
                         hasSubscribed.yield()
                     }
                     return replies
@@ -59,35 +59,35 @@ struct ControlSocketTests {
             for await _ in subscribed { break }
             try await fake.control("approve", #"{"user_code": "\#(code)"}"#)
             let replies = try await watcher.value
-            #expect(replies.first?.event == nil && replies.first?.status?.state == "polling")
+            #expect(replies.first?.event == nil && replies.first?.result?.status.state == "polling")
             #expect(replies.last?.event == "status")
             #expect(!FileManager.default.fileExists(atPath: png), "pairing.png must go once paired")
 
             // token: the live access token.
-            let token = try #require(try await daemon.call(.init(method: "token")).token)
+            let token = try #require(try await daemon.call(ControlRequest(TokenMethod.self, TokenParameters())).result?.token)
             #expect(token.tokenType == "bearer")
             #expect(try await fake.get("/v2/devices/me", bearer: token.accessToken).status == 200)
             #expect(try await fake.stats().refreshes == 0)
             // min_valid_seconds beyond a whole lifetime (600 s): no refresh could give that, so the
             // held token comes as it is, and expires_in says how long it is good for.
-            let fresh = try #require(try await daemon.call(.init(method: "token", minValidSeconds: 10_000)).token)
+            let fresh = try #require(try await daemon.call(ControlRequest(TokenMethod.self, TokenParameters(minValidSeconds: 10_000))).result?.token)
             #expect(fresh.accessToken == token.accessToken && fresh.expiresIn <= 600)
             #expect(try await fake.stats().refreshes == 0)
 
             // unpair: revoked at the provider, wiped, unpaired; no token any more.
-            let unpaired = try await daemon.call(.init(method: "unpair"))
-            #expect(unpaired.status?.state == "unpaired")
-            #expect(unpaired.revoked == true && unpaired.revocation == "revoked")
-            #expect(unpaired.message == "the authorization was revoked at the provider")
+            let unpaired = try await daemon.call(ControlRequest(UnpairMethod.self))
+            #expect(unpaired.result?.status.state == "unpaired")
+            #expect(unpaired.result?.revoked == true && unpaired.result?.revocation == "revoked")
+            #expect(unpaired.result?.message == "the authorization was revoked at the provider")
             // Again: nothing is left to revoke.
-            #expect(try await daemon.call(.init(method: "unpair")).revocation == "nothing_to_revoke")
+            #expect(try await daemon.call(ControlRequest(UnpairMethod.self)).result?.revocation == "nothing_to_revoke")
             #expect(try await fake.stats().revocations == 1)
             #expect(try await fake.get("/v2/devices/me", bearer: fresh.accessToken).status == 401)
-            #expect(try await daemon.call(.init(method: "token")).error?.code == "not_authorized")
+            #expect(try await daemon.call(ControlRequest(TokenMethod.self, TokenParameters())).error?.code == "not_authorized")
 
             // cancel: pairing stops.
-            _ = try await daemon.call(.init(method: "pair"))
-            #expect(try await daemon.call(.init(method: "cancel")).status?.state == "unpaired")
+            _ = try await daemon.call(ControlRequest(PairMethod.self))
+            #expect(try await daemon.call(ControlRequest(CancelMethod.self)).result?.status.state == "unpaired")
             #expect(await daemon.stop().status == 0)
             #expect(daemon.leakedSecrets.isEmpty)
         }
@@ -161,28 +161,30 @@ struct ControlSocketTests {
             try daemon.start()
             #expect(await daemon.notify.wait(seconds: 20) { $0 == "READY=1" } != nil)
             let path = daemon.socketPath
-            let replies = try await blocking { () throws -> [ControlReply] in
+            let replies = try await blocking { () throws -> [ControlReply<StatusResult>] in
                 let client = try ControlClient(path: path)
-                var replies: [ControlReply] = []
-                for raw in ["this is not json", String(repeating: "x", count: 100_000), #"{"method": "reboot"}"#, #"{"id": 3}"#, #"{"method": "status"}"#] {
+                var replies: [ControlReply<StatusResult>] = []
+                for raw in ["this is not json", String(repeating: "x", count: 100_000), #"{"method": "reboot"}"#, #"{"id": 3}"#,
+                            #"{"method": "token", "min_valid_seconds": "soon"}"#, #"{"method": "status"}"#] {
                     try client.sendRaw(raw + "\n")
-                    replies.append(try client.receive(timeout: 10))
+                    replies.append(try client.receive(StatusMethod.self, timeout: 10))
                 }
                 return replies
             }
-            #expect(replies.map { $0.error?.code } == ["bad_request", "request_too_large", "unknown_method", "bad_request", nil])
-            #expect(replies.last?.status?.state == "unpaired")
+            #expect(replies.map { $0.error?.code } == ["bad_request", "request_too_large", "unknown_method", "bad_request", "bad_request", nil])
+            #expect(replies[4].error?.message.hasPrefix("token: ") == true, "\(replies[4].error?.message ?? "")")
+            #expect(replies.last?.result?.status.state == "unpaired")
 
             // Watchers that vanish mid-stream, many times over.
             for _ in 0..<20 {
                 try await blocking {
                     let client = try ControlClient(path: path)
-                    try client.send(.init(method: "watch"))
-                    _ = try client.receive(timeout: 10)
+                    try client.send(ControlRequest(WatchMethod.self))
+                    _ = try client.receive(WatchMethod.self, timeout: 10)
                 }  // the client is closed here, mid-stream
             }
-            _ = try await daemon.call(.init(method: "pair"))  // a change for the dead watchers to miss
-            #expect(try await daemon.call(.init(method: "status")).ok)
+            _ = try await daemon.call(ControlRequest(PairMethod.self))  // a change for the dead watchers to miss
+            #expect(try await daemon.call(ControlRequest(StatusMethod.self)).ok)
             #expect(await daemon.stop().status == 0)
         }
     }
@@ -266,7 +268,7 @@ struct ControlSocketTests {
             #expect(await pair.waitForExit(seconds: 5) == 130)
             #expect(pair.output.contains("deviceauthctl: interrupted: stopped following; pairing goes on in deviceauthd"), "\(pair.output)")
             #expect(!pair.output.contains("closed the connection"))
-            #expect(try await daemon.call(.init(method: "status")).status?.userCode == code)
+            #expect(try await daemon.call(ControlRequest(StatusMethod.self)).result?.status.userCode == code)
             #expect(await daemon.stop().status == 0)
         }
     }
@@ -297,7 +299,7 @@ struct ControlSocketTests {
             let daemon = try DaemonFixture(fake: fake, extraConfig: "[Provider]\nQRPairing=no\n")
             try daemon.start()
             let code = try #require(await daemon.waitForUserCode())
-            let status = try #require(try await daemon.call(.init(method: "status")).status)
+            let status = try #require(try await daemon.call(ControlRequest(StatusMethod.self)).result?.status)
             #expect(status.userCode == code)
             #expect(status.verificationURI == nil && status.verificationURIComplete == nil)
             #expect(!FileManager.default.fileExists(atPath: daemon.runtimeDirectory + "/pairing.png"))

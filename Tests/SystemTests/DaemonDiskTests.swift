@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import ControlProtocol
 import FakeProvider
 import Foundation
 import TestSupport
@@ -22,10 +23,10 @@ struct DaemonDiskTests {
             // Fill the daemon's tmpfs from inside its mount namespace.
             let filler = daemon.stateDirectory + "/filler"
             _ = try await Subprocess.run("/usr/bin/nsenter", ["-t", "\(pid)", "-m", "/bin/dd", "if=/dev/zero", "of=\(filler)", "bs=4k"])
-            let before = try #require(try await daemon.call(.init(method: "token")).token)
+            let before = try #require(try await daemon.call(ControlRequest(TokenMethod.self, TokenParameters())).result?.token)
             // A refresh: it lands at the provider, the save fails.
-            #expect(try await daemon.call(.init(method: "refresh")).ok)
-            let after = try #require(try await daemon.call(.init(method: "token")).token)
+            #expect(try await daemon.call(ControlRequest(RefreshMethod.self)).ok)
+            let after = try #require(try await daemon.call(ControlRequest(TokenMethod.self, TokenParameters())).result?.token)
             #expect(after.accessToken != before.accessToken)
             #expect(try await fake.get("/v2/devices/me", bearer: after.accessToken).status == 200)
             let deadline = ContinuousClock.now + .seconds(10)
@@ -33,7 +34,7 @@ struct DaemonDiskTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(daemon.output.contains("cannot save the tokens to \(daemon.stateDirectory)/tokens.sqlite3: the disk is full; keeping the tokens in memory and retrying in 2 s"))
-            #expect(try await daemon.call(.init(method: "status")).status?.state == "authorized")
+            #expect(try await daemon.call(ControlRequest(StatusMethod.self)).result?.status.state == "authorized")
 
             // Room again: the retry saves them.
             _ = try await Subprocess.run("/usr/bin/nsenter", ["-t", "\(pid)", "-m", "/bin/rm", "-f", filler])

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import ControlProtocol
 import FakeProvider
 import Foundation
 import Testing
@@ -175,7 +176,7 @@ final class DaemonFixture: @unchecked Sendable {
     /// asks the control socket for the code, as root (an administrator) may.
     func waitForUserCode(seconds: Double = 20, after skip: Int = 0) async -> String? {
         guard await notify.waitStatus(Self.pollingStatus, seconds: seconds, after: skip) != nil else { return nil }
-        return try? await call(.init(method: "status")).status?.userCode
+        return try? await call(ControlRequest(StatusMethod.self)).result?.status.userCode
     }
 
     static let pollingStatus = "polling: waiting for approval of the pairing code (expires "

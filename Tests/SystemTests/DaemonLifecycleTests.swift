@@ -86,13 +86,13 @@ struct DaemonLifecycleTests {
             for _ in 0..<100 where (try? await daemon.ctl(["status"], seconds: 5).status) != 0 { try await Task.sleep(for: .milliseconds(50)) }
             // Each round sends two or three status lines: far more than the queue holds.
             for round in 0..<15 {
-                #expect(try await daemon.call(.init(method: "pair"), timeout: 10).ok, "round \(round)")
+                #expect(try await daemon.call(ControlRequest(PairMethod.self), timeout: 10).ok, "round \(round)")
                 let cancel = try await daemon.ctl(["cancel"], seconds: 10)
                 #expect(cancel.status == 0, "round \(round): deviceauthctl cancel did not return")
                 if cancel.status != 0 { break }
             }
             // No status reaches the test: it asks the daemon and approves whatever code is pending.
-            _ = try await daemon.call(.init(method: "pair"), timeout: 10)
+            _ = try await daemon.call(ControlRequest(PairMethod.self), timeout: 10)
             var authorized = false
             for _ in 0..<100 where !authorized {
                 try await Task.sleep(for: .milliseconds(200))
@@ -172,7 +172,7 @@ struct DaemonLifecycleTests {
         try await withFakeProvider(realTime: true, Self.fast) { fake in
             let daemon = try DaemonFixture(fake: fake)
             _ = try #require(try await daemon.pair())
-            let old = try #require(try await daemon.call(.init(method: "token")).token)
+            let old = try #require(try await daemon.call(ControlRequest(TokenMethod.self, TokenParameters())).result?.token)
             #expect(await daemon.stop().status == 0)
 
             let config = try String(contentsOfFile: daemon.configPath, encoding: .utf8)

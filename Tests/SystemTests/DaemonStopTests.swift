@@ -10,10 +10,10 @@ import Testing
 @Suite("deviceauthd stopping and unpairing during a refresh", .serialized)
 struct DaemonStopTests {
     /// Pairs, then starts a refresh (deviceauthctl refresh) that the fault holds up.
-    func refreshInFlight(_ daemon: DaemonFixture, fault: String) async throws -> Task<ControlReply?, Never> {
+    func refreshInFlight(_ daemon: DaemonFixture, fault: String) async throws -> Task<ControlReply<StatusResult>?, Never> {
         _ = try #require(try await daemon.pair())
         try await daemon.fake.control("faults", fault)
-        let caller = Task { try? await daemon.call(.init(method: "refresh"), timeout: 60) }
+        let caller = Task { try? await daemon.call(ControlRequest(RefreshMethod.self), timeout: 60) }
         _ = try await daemon.waitForStats(seconds: 10) { $0.faultsInjected >= 1 }
         return caller
     }
@@ -92,7 +92,7 @@ struct DaemonStopTests {
             _ = await caller.value
             let stats = try await daemon.waitForStats(seconds: 10) { $0.liveAuthorizations == 0 }
             #expect(stats.liveAuthorizations == 0, "the pair the late answer brought is still live")
-            #expect(try await daemon.call(.init(method: "status")).status?.state == "unpaired")
+            #expect(try await daemon.call(ControlRequest(StatusMethod.self)).result?.status.state == "unpaired")
             #expect(daemon.output.contains("a refresh was answered after its authorization was dropped: revoking the new tokens"))
             #expect(await daemon.stop().status == 0)
             #expect(daemon.leakedSecrets.isEmpty)

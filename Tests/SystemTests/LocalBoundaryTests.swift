@@ -28,7 +28,7 @@ struct LocalBoundaryTests {
             // Any other user: the state, not the code, and a clear word on who sees it.
             let observer = try await daemon.ctl(["status", "--json"], uid: 4420)
             #expect(observer.status == 0)
-            let seen = try JSON.decode(ControlReply.self, from: Array(observer.output.utf8)).status
+            let seen = try JSON.decode(ControlReply<StatusResult>.self, from: Array(observer.output.utf8)).result?.status
             #expect(seen?.state == "polling" && seen?.userCode == nil && seen?.verificationURI == nil && seen?.verificationURIComplete == nil)
             #expect(seen?.codeWithheld == true)
             #expect(!observer.output.contains(code))
@@ -39,7 +39,7 @@ struct LocalBoundaryTests {
 
             // A pairing viewer (the camera's UI, by a supplementary group): the code and the QR files.
             let viewer = try await daemon.ctl(["status", "--json"], uid: 4421, groups: [Self.viewersGroup])
-            #expect(try JSON.decode(ControlReply.self, from: Array(viewer.output.utf8)).status?.userCode == code)
+            #expect(try JSON.decode(ControlReply<StatusResult>.self, from: Array(viewer.output.utf8)).result?.status.userCode == code)
             let png = daemon.runtimeDirectory + "/pairing.png", svg = daemon.runtimeDirectory + "/pairing.svg"
             for file in [png, svg] {
                 let attributes = try FileManager.default.attributesOfItem(atPath: file)
@@ -149,14 +149,15 @@ struct LocalBoundaryTests {
         let connection = accept(server, nil, nil)
         defer { close(connection) }
         var bytes = Array(password.utf8)
-        try client.send(.init(method: "login_password", username: "a@b.c"), password: &bytes)
+        try client.sendPasswordLogin(username: "a@b.c", password: &bytes)
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = read(connection, &buffer, buffer.count)
         let line = Array(buffer.prefix(max(0, count)))
         #expect(line.last == UInt8(ascii: "\n") && line.filter { $0 == UInt8(ascii: "\n") }.count == 1)
-        let request = try JSON.decode(ControlRequest.self, from: Array(line.dropLast()))
-        #expect(request.method == "login_password" && request.username == "a@b.c")
-        #expect(request.password == password)
+        let request = try JSONParser.parse(Array(line.dropLast()))
+        #expect(try JSON.decode(ControlRequestHead.self, from: request).method == "login_password")
+        let parameters = try JSON.decode(LoginPasswordParameters.self, from: request)
+        #expect(parameters.username == "a@b.c" && parameters.password == password)
     }
 
     static func asUser(_ uid: UInt32, groups: [UInt32] = [], _ program: String, _ arguments: [String]) async throws -> (status: Int32?, output: String) {

@@ -50,16 +50,16 @@ struct MetricsTests {
             #expect(abs(expiry - Date().timeIntervalSince1970 - 28_800) < 120, "expiry \(expiry)")
             #expect(metrics(daemon)["deviceauthd_last_refresh_timestamp_seconds"] == nil)
 
-            #expect(try await daemon.call(.init(method: "refresh")).ok)
+            #expect(try await daemon.call(ControlRequest(RefreshMethod.self)).ok)
             #expect(await waitFor(daemon, "deviceauthd_refreshes_total", "1"))
             #expect(metrics(daemon)["deviceauthd_last_refresh_timestamp_seconds"] != nil)
 
             try await fake.control("faults", #"{"endpoint": "token", "mode": "status", "status": 503}"#)
-            #expect(try await daemon.call(.init(method: "refresh")).error?.code == "refresh_failed")
+            #expect(try await daemon.call(ControlRequest(RefreshMethod.self)).error?.code == "refresh_failed")
             #expect(await waitFor(daemon, "deviceauthd_refresh_failures_total{reason=\"server_error\"}", "1"))
 
             try await fake.control("revoke-all")
-            _ = try await daemon.call(.init(method: "refresh"))
+            _ = try await daemon.call(ControlRequest(RefreshMethod.self))
             #expect(await waitFor(daemon, "deviceauthd_authorizations_lost_total{reason=\"not_authorized\"}", "1"))
             #expect(metrics(daemon)["deviceauthd_refresh_failures_total{reason=\"not_authorized\"}"] == "1")
             #expect(metrics(daemon)["deviceauthd_access_token_expiry_timestamp_seconds"] == nil)

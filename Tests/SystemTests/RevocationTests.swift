@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import ControlProtocol
 import FakeProvider
 import Foundation
 import Testing
@@ -27,8 +28,8 @@ struct RevocationTests {
             let daemon = try await Self.paired(fake)
             try await fake.control("faults", #"{"endpoint": "revoke", "mode": "status", "status": 503, "retry_after": 2}"#)
             let started = ContinuousClock.now
-            let reply = try await daemon.call(.init(method: "unpair"))
-            #expect(reply.revocation == "revoked")
+            let reply = try await daemon.call(ControlRequest(UnpairMethod.self))
+            #expect(reply.result?.revocation == "revoked")
             #expect(ContinuousClock.now - started >= .seconds(2), "not before the provider's time")
             #expect(daemon.output.contains("could not revoke the authorization at the provider yet: HTTP 503 (the provider is unavailable for now), asked to wait 2 s; tried again in 2 s"))
             #expect(await daemon.notify.waitStatus("unpaired: unpaired on request; the authorization was revoked at the provider", seconds: 5) != nil)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import ControlProtocol
 import FakeProvider
 import Foundation
 import Testing
@@ -65,7 +66,7 @@ struct StandardDeviceFlowTests {
             let code = try #require(await daemon.waitForUserCode())
             let uri = "\(fake.baseURL)/device"
             #expect(!daemon.notify.assignments.contains { $0.contains(code) })
-            let shown = try #require(try await daemon.call(.init(method: "status")).status)
+            let shown = try #require(try await daemon.call(ControlRequest(StatusMethod.self)).result?.status)
             #expect(shown.userCode == code && shown.verificationURI == uri)
             // The QR files are written just after STATUS is sent.
             let png = daemon.runtimeDirectory + "/pairing.png"
