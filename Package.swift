@@ -56,24 +56,27 @@ let package = Package(
         .target(name: "Primitives", dependencies: ["CCrypto", "CLinux", "EpochTime"]),
         // Codable to and from JSON without Foundation: for the daemon, the CLI and the wire format.
         .target(name: "JSONCoding", dependencies: ["DisplayText"]),
-        // The engine: pairing state machine, OAuth grants, token store, config.
-        // No UI, socket or systemd: the executables wire those in.
+        // Grants and provider talk: one file per OAuth grant, provider profiles, endpoints and
+        // discovery, the grant and failure values. It cannot see the engine that drives it.
+        .target(name: "OAuthProvider", dependencies: ["CCrypto", "JSONCoding", "DisplayText", "Release", "EpochTime", "Primitives"]),
+        // The engine: the pairing state machine and the actor that carries out its effects.
+        // No UI, socket, systemd, HTTP or SQLite: the executables wire those in.
         .target(
             name: "DeviceAuth",
             dependencies: [
-                "CCrypto", "CLinux", "JSONCoding", "DisplayText", "Release", "EpochTime", "Primitives",
+                "OAuthProvider", "Primitives",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The configuration: the INI file with drop-ins and line-numbered errors, the one table of
         // keys, validation, the client secret and proxy credentials read where they are named.
-        .target(name: "DeviceAuthConfig", dependencies: ["DeviceAuth", "Primitives", "DisplayText", "CLinux"]),
+        .target(name: "DeviceAuthConfig", dependencies: ["DeviceAuth", "OAuthProvider", "Primitives", "DisplayText", "CLinux"]),
         // The engine's GrantStore in SQLite: the token store, its schema marks, sealing with the
         // token key. Depends on the engine for what it stores; the engine knows only the protocol.
-        .target(name: "TokenStorage", dependencies: ["DeviceAuth", "Primitives", "CSQLite", "CCrypto", "JSONCoding"]),
+        .target(name: "TokenStorage", dependencies: ["DeviceAuth", "OAuthProvider", "Primitives", "CSQLite", "CCrypto", "JSONCoding"]),
         // HTTPTransport on the system's libcurl and OpenSSL (the camera's own TLS stack and trust store).
-        .target(name: "CurlHTTP", dependencies: ["CCurl", "DeviceAuth", "Primitives", "Threads"]),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "OAuthProvider", "Primitives", "Threads"]),
         // A detached pthread for work that waits in the kernel (shared by the modules below).
         .target(name: "Threads"),
         // The daemon's executor and signal thread: no libdispatch worker pool, so no idle wake-ups.
@@ -93,7 +96,7 @@ let package = Package(
         .target(
             name: "Control",
             dependencies: [
-                "CLinux", "ControlProtocol", "DeviceAuth", "DeviceAuthConfig", "Primitives", "JSONCoding", "Threads", "EpochTime", "Release",
+                "CLinux", "ControlProtocol", "DeviceAuth", "OAuthProvider", "DeviceAuthConfig", "Primitives", "JSONCoding", "Threads", "EpochTime", "Release",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -111,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "deviceauthd",
             dependencies: [
-                "DeviceAuth", "DeviceAuthConfig", "Primitives", "TokenStorage", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode", "CommandOptions", "DaemonRuntime",
+                "DeviceAuth", "OAuthProvider", "DeviceAuthConfig", "Primitives", "TokenStorage", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode", "CommandOptions", "DaemonRuntime",
                 "DisplayText", "Threads", "EpochTime", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -148,7 +151,7 @@ let package = Package(
 
         // The parsers of untrusted input as fuzz targets: fuzzed by Scripts/fuzz (Fuzz/, libFuzzer),
         // their corpora replayed by the tests. Never part of a shipped binary.
-        .target(name: "FuzzTargets", dependencies: ["DeviceAuth", "DeviceAuthConfig", "Primitives", "TokenStorage", "Control", "ControlProtocol", "JSONCoding", "QRCode"]),
+        .target(name: "FuzzTargets", dependencies: ["OAuthProvider", "DeviceAuthConfig", "Primitives", "TokenStorage", "Control", "ControlProtocol", "JSONCoding", "QRCode"]),
 
         // What the test targets share: the fake on a loopback port, a real HTTP
         // client, subprocesses of our own binaries.
@@ -171,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "DeviceAuthTests",
             dependencies: [
-                "DeviceAuth", "DeviceAuthConfig", "Primitives", "TokenStorage", "CurlHTTP", "TestSupport", "FakeProvider", "FuzzTargets", "EpochTime",
+                "DeviceAuth", "OAuthProvider", "DeviceAuthConfig", "Primitives", "TokenStorage", "CurlHTTP", "TestSupport", "FakeProvider", "FuzzTargets", "EpochTime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -186,7 +189,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SystemTests",
-            dependencies: ["TestSupport", "FakeProvider", "DeviceAuth", "DeviceAuthConfig", "deviceauthd", "deviceauthctl", "deviceauth-fake-provider",
+            dependencies: ["TestSupport", "FakeProvider", "DeviceAuth", "OAuthProvider", "DeviceAuthConfig", "deviceauthd", "deviceauthctl", "deviceauth-fake-provider",
                            "Control", "ControlProtocol", "CommandOptions", "Release",
                            "JSONCoding", .product(name: "Logging", package: "swift-log")],
             exclude: ["Scripts"]

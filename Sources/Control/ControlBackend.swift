@@ -2,6 +2,7 @@
 import DeviceAuthConfig
 import ControlProtocol
 import DeviceAuth
+import OAuthProvider
 
 /// What the control socket drives: the engine, seen from outside.
 ///

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import ControlProtocol
-import DeviceAuth
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Threads
 import CCurl
-import DeviceAuth
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import CCurl
-import DeviceAuth
+import OAuthProvider
 import Primitives
 
 /// What kind of fault a transfer that got no answer met (`NetworkFault`), decided from

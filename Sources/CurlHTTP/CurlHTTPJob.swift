@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import CCurl
-import DeviceAuth
+import OAuthProvider
 
 /// An HTTP request as a libcurl transfer: the call set on the handle, the answer
 /// collected under caps, a failure named as a `NetworkFault`.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import CCurl
-import DeviceAuth
+import OAuthProvider
+import OAuthProvider
 
 extension CurlTransport {
     /// How the provider is reached: whom to trust, through which proxy.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import CCurl
-import DeviceAuth
+import OAuthProvider
 
 /// One link of the way to the provider tried on its own, with the daemon's own network
 /// settings (`deviceauthctl doctor`): a connection only (`CURLOPT_CONNECT_ONLY`: TCP, the

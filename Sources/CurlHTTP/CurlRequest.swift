@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import CCurl
-import DeviceAuth
+import OAuthProvider
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

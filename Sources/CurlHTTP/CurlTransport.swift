@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import CCurl
-import DeviceAuth
+import OAuthProvider
 
 /// `HTTPTransport` on the system's libcurl (TLS by the system's OpenSSL,
 /// verified against the system's trust store or `CAFile=`'s bundle): what camera

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
 import DisplayText
 
 /// A configuration the daemon refuses to run with. Every case names the file

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
+import OAuthProvider
 /// Every key `deviceauthd.conf` accepts, in the order the shipped file shows them.
 /// A key is added here and nowhere else; `config/deviceauthd.conf` documents it
 /// (a test checks that it does).

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
+import OAuthProvider
 /// One key of `deviceauthd.conf`: its section, how its value is read into a
 /// `DaemonConfiguration`, and whether `systemctl reload` applies it.
 /// `ConfigKey.all` (ConfigKey+Table.swift) is the only list of keys: parsing, the

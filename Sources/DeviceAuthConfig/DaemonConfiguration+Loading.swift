@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
 import Primitives
 /// Reading `deviceauthd.conf` and its drop-ins into a `DaemonConfiguration`.
 extension DaemonConfiguration {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
+import OAuthProvider
 /// The rules that span several keys, as the dialect (`Type=`) declares them: its
 /// endpoints and client id are needed, and keys of another dialect are mistakes.
 extension DaemonConfiguration {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import DeviceAuth
+import OAuthProvider
 /// Everything `deviceauthd.conf` can say, with the defaults a camera ships with.
 /// See `config/deviceauthd.conf` for the commented file.
 public struct DaemonConfiguration: Equatable, Sendable {

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
 import Primitives
 /// One `Key=Value` assignment of a systemd-style INI file, with where it came from.
 public struct IniEntry: Equatable, Sendable {

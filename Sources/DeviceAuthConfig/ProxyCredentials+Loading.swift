@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
+import OAuthProvider
 import Primitives
 
 /// Where the proxy's credentials come from (the value type is the transport's, in DeviceAuth).

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Control
 import ControlProtocol
-import DeviceAuth
 import JSONCoding
 
 /// A parser of untrusted input, fuzzed by `Scripts/fuzz` (libFuzzer) and replayed

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
+import OAuthProvider
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

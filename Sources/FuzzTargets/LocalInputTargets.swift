@@ -3,7 +3,7 @@ import DeviceAuthConfig
 import TokenStorage
 import Control
 import ControlProtocol
-import DeviceAuth
+import OAuthProvider
 import JSONCoding
 
 /// What local users and installers hand the daemon: the control socket's byte

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Primitives
-import DeviceAuth
+import OAuthProvider
 import DeviceAuthConfig
 
 /// What a provider (or whatever answers in its place: a proxy, a captive portal)

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
 import CSQLite
 
 /// A failed SQLite call, with SQLite's own words (never the bound values, which may be sealed tokens).

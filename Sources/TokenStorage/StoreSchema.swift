@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
 
 /// The token store's schema, and which releases may use a store: the rule for
 /// whoever writes the next migration.

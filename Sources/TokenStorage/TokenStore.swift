@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import DeviceAuth
+import OAuthProvider
 import Primitives
 import JSONCoding
 import Synchronization

@@ -2,7 +2,7 @@
 import Primitives
 import ControlProtocol
 import CurlHTTP
-import DeviceAuth
+import OAuthProvider
 
 /// `deviceauthd --check-config`: the configuration, the client secret, the state
 /// directory and control socket's place and, with `Issuer=`, the provider's metadata.

@@ -8,6 +8,7 @@ import DaemonRuntime
 import ControlProtocol
 import CurlHTTP
 import DeviceAuth
+import OAuthProvider
 import Logging
 import ServiceLifecycle
 import Systemd

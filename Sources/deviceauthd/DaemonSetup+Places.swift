@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import DeviceAuthConfig
 import Primitives
-import DeviceAuth
 
 /// Whether the places the daemon writes can be used by whoever runs it: checked by
 /// `--check-config` as the start will find them, and named with what to do when the

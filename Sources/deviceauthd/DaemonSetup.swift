@@ -5,6 +5,7 @@ import Primitives
 import Control
 import CurlHTTP
 import DeviceAuth
+import OAuthProvider
 import Systemd
 #if canImport(Glibc)
 import Glibc

@@ -3,7 +3,7 @@ import DeviceAuthConfig
 import CommandOptions
 import DaemonRuntime
 import ControlProtocol
-import DeviceAuth
+import OAuthProvider
 import Logging
 import Systemd
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Primitives
 import DeviceAuth
+import OAuthProvider
 import Logging
 import Synchronization
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Primitives
-import DeviceAuth
+import OAuthProvider
 import DeviceAuthConfig
 
 /// The dialect the configuration asks for, with its endpoints: fixed (Frame.io),

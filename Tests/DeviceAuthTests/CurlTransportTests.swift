@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import CurlHTTP
 import DeviceAuth
+import OAuthProvider
 import FakeProvider
 import Foundation
 import TestSupport

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import CurlHTTP
-@testable import DeviceAuth
+@testable import OAuthProvider
 import AsyncHTTPClient
 import FakeProvider
 import Foundation

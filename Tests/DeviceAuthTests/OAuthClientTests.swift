@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Primitives
 import CurlHTTP
-@testable import DeviceAuth
+@testable import OAuthProvider
 import DeviceAuthConfig
 import AsyncHTTPClient
 import FakeProvider

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Primitives
 @testable import DeviceAuth
+@testable import OAuthProvider
 import Foundation
 
 /// Sample states, events and values for the transition-function tests.

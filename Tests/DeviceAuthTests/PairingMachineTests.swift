@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Primitives
 @testable import DeviceAuth
+@testable import OAuthProvider
 import Foundation
 import Testing
 

@@ -2,7 +2,7 @@
 import Primitives
 import CurlHTTP
 @testable import DeviceAuthConfig
-@testable import DeviceAuth
+@testable import OAuthProvider
 import FakeProvider
 import TestSupport
 import Testing

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 @testable import DeviceAuthConfig
-@testable import DeviceAuth
+@testable import OAuthProvider
 import Foundation
 import Testing
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 @testable import TokenStorage
-@testable import DeviceAuth
 import Foundation
 import Testing
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 @testable import Primitives
-@testable import DeviceAuth
+@testable import OAuthProvider
 import EpochTime
 import Foundation
 import Testing

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 @testable import TokenStorage
 import Primitives
-@testable import DeviceAuth
+@testable import OAuthProvider
 import Foundation
 import JSONCoding
 import Testing

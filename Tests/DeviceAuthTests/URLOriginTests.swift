@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import CurlHTTP
-import DeviceAuth
+import OAuthProvider
 import TestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ControlProtocol
-import DeviceAuth
+import OAuthProvider
 import FakeProvider
 import Foundation
 import TestSupport

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import DeviceAuthConfig
-import DeviceAuth
+import OAuthProvider
 import Foundation
 import TestSupport
 import Testing

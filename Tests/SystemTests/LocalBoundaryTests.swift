@@ -2,6 +2,7 @@
 import Control
 import ControlProtocol
 import DeviceAuth
+import OAuthProvider
 import FakeProvider
 import Foundation
 import JSONCoding

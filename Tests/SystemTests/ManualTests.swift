@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import DeviceAuthConfig
-import DeviceAuth
 import Foundation
 import TestSupport
 import Testing

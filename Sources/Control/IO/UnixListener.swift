@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import CLinux
-import DeviceAuth
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

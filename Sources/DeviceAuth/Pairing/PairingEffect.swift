@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import OAuthProvider
 /// What the transition function asks the engine to do, in order.
 public enum PairingEffect: Equatable, Sendable {
     case requestDeviceCode

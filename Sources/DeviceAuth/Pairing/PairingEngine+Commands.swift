@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import OAuthProvider
 
 /// What the control socket asks of the engine: pair, cancel, unpair, a policy
 /// after a reload, the snapshot and its changes, and tokens (with one shared refresh).

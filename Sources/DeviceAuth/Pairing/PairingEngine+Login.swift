@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import OAuthProvider
 
 /// Why a login did not give the device tokens; the daemon is as it was.
 public struct LoginFailure: Error, Sendable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import OAuthProvider
 import Logging
 
 /// Ending an authorization at the provider (RFC 7009, or a dialect's logout), best

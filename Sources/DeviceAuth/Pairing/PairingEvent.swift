@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import OAuthProvider
 /// Everything that can happen to the state machine. The engine turns timers,
 /// HTTP answers and commands into these; the transition function decides.
 public enum PairingEvent: Equatable, Sendable {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import OAuthProvider
 import Primitives
 
 /// Authorized and refreshing: planning refreshes, one at a time, and telling a

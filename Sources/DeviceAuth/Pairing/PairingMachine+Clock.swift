@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import OAuthProvider
 import Primitives
 
 /// The wall clock being set, as the machine sees it: lifetimes run on the boot

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import OAuthProvider
 import Primitives
 
 /// The polling rules (docs/providers.md §1, RFC 8628 §3.4–3.5): interval, slow_down,

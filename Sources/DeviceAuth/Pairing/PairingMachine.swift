@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import OAuthProvider
 import Primitives
 
 /// The pure heart of the daemon: `(state, event) → (state, [effect])`.

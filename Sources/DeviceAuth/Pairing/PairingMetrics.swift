@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import OAuthProvider
 import Primitives
 /// What a fleet watches on each camera, counted by the engine since it started:
 /// refreshes, failed refreshes and lost authorizations by reason, pairings.

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import OAuthProvider
 import Primitives
 
 /// The knobs of the state machine, from `[Pairing]` and `[Refresh]`.

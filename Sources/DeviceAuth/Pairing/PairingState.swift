@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import OAuthProvider
 /// Where the device stands: `unpaired → polling → authorized → refreshing → authorized …`.
 public enum PairingState: Equatable, Sendable {
     case unpaired(UnpairedReason)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import OAuthProvider
 /// Where the daemon keeps its tokens between runs.
 ///
 /// Contract for implementers: `save` returns only once the grant is durable

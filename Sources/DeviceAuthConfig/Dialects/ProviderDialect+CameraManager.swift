@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
+import OAuthProvider
 
 /// CameraManager (docs/providers.md §3): a password login once, with the camera
 /// model's API key in Basic; a refresh token that does not rotate; a logout that

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
+import OAuthProvider
 
 /// Frame.io Camera to Cloud, hardware devices (docs/providers.md §1): a device
 /// code with a six-digit code and a QR code, client_secret_post, a client id

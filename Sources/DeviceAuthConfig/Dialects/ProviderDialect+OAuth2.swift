@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
+import OAuthProvider
 
 /// The OAuth 2.0 web-app client (docs/providers.md §2): first tokens from an
 /// authorization-code grant with PKCE (or an imported refresh token) through

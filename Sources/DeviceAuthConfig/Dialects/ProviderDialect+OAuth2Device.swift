@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
+import OAuthProvider
 
 /// Any RFC 8628 authorization server (Keycloak, Auth0, Okta, Entra ID…;
 /// docs/providers.md §4): standard names and errors, endpoints given or discovered.

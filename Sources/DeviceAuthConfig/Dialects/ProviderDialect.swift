@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import DeviceAuth
+import OAuthProvider
 
 /// A provider dialect: everything `Type=NAME` means, declared once, in one file
 /// per dialect (`ProviderDialect+*.swift`), registered in `ProviderDialect.all`.

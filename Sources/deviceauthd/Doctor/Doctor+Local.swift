@@ -5,7 +5,7 @@ import Primitives
 import CLinux
 import EpochTime
 import ControlProtocol
-import DeviceAuth
+import OAuthProvider
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

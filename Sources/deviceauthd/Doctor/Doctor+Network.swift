@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import ControlProtocol
 import CurlHTTP
-import DeviceAuth
+import OAuthProvider
 import DisplayText
 
 /// The links to the provider, one at a time, for each host the daemon calls: the name,

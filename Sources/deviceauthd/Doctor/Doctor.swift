@@ -4,6 +4,7 @@ import Primitives
 import ControlProtocol
 import CurlHTTP
 import DeviceAuth
+import OAuthProvider
 
 /// `deviceauthctl doctor`: the daemon checks each link of the chain from itself to the
 /// provider, in its own sandbox and with its own settings (what a shell on the camera

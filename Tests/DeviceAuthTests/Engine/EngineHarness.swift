@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 @testable import TokenStorage
 @testable import DeviceAuth
+@testable import OAuthProvider
 import Foundation
 import Logging
 import ServiceLifecycle

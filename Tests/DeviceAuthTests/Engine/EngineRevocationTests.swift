@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-@testable import DeviceAuth
+@testable import OAuthProvider
 import Foundation
 import Testing
 

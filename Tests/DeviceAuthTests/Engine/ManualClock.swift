@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import Primitives
-@testable import DeviceAuth
 import Foundation
 import Synchronization
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Primitives
-@testable import DeviceAuth
+@testable import OAuthProvider
 import Foundation
 
 /// A provider the engine tests script, in process. Every call is recorded;

@@ -111,7 +111,7 @@ public struct ServerError: Equatable, Sendable, CustomStringConvertible {
 
     /// One line of printable ASCII, bounded (RFC 6749 allows only %x20-21 / %x23-5B / %x5D-7E,
     /// but a server we did not write may send anything).
-    static func printable(_ text: String) -> String {
+    public static func printable(_ text: String) -> String {
         var out = ""
         for (index, scalar) in text.unicodeScalars.enumerated() {
             guard index < maxText else { out += "…"; break }
