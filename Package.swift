@@ -80,13 +80,13 @@ let package = Package(
         // A detached pthread for work that waits in the kernel (shared by the modules below).
         .target(name: "Threads"),
         // The daemon's executor and signal thread: no libdispatch worker pool, so no idle wake-ups.
-        .target(name: "DaemonRuntime", dependencies: ["CLinux", "Threads", "EpochTime"],
+        .target(name: "DaemonRuntime", dependencies: ["CLinux", "Threads"],
                 swiftSettings: daemonExecutor ? [.define("DAEMON_EXECUTOR")] : []),
         // sd_notify, the watchdog, the journal, machine and boot ids (their protocols and files, no libsystemd), and the
         // engine's real clock.
         .target(
             name: "Systemd",
-            dependencies: ["CLinux", "Primitives", "Threads", "EpochTime", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CLinux", "Primitives", "Threads", .product(name: "Logging", package: "swift-log")]
         ),
         // QR codes of the pairing URL (encoder in Swift): terminal, PNG and SVG renderings.
         .target(name: "QRCode", dependencies: ["DisplayText"]),
@@ -108,7 +108,7 @@ let package = Package(
         // (Scripts/bench). Not position independent: Swift's runtime does not run as a
         // static PIE; the CLI is short-lived and talks only to the local socket.
         .executableTarget(
-            name: "deviceauthctl", dependencies: ["ControlProtocol", "DisplayText", "QRCode", "CommandOptions", "Release", "CLinux", "EpochTime"],
+            name: "deviceauthctl", dependencies: ["ControlProtocol", "DisplayText", "QRCode", "CommandOptions", "Release", "CLinux"],
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
         ),
         .executableTarget(
@@ -175,6 +175,8 @@ let package = Package(
             name: "DeviceAuthTests",
             dependencies: [
                 "DeviceAuth", "OAuthProvider", "DeviceAuthConfig", "Primitives", "TokenStorage", "CurlHTTP", "TestSupport", "FakeProvider", "FuzzTargets", "EpochTime",
+                "JSONCoding",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -2,7 +2,6 @@
 import CLinux
 import ControlProtocol
 import DisplayText
-import JSONCoding
 import QRCode
 #if canImport(Glibc)
 import Glibc
