@@ -131,18 +131,19 @@ struct ControlSocketTests {
 
     @Test("32 callers asking for a fresher token at once share one refresh")
     func concurrentTokens() async throws {
-        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.accessTokenLifetime = 20 }) { fake in
-            // Tokens of 20 s, refreshed by the daemon itself only at 19 s.
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.accessTokenLifetime = 8 }) { fake in
+            // Tokens of 8 s, refreshed by the daemon itself only at 7.6 s.
             let daemon = try DaemonFixture(fake: fake, extraConfig: "Fraction=0.95\nJitter=0\n")
             _ = try #require(try await daemon.pair())
             // A caller's demand refreshes only a token at least a quarter of its lifetime old
-            // (a minute at most; 5 s here): the daemon's own clock, which a test cannot drive.
-            try await Task.sleep(for: .seconds(5.5))
-            // 19 s of validity: every caller needs a refresh. The provider answers it slowly,
-            // so every caller arrives while it is in flight and shares it.
+            // (a minute at most; 2 s here). That is the real daemon's own boot clock, which no
+            // test drives: the one wait here that is time itself, kept short.
+            try await Task.sleep(for: .seconds(2.1))
+            // Asking for 7.5 s of validity: every caller needs a refresh. The provider answers it
+            // slowly, so every caller arrives while it is in flight and shares it.
             try await fake.control("faults", #"{"endpoint": "token", "mode": "delay", "delay_ms": 3000}"#)
             let outputs = try await withThrowingTaskGroup(of: (Int32?, String).self) { group in
-                for _ in 0..<32 { group.addTask { try await daemon.ctl(["token", "--min-valid", "19"]) } }
+                for _ in 0..<32 { group.addTask { try await daemon.ctl(["token", "--min-valid", "7.5"]) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(outputs.allSatisfy { $0.0 == 0 }, "\(outputs.filter { $0.0 != 0 })")

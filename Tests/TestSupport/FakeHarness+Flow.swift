@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Crypto
 import FakeProvider
 import Foundation
 
@@ -66,8 +67,9 @@ extension FakeHarness {
     }
 
     /// A grant made at the standard endpoints by one of the fake's clients, each
-    /// authenticated its own way (a companion app's login, as far as the daemon can
-    /// tell); its refresh token. Real-time fakes only.
+    /// authenticated its own way: a companion app's login (authorization code with
+    /// PKCE, approved on the consent page), as far as the daemon can tell; its refresh
+    /// token. No polling interval to wait out, so no real time passes.
     public func pairStandard(client: String, scope: String) async throws -> String {
         var headers = Self.defaultHeaders, credentials = [("client_id", client)]
         switch client {
@@ -76,17 +78,23 @@ extension FakeHarness {
         case "post-client": credentials.append(("client_secret", secret))
         default: break
         }
-        func postForm(_ path: String, _ fields: [(String, String)]) async throws -> TestResponse {
-            try await self.postForm(path, fields + credentials, headers: headers)
-        }
-        let code = try await postForm("/oauth2/device_authorization", [("scope", scope)])
-        guard code.status == 200, let deviceCode = code.string("device_code"), let userCode = code.string("user_code"),
-              let interval = code.int("interval")
-        else { throw HarnessError.unexpectedReply(code.status, code.text) }
-        try await control("approve", #"{"user_code": "\#(userCode)"}"#)
-        try await Task.sleep(for: .milliseconds(interval * 1000 + 100))
-        let tokens = try await postForm("/oauth2/token", [("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-                                                           ("device_code", deviceCode)])
+        let verifier = (0..<4).map { _ in UUID().uuidString }.joined(), redirect = "http://127.0.0.1:9/callback"
+        let challenge = Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let query = formEncode([("client_id", client), ("redirect_uri", redirect), ("response_type", "code"), ("scope", scope),
+                                ("state", "companion"), ("code_challenge", challenge), ("code_challenge_method", "S256")])
+        let consent = try await send(.GET, "/oauth2/authorize?" + query, headers: Self.defaultHeaders)
+        guard consent.status == 200, let login = consent.text.firstMatch(of: /name="login" value="([^"]+)"/)?.1
+        else { throw HarnessError.unexpectedReply(consent.status, consent.text) }
+        // The approval redirects to the app's loopback redirect URI: read, not followed.
+        let decision = try await sendWithoutRedirects(.POST, "/oauth2/authorize/decision",
+                                                      headers: Self.defaultHeaders + [("content-type", "application/x-www-form-urlencoded")],
+                                                      body: Array(formEncode([("login", String(login)), ("decision", "approve")]).utf8))
+        guard decision.status == 302, let location = decision.header("location"),
+              let code = URLComponents(string: location)?.queryItems?.first(where: { $0.name == "code" })?.value
+        else { throw HarnessError.unexpectedReply(decision.status, decision.text) }
+        let tokens = try await postForm("/oauth2/token", [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect),
+                                                           ("code_verifier", verifier)] + credentials, headers: headers)
         guard tokens.status == 200, let refresh = tokens.string("refresh_token") else { throw HarnessError.unexpectedReply(tokens.status, tokens.text) }
         return refresh
     }

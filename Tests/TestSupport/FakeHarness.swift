@@ -115,6 +115,23 @@ extension FakeHarness {
         )
     }
 
+    /// One request whose redirect is answered, not followed (a client's own redirect URI).
+    public func sendWithoutRedirects(_ method: HTTPMethod, _ path: String, headers: [(String, String)], body: [UInt8]? = nil) async throws -> TestResponse {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let outcome: Result<TestResponse, any Error>
+        do {
+            let response = try await client.execute(request, timeout: .seconds(10))
+            let collected = try await response.body.collect(upTo: Self.maxTestBody)
+            outcome = .success(TestResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Array(buffer: collected)))
+        } catch { outcome = .failure(error) }
+        try await client.shutdown()
+        return try outcome.get()
+    }
+
     public func postForm(
         _ path: String, _ fields: [(String, String)],
         headers: [(String, String)] = defaultHeaders, timeout: TimeAmount = .seconds(10)

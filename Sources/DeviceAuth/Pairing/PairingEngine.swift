@@ -167,6 +167,8 @@ public actor PairingEngine: Service {
         switch input {
         case .event(let event):
             handle(event)
+            // Said after the step: support reads when times were re-derived, and tests know the step is done.
+            if case .wallClockSet = event { logger.debug("the wall clock was set: times re-derived from the boot clock", metadata: ["state": "\(state.name)"]) }
         case .timer(let timer, let generation):
             // A timer cancelled or replaced after it fired is stale: drop it.
             guard timerGenerations[timer] == generation, !stopping else { return true }

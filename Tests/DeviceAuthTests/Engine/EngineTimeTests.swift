@@ -48,10 +48,12 @@ struct EngineTimeTests {
         try await until("the retry is planned") { harness.clock.sleepers.contains { abs($0 - 6) < 0.01 } }
         clock.advance(by: 1)
         try await until("the retry went out") { await harness.provider.heldCodeCount == 1 }
-        // Set again while that request is on the wire: no second request beside it.
+        // Set again while that request is on the wire: no second request beside it, and none planned.
+        let stepsSeen = harness.log.all.filter { $0.contains("the wall clock was set") }.count
         clock.setWall(Fixtures.now.addingTimeInterval(1))
-        try await Task.sleep(for: .milliseconds(200))
+        try await until("the engine took the second step") { harness.log.all.filter { $0.contains("the wall clock was set") }.count > stepsSeen }
         #expect(await harness.provider.deviceCodeRequests == 2)
+        #expect(!harness.clock.sleepers.contains { abs($0 - 7) < 0.01 }, "a retry planned beside the request on the wire")
         await harness.provider.releaseDeviceCodes()
         try await until("the code arrived") { await harness.snapshot.userCode == "123456" }
         #expect(await harness.provider.deviceCodeRequests == 2)
