@@ -91,12 +91,15 @@ let package = Package(
         // QR codes of the pairing URL (encoder in Swift): terminal, PNG and SVG renderings.
         .target(name: "QRCode", dependencies: ["DisplayText"]),
         // The control socket's wire format and a client: all deviceauthctl links.
-        .target(name: "ControlProtocol", dependencies: ["JSONCoding", "CLinux"]),
+        // Who may do what, for every way into the daemon: roles from the kernel's peer
+        // credentials and the config's lists, what each role may do, refusals logged sparingly.
+        .target(name: "AccessPolicy", dependencies: ["CLinux"]),
+        .target(name: "ControlProtocol", dependencies: ["AccessPolicy", "JSONCoding", "CLinux"]),
         // The control socket's server side: roles from peer credentials, the engine behind it.
         .target(
             name: "Control",
             dependencies: [
-                "CLinux", "ControlProtocol", "DeviceAuth", "OAuthProvider", "DeviceAuthConfig", "Primitives", "JSONCoding", "Threads", "EpochTime", "Release",
+                "AccessPolicy", "CLinux", "ControlProtocol", "DeviceAuth", "OAuthProvider", "DeviceAuthConfig", "Primitives", "JSONCoding", "Threads", "EpochTime", "Release",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -116,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "deviceauthd",
             dependencies: [
-                "DeviceAuth", "OAuthProvider", "DeviceAuthConfig", "Primitives", "TokenStorage", "CurlHTTP", "Systemd", "Control", "ControlProtocol", "QRCode", "CommandOptions", "DaemonRuntime",
+                "DeviceAuth", "OAuthProvider", "DeviceAuthConfig", "Primitives", "TokenStorage", "CurlHTTP", "Systemd", "AccessPolicy", "Control", "ControlProtocol", "QRCode", "CommandOptions", "DaemonRuntime",
                 "DisplayText", "Threads", "EpochTime", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -190,12 +193,12 @@ let package = Package(
         // mount namespaces (SystemTests; Scripts/test runs them again on Swift's executors).
         .testTarget(
             name: "DaemonUnitTests",
-            dependencies: ["DaemonRuntime", "Control", "ControlProtocol", "JSONCoding", "Systemd", "CLinux"]
+            dependencies: ["DaemonRuntime", "AccessPolicy", "Control", "ControlProtocol", "JSONCoding", "Systemd", "CLinux"]
         ),
         .testTarget(
             name: "SystemTests",
             dependencies: ["TestSupport", "FakeProvider", "DeviceAuth", "OAuthProvider", "DeviceAuthConfig", "deviceauthd", "deviceauthctl", "deviceauth-fake-provider",
-                           "Control", "ControlProtocol", "CommandOptions", "Release",
+                           "AccessPolicy", "Control", "ControlProtocol", "CommandOptions", "Release",
                            "JSONCoding", .product(name: "Logging", package: "swift-log")],
             exclude: ["Scripts"]
         ),

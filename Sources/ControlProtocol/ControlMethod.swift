@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import AccessPolicy
+
 /// One method of the control socket, as both ends see it: its name on the wire,
 /// who may call it, the types of its parameters and of its result, and the
 /// deviceauthctl command that calls it. `ControlMethods.all` lists them; the
@@ -13,8 +15,8 @@ public protocol ControlMethod: Sendable {
     associatedtype Result: Codable & Sendable
     /// `method` on the wire.
     static var name: String { get }
-    /// The least role that may call it.
-    static var role: PeerRole { get }
+    /// What calling it amounts to; who may do that is AccessPolicy's to say (`Use.leastRole`).
+    static var use: Use { get }
     /// The deviceauthctl command that calls it (its help says what it does for people).
     static var command: String { get }
 }
@@ -30,22 +32,7 @@ public protocol CarriesSecrets {
     var carriedSecrets: [String] { get }
 }
 
-/// What a caller may do, from its credentials (SO_PEERCRED).
-public enum PeerRole: Int, Comparable, Sendable, CustomStringConvertible, CaseIterable {
-    /// Anyone who can open the socket: status and watch.
-    case observer
-    /// Listed in TokenReaders=: also token.
-    case tokenReader
-    /// root and the daemon's own user: everything.
-    case administrator
-
-    public static func < (a: PeerRole, b: PeerRole) -> Bool { a.rawValue < b.rawValue }
-
-    public var description: String {
-        switch self {
-        case .observer: "observer"
-        case .tokenReader: "token reader"
-        case .administrator: "administrator"
-        }
-    }
+extension ControlMethod {
+    /// The least role that may call it.
+    public static var role: PeerRole { use.leastRole }
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import AccessPolicy
 /// The first tokens of the dialects that log in instead of pairing (administrators).
 
 public struct LoginStartParameters: Codable, Sendable, Equatable {
@@ -16,7 +17,7 @@ public struct LoginStartResult: Codable, Sendable, Equatable {
 public enum LoginStartMethod: ControlMethod {
     public typealias Parameters = LoginStartParameters
     public typealias Result = LoginStartResult
-    public static let name = "login_start", role = PeerRole.administrator, command = "login"
+    public static let name = "login_start", use = Use.administer, command = "login"
 }
 
 /// The `state` and `code` of the redirect the browser ended on.
@@ -33,7 +34,7 @@ public struct LoginFinishParameters: Codable, Sendable, Equatable, CarriesSecret
 public enum LoginFinishMethod: ControlMethod {
     public typealias Parameters = LoginFinishParameters
     public typealias Result = StatusResult
-    public static let name = "login_finish", role = PeerRole.administrator, command = "login"
+    public static let name = "login_finish", use = Use.administer, command = "login"
 }
 
 /// A refresh token obtained elsewhere (a companion app).
@@ -47,7 +48,7 @@ public struct LoginImportParameters: Codable, Sendable, Equatable, CarriesSecret
 public enum LoginImportMethod: ControlMethod {
     public typealias Parameters = LoginImportParameters
     public typealias Result = StatusResult
-    public static let name = "login_import", role = PeerRole.administrator, command = "login"
+    public static let name = "login_import", use = Use.administer, command = "login"
 }
 
 /// The user's email and password, used once by the daemon and kept nowhere. deviceauthctl
@@ -65,5 +66,5 @@ public struct LoginPasswordParameters: Codable, Sendable, Equatable, CarriesSecr
 public enum LoginPasswordMethod: ControlMethod {
     public typealias Parameters = LoginPasswordParameters
     public typealias Result = StatusResult
-    public static let name = "login_password", role = PeerRole.administrator, command = "login"
+    public static let name = "login_password", use = Use.administer, command = "login"
 }

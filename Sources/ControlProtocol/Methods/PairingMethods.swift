@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import AccessPolicy
 /// The status, and pairing: anyone may look; only administrators start, stop or end a pairing.
 
 /// The status object alone: `status`, `watch`, `pair`, `cancel`, `refresh` and the logins answer it.
@@ -9,23 +10,23 @@ public struct StatusResult: Codable, Sendable, Equatable {
 
 public enum StatusMethod: ControlMethod {
     public typealias Result = StatusResult
-    public static let name = "status", role = PeerRole.observer, command = "status"
+    public static let name = "status", use = Use.observe, command = "status"
 }
 
 /// The status now, then a line with `"event": "status"` for each change, while the connection lasts.
 public enum WatchMethod: ControlMethod {
     public typealias Result = StatusResult
-    public static let name = "watch", role = PeerRole.observer, command = "wait"
+    public static let name = "watch", use = Use.observe, command = "wait"
 }
 
 public enum PairMethod: ControlMethod {
     public typealias Result = StatusResult
-    public static let name = "pair", role = PeerRole.administrator, command = "pair"
+    public static let name = "pair", use = Use.administer, command = "pair"
 }
 
 public enum CancelMethod: ControlMethod {
     public typealias Result = StatusResult
-    public static let name = "cancel", role = PeerRole.administrator, command = "cancel"
+    public static let name = "cancel", use = Use.administer, command = "cancel"
 }
 
 /// `unpair`: the status, and what became of the revocation at the provider.
@@ -48,5 +49,5 @@ public struct UnpairResult: Codable, Sendable, Equatable {
 
 public enum UnpairMethod: ControlMethod {
     public typealias Result = UnpairResult
-    public static let name = "unpair", role = PeerRole.administrator, command = "unpair"
+    public static let name = "unpair", use = Use.administer, command = "unpair"
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import AccessPolicy
 /// What support asks for: the daemon's checks, and which release is running.
 
 public struct DoctorResult: Codable, Sendable, Equatable {
@@ -9,7 +10,7 @@ public struct DoctorResult: Codable, Sendable, Equatable {
 
 public enum DoctorMethod: ControlMethod {
     public typealias Result = DoctorResult
-    public static let name = "doctor", role = PeerRole.administrator, command = "doctor"
+    public static let name = "doctor", use = Use.administer, command = "doctor"
 }
 
 /// The release the daemon runs: after a firmware update that did not restart it,
@@ -21,5 +22,5 @@ public struct VersionResult: Codable, Sendable, Equatable {
 
 public enum VersionMethod: ControlMethod {
     public typealias Result = VersionResult
-    public static let name = "version", role = PeerRole.observer, command = "version"
+    public static let name = "version", use = Use.observe, command = "version"
 }

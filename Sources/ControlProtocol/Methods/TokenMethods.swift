@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import AccessPolicy
 /// The access token for token readers; a refresh now for administrators.
 
 public struct TokenParameters: Codable, Sendable, Equatable {
@@ -16,11 +17,11 @@ public struct TokenResult: Codable, Sendable, Equatable {
 public enum TokenMethod: ControlMethod {
     public typealias Parameters = TokenParameters
     public typealias Result = TokenResult
-    public static let name = "token", role = PeerRole.tokenReader, command = "token"
+    public static let name = "token", use = Use.readToken, command = "token"
 }
 
 /// A refresh now, even in a backoff: for a person at the device, not for programs.
 public enum RefreshMethod: ControlMethod {
     public typealias Result = StatusResult
-    public static let name = "refresh", role = PeerRole.administrator, command = "refresh"
+    public static let name = "refresh", use = Use.administer, command = "refresh"
 }

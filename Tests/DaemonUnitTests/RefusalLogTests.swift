@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 @testable import Control
+@testable import AccessPolicy
 import Testing
 
 /// The journal budget of refusals, on an injected clock; and the connection cap fitted

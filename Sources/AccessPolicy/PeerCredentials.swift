@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import CLinux
-import ControlProtocol
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -37,7 +36,7 @@ public struct PeerCredentials: Sendable, Equatable {
     static let peerGroupsOption = Int32(deviceauth_so_peergroups)
 
     /// The credentials of the peer of a connected Unix socket, or nil if the kernel gives none.
-    static func of(socket fd: Int32) -> PeerCredentials? {
+    public static func of(socket fd: Int32) -> PeerCredentials? {
         var credentials = RawCredentials()
         var length = socklen_t(MemoryLayout<RawCredentials>.size)
         guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else { return nil }

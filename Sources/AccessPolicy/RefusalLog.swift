@@ -5,7 +5,7 @@ import Synchronization
 /// minute per uid, and that line says how many refusals were not logged since
 /// the last one. journald's rate limit would otherwise drop everything the
 /// daemon says, "authorization lost" included, once a flood has used it up.
-final class RefusalLog: Sendable {
+public final class RefusalLog: Sendable {
     static let interval = Duration.seconds(60)
     /// Uids remembered at once; the least recently logged is forgotten first.
     static let capacity = 64
@@ -16,9 +16,11 @@ final class RefusalLog: Sendable {
     }
     private let entries = Mutex<[UInt32: Entry]>([:])
 
+    public init() {}
+
     /// nil when this refusal is not to be logged (it is counted); otherwise how many
     /// refusals of this uid went unlogged before it.
-    func shouldLog(uid: UInt32, now: ContinuousClock.Instant = .now) -> Int? {
+    public func shouldLog(uid: UInt32, now: ContinuousClock.Instant = .now) -> Int? {
         entries.withLock { entries in
             if var entry = entries[uid] {
                 if now - entry.lastLogged < Self.interval {
@@ -38,7 +40,7 @@ final class RefusalLog: Sendable {
     }
 
     /// The tail of a logged refusal: nothing, or how many were left out before it.
-    static func suffix(unlogged: Int) -> String {
+    public static func suffix(unlogged: Int) -> String {
         unlogged == 0 ? "" : "; \(unlogged) more refused since the last line about this uid"
     }
 }

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import ControlProtocol
 import Synchronization
 #if canImport(Glibc)
 import Glibc
