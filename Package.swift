@@ -76,6 +76,12 @@ let package = Package(
         // token key. Depends on the engine for what it stores; the engine knows only the protocol.
         .target(name: "TokenStorage", dependencies: ["DeviceAuth", "OAuthProvider", "Primitives", "CSQLite", "CCrypto", "JSONCoding"]),
         // HTTPTransport on the system's libcurl and OpenSSL (the camera's own TLS stack and trust store).
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        // The local API forwarder: requests from programs on the camera to the provider's API,
+        // with the token added; HTTP parsed by libmicrohttpd, sent on by libcurl.
+        .target(name: "Forwarder", dependencies: [
+            "AccessPolicy", "CMicroHTTPD", "CurlHTTP", "JSONCoding", "OAuthProvider", "Threads", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "CurlHTTP", dependencies: ["CCurl", "OAuthProvider", "Primitives", "Threads"]),
         // A detached pthread for work that waits in the kernel (shared by the modules below).
         .target(name: "Threads"),

@@ -48,15 +48,15 @@ final class CurlExchange<Job: CurlJob>: Sendable {
         }
     }
 
-    private func cancel() {
+    func cancel() {
         shared.withLock { state in
             state.cancelled = true
             if let multi = state.multi { curl_multi_wakeup(multi) }
         }
     }
 
-    /// The whole transfer, on the exchange's thread.
-    private func transferOnThisThread() -> Job.Output {
+    /// The whole transfer, on the caller's thread (a thread of its own: it waits on the network).
+    func transferOnThisThread() -> Job.Output {
         guard let easy = curl_easy_init(), let multi = curl_multi_init() else {
             return job.unfinished("libcurl could not start a request")
         }

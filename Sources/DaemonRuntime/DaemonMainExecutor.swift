@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #if DAEMON_EXECUTOR
 @_spi(ExperimentalCustomExecutors) import _Concurrency
+import Threads
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -13,7 +13,7 @@ extension ConfigKey {
         .init("Refresh", "MaxRetrySec", .applied, example: "600", \.maxRetrySeconds) { v throws(ConfigError) in try v.number(in: 1...3600) },
 
         .init("Storage", "StateDirectory", .restart, example: "/var/lib/deviceauth", \.stateDirectory) { v throws(ConfigError) in try v.absolutePath() },
-    ] + network + control
+    ] + network + control + forwarder
 
     /// How the provider is reached: set into each transport as the daemon starts.
     static let network: [ConfigKey] = [
@@ -105,6 +105,26 @@ extension ConfigKey {
         },
         .init("Control", "IdleTimeoutSec", .restart, example: "30", \.controlIdleSeconds) { v throws(ConfigError) in try v.number(in: 0.1...3600) },
         .init("Control", "Metrics", .restart, example: "yes", \.metrics) { v throws(ConfigError) in try v.boolean() },
+    ]
+
+    /// The local API forwarder: off unless Socket= is set; who may use it is [Control]'s
+    /// TokenReaders= (applied at once), where it sends requests is read once.
+    static let forwarder: [ConfigKey] = [
+        .init("Forwarder", "Socket", .restart, example: "/run/deviceauth/api.sock", \.forwarderSocket) { v throws(ConfigError) in
+            let path = try v.absolutePath()
+            guard v.text.utf8.count < 108 else { throw v.fail("\(v.name) is longer than a socket path may be (107 bytes)") }
+            return path
+        },
+        .init("Forwarder", "Upstream", .restart, example: "https://api.example.com", \.forwarderUpstream) { v throws(ConfigError) in
+            guard !v.isEmpty else { return nil }
+            var url = try v.url()
+            if url.hasSuffix("/") { url.removeLast() }
+            // An origin only: requests keep their own paths.
+            guard let origin = URLOrigin(url), url.lowercased() == origin.origin, !origin.hasUserInfo else {
+                throw v.fail("\(v.name) must be an origin, https://HOST[:PORT] without a path, not \"\(v.text.prefix(80))\"")
+            }
+            return origin.origin
+        },
     ]
 
     /// The sections, in the table's order.

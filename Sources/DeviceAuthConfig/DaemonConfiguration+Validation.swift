@@ -29,6 +29,9 @@ extension DaemonConfiguration {
         if let reason = dialect.clientIDNeeded, clientID == nil {
             throw error(at: typeKey, "\(type) needs ClientID=: \(reason)")
         }
+        if forwarderSocket != nil, effectiveForwarderUpstream == nil {
+            throw error(at: "Forwarder.Socket", "the forwarder needs Upstream= in [Forwarder] for \(type): the origin of the API (its authorization server is not it)")
+        }
     }
 
     /// Settings that are valid but mean nothing for this type: warned of at start.

@@ -79,6 +79,12 @@ public struct DaemonConfiguration: Equatable, Sendable {
     /// Write Prometheus metrics to `<RuntimeDirectory>/metrics.prom` (node_exporter's textfile collector).
     public var metrics = false
 
+    // [Forwarder]
+    /// The local API forwarder's socket; nil: no forwarder.
+    public var forwarderSocket: String?
+    /// The API's origin; nil: the dialect's (`ProviderDialect.apiOrigin`).
+    public var forwarderUpstream: String?
+
     /// Where each key was last set (`Section.Key`), for errors that span several keys.
     public var locations: [String: ConfigLocation] = [:]
 
@@ -91,6 +97,13 @@ public struct DaemonConfiguration: Equatable, Sendable {
     public var effectiveBaseURL: String { baseURL ?? dialect.defaultBaseURL ?? "" }
 
     public var loginMethod: LoginMethod { dialect.login }
+
+    /// Where the forwarder sends requests: `Upstream=`, else the dialect's API origin.
+    public var effectiveForwarderUpstream: String? {
+        if let forwarderUpstream { return forwarderUpstream }
+        guard dialect.apiAtBaseURL, let origin = URLOrigin(effectiveBaseURL) else { return nil }
+        return origin.origin
+    }
 
     /// The command that gets the first tokens, when it is not a device code.
     public var loginCommand: String? {

@@ -9,7 +9,7 @@ extension ProviderDialect {
         name: "cameramanager", title: "CameraManager", login: .password,
         endpoints: .baseURL(default: "https://rest.cameramanager.com"), otherKeys: [],
         defaultClientAuthentication: .clientSecretBasic, defaultScope: "write", offlineScopes: [],
-        clientIDNeeded: "the id of the camera model's API key (its secret goes in the client secret file)"
+        clientIDNeeded: "the id of the camera model's API key (its secret goes in the client secret file)", apiAtBaseURL: true
     ) { settings in
         var profile = ProviderProfile(endpoints: FixedEndpoints(ProviderEndpoints(token: settings.baseURL + "/oauth/token")))
         profile.clientAuthentication = settings.clientAuthentication

@@ -9,7 +9,7 @@ extension ProviderDialect {
         name: "frameio-c2c", title: "Frame.io Camera to Cloud", login: .deviceCode,
         endpoints: .baseURL(default: "https://api.frame.io"), otherKeys: [],
         defaultClientAuthentication: .clientSecretPost, defaultScope: "asset_create offline", offlineScopes: ["offline"],
-        clientIDNeeded: nil
+        clientIDNeeded: nil, apiAtBaseURL: true
     ) { settings in
         let base = settings.baseURL
         var profile = ProviderProfile(endpoints: FixedEndpoints(ProviderEndpoints(

@@ -11,7 +11,7 @@ extension ProviderDialect {
                              required: ["TokenEndpoint"], needs: []),
         otherKeys: ["RedirectURI"],
         defaultClientAuthentication: .clientSecretBasic, defaultScope: nil, offlineScopes: ["offline", "offline_access"],
-        clientIDNeeded: "the client id registered at the authorization server"
+        clientIDNeeded: "the client id registered at the authorization server", apiAtBaseURL: false
     ) { settings in
         var profile = ProviderProfile(endpoints: settings.endpoints)
         profile.clientAuthentication = settings.clientAuthentication

@@ -10,7 +10,7 @@ extension ProviderDialect {
                              required: ["DeviceAuthorizationEndpoint", "TokenEndpoint"], needs: [.deviceAuthorization]),
         otherKeys: [],
         defaultClientAuthentication: .clientSecretBasic, defaultScope: nil, offlineScopes: ["offline", "offline_access"],
-        clientIDNeeded: "the client id registered at the authorization server"
+        clientIDNeeded: "the client id registered at the authorization server", apiAtBaseURL: false
     ) { settings in
         var profile = ProviderProfile(endpoints: settings.endpoints)
         profile.clientAuthentication = settings.clientAuthentication

@@ -27,6 +27,9 @@ public struct ProviderDialect: Sendable, Equatable, CustomStringConvertible {
     public let offlineScopes: [String]
     /// Why `ClientID=` must be given; nil: an empty one is derived per device.
     public let clientIDNeeded: String?
+    /// The API the tokens are for is at `BaseURL=`'s origin (the forwarder's upstream);
+    /// false: only `[Forwarder] Upstream=` can say where it is.
+    public let apiAtBaseURL: Bool
     /// The engine's data for this dialect.
     public let profile: @Sendable (Settings) -> ProviderProfile
 

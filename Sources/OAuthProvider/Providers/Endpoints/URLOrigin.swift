@@ -46,6 +46,10 @@ public struct URLOrigin: Hashable, Sendable {
 
     /// `host:port`, as CONNECT and the doctor name it.
     public var authority: String { "\(host):\(port)" }
+    /// The authority as the URL writes it: the port only when it named one.
+    public var writtenAuthority: String { hasExplicitPort ? authority : host }
+    /// `scheme://authority`, as written (lower-cased), without a path.
+    public var origin: String { scheme + "://" + writtenAuthority }
     /// The host as a resolver takes it (`::1`, not `[::1]`).
     public var bareHost: String { host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host }
     /// An IPv4 or IPv6 literal: nothing to resolve.
