@@ -10,6 +10,7 @@ struct ControlCall: Sendable {
     let backend: any ControlBackend
     let access: PeerAccess
     let identity: ClientIdentity?
+    let forwarderSocket: String?
 
     /// The status as this caller may see it: the pairing code and its URLs only for
     /// those who may pair (whoever reads the code can approve it with their own account).
@@ -18,6 +19,7 @@ struct ControlCall: Sendable {
         if !access.seesPairingCode { status.withholdPairingCode() }
         status.clientID = identity?.clientID
         status.clientIDSource = identity?.source.rawValue
+        status.forwarderSocket = forwarderSocket
         return status
     }
 

@@ -91,7 +91,7 @@ struct ControlConnection: Sendable {
     }
 
     private func call(id: Int?, access: PeerAccess) -> ControlCall {
-        ControlCall(id: id, backend: backend, access: access, identity: server.identity)
+        ControlCall(id: id, backend: backend, access: access, identity: server.identity, forwarderSocket: server.forwarderSocket)
     }
 
     /// The current status, then one line per change, until the client hangs up

@@ -22,13 +22,16 @@ public struct ControlServer: Sendable {
     let authorizer: SharedAuthorizer
     /// Shown in every status: support asks for it first.
     let identity: ClientIdentity?
+    /// The API forwarder's socket, when there is one (the status names it).
+    let forwarderSocket: String?
     let ledger: ConnectionLedger
     let refusals = RefusalLog()
     let logger: Logger
 
     public init(path: String, backend: any ControlBackend, authorizer: SharedAuthorizer, identity: ClientIdentity? = nil,
-                limits: ConnectionLimits = ConnectionLimits(), logger: Logger) {
+                forwarderSocket: String? = nil, limits: ConnectionLimits = ConnectionLimits(), logger: Logger) {
         self.path = path
+        self.forwarderSocket = forwarderSocket
         self.backend = backend
         self.authorizer = authorizer
         self.identity = identity

@@ -17,12 +17,14 @@ public struct ControlStatus: Codable, Equatable, Sendable {
     public var clientIDSource: String?
     /// The user the device is logged in as (CameraManager's email), when known.
     public var account: String?
+    /// The API forwarder's socket (`[Forwarder] Socket=`), when there is one.
+    public var forwarderSocket: String?
     /// True when the device is pairing but this caller may not see the code
     /// (only administrators and `PairingViewers=` do).
     public var codeWithheld: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case state, status, project, problem, account, codeWithheld = "code_withheld"
+        case state, status, project, problem, account, codeWithheld = "code_withheld", forwarderSocket = "forwarder_socket"
         case clientID = "client_id", clientIDSource = "client_id_source"
         case userCode = "user_code", verificationURI = "verification_uri"
         case verificationURIComplete = "verification_uri_complete"

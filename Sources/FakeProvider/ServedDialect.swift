@@ -36,6 +36,7 @@ extension FakeProvider {
         case .frameio:
             addAuthRoutes(to: router)
             addDeviceRoutes(to: router)
+            addEchoRoutes(to: router)
         case .standard:
             addStandardRoutes(to: router)
         case .cameraManager:

@@ -3,6 +3,7 @@ import AccessPolicy
 import CMicroHTTPD
 import CurlHTTP
 import OAuthProvider
+import Primitives
 
 /// A request's phases, as libmicrohttpd calls the handler: once with the headers, once
 /// per piece of body, once at the end, when the answer is queued.
@@ -53,7 +54,7 @@ extension ForwarderServer {
         request.upstreamURL = upstream.origin + path
         request.headers = forwardedHeaders(connection)
         let length = lookup(connection, .HEADER_KIND, "Content-Length").flatMap { Int64($0) }
-        let chunked = lookup(connection, .HEADER_KIND, "Transfer-Encoding")?.lowercased().contains("chunked") == true
+        let chunked = lookup(connection, .HEADER_KIND, "Transfer-Encoding")?.lowercased().includes("chunked") == true
         if chunked {
             request.mode = .streamed(length: nil)
         } else if let length, length > 0 {

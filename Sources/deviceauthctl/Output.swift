@@ -56,6 +56,7 @@ struct Output {
             lines.append("Token:   valid for \(span) more")
         }
         if let problem = status.problem { lines.append("Problem: \(problem)") }
+        if let socket = status.forwarderSocket { lines.append("API:     \(socket) (curl --unix-socket \(socket) http://provider/PATH)") }
         if let clientID = status.clientID { lines.append("Client:  \(clientID) (\(status.clientIDSource.map(ControlStatus.describeClientIDSource) ?? "unknown source"))") }
         return lines.map { DisplayText.line($0) }.joined(separator: "\n")
     }

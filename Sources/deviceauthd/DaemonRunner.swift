@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Forwarder
 import AccessPolicy
 import DeviceAuthConfig
 import TokenStorage
@@ -80,7 +81,7 @@ struct DaemonRunner {
             let backend = EngineBackend(engine: engine, loginMethod: setup.configuration.loginMethod,
                                         redirectURI: setup.configuration.redirectURI, diagnose: { await doctor.run() })
             let server = ControlServer(path: setup.controlSocket, backend: backend, authorizer: authorizer, identity: identity,
-                                       limits: limits, logger: logger)
+                                       forwarderSocket: setup.configuration.forwarderSocket, limits: limits, logger: logger)
             switch activation {
             case .none:
                 control = try await server.bind()
@@ -99,13 +100,14 @@ struct DaemonRunner {
             let advice = setup.controlSocketProblem() == nil ? "" : "; " + DaemonSetup.byHandAdvice
             throw StartupError(description: "cannot open the control socket \(setup.controlSocket): \(error)\(advice)", exitCode: 73)
         }
+        let forwarder = try startForwarder(engine: engine, authorizer: authorizer)
         logger.info("starting: client id \(identity.clientID) (\(ControlStatus.describeClientIDSource(identity.source.rawValue))), provider \(setup.providerWords), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource); async code on \(DaemonRuntime.executorName)")
 
         let (hangups, hangup) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         // Shutdown goes in reverse order: the engine stops before the control socket,
         // so callers waiting on a refresh get their answer before the socket closes.
         var configuration = ServiceGroupConfiguration(
-            services: [
+            services: (forwarder.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
                 .init(service: control),
                 .init(service: engine),
                 .init(service: StoppingNotice(notifier: notifier), successTerminationBehavior: .ignore),
@@ -169,6 +171,24 @@ struct DaemonRunner {
 }
 
 /// Tells systemd STOPPING=1 the moment shutdown begins (not after it ends).
+extension DaemonRunner {
+    /// The API forwarder, when `[Forwarder] Socket=` asks for one: its socket bound now, so
+    /// that a socket that cannot be had is a start-up error, not a silent absence.
+    func startForwarder(engine: PairingEngine, authorizer: SharedAuthorizer) throws -> ForwarderService? {
+        guard let path = setup.configuration.forwarderSocket, let upstream = setup.configuration.effectiveForwarderUpstream else { return nil }
+        let settings = ForwarderSettings(upstream: upstream, network: setup.network)
+        guard let server = ForwarderServer(settings: settings, tokens: EngineForwarderTokens(engine: engine), authorizer: authorizer, logger: logger) else {
+            throw StartupError(description: "the forwarder's upstream \(upstream) is not a URL", exitCode: ConfigError.exitCode)
+        }
+        let fd: Int32
+        do { fd = try ForwarderService.bind(path) } catch {
+            throw StartupError(description: "cannot open the forwarder's socket \(path): \(error)", exitCode: 73)
+        }
+        logger.info("API forwarder on \(path) to \(upstream)")
+        return ForwarderService(server: server, path: path, fd: fd)
+    }
+}
+
 struct StoppingNotice: Service {
     let notifier: SystemdNotifier
 

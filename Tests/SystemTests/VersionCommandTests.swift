@@ -50,16 +50,17 @@ struct VersionCommandTests {
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
         _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(server, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
         listen(server, 1)
-        let answering = Task.detached { () -> String in
+        // On a thread of its own (accept blocks): never one of Swift's few pool threads.
+        let answering = Task { try await blocking { () -> String in
             let connection = accept(server, nil, nil)
             defer { close(connection) }
             var buffer = [UInt8](repeating: 0, count: 4096)
             let count = read(connection, &buffer, buffer.count)
             _ = (answer + "\n").utf8CString.withUnsafeBufferPointer { write(connection, $0.baseAddress, $0.count - 1) }
             return String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
-        }
+        } }
         let run = try await Subprocess.run(Subprocess.binaryURL("deviceauthctl").path, ["version", "--socket", path])
-        #expect(await answering.value == #"{"method":"version"}"# + "\n")
+        #expect(try await answering.value == #"{"method":"version"}"# + "\n")
         #expect(run.status == 0 && run.output == "deviceauthctl \(Release.version)\n\(said)\n", "\(run.output)")
     }
 }

@@ -79,6 +79,11 @@ extension PairingEngine {
         case .unpaired, .polling:
             throw TokenUnavailable.notAuthorized(state: state.name)
         }
+        return try await refreshForWaiter()
+    }
+
+    /// A refresh for a caller: started (or joined, when one is already awaited) and its outcome.
+    private func refreshForWaiter() async throws -> Grant {
         guard !stopping else { throw TokenUnavailable.refreshFailed("the daemon is stopping") }
         let id = takeID()
         return try await withTaskCancellationHandler {
@@ -88,6 +93,26 @@ extension PairingEngine {
             }
         } onCancel: {
             Task { await self.abandonTokenWaiter(id) }
+        }
+    }
+
+    /// The API forwarder's: the provider answered 401 to a request sent with `accessToken`
+    /// (`TokenDemand.afterRejection` decides whether that costs a refresh).
+    public func tokenRejected(_ accessToken: String) async throws -> Grant {
+        guard case .some = PairingMachine.authorized(state) else { throw TokenUnavailable.notAuthorized(state: state.name) }
+        let now = clock.now()
+        switch TokenDemand.afterRejection(state, rejected: accessToken, lastRejectionRefresh: lastRejectionRefresh, now: now) {
+        case .serve:
+            guard let held = PairingMachine.authorized(state) else { throw TokenUnavailable.notAuthorized(state: state.name) }
+            return held.grant
+        case .fail(let why):
+            throw TokenUnavailable.refreshFailed(why)
+        case .refresh:
+            if case .authorized = state {
+                lastRejectionRefresh = now.boot.seconds
+                logger.notice("the provider refused the access token (HTTP 401 to a forwarded request): refreshing", metadata: ["state": "\(state.name)"])
+            }
+            return try await refreshForWaiter()
         }
     }
 

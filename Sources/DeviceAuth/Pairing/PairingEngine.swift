@@ -57,6 +57,8 @@ public actor PairingEngine: Service {
     var loaded = false
     /// `token(minValidSeconds:)` callers waiting for the refresh they share.
     var tokenWaiters: [Int: CheckedContinuation<Grant, any Error>] = [:]
+    /// The boot-clock second of the last refresh a forwarded request's 401 started (`TokenDemand.afterRejection`).
+    var lastRejectionRefresh: Double?
     /// `unpair` callers waiting to hear whether the provider revoked.
     var revokeWaiters: [Int: CheckedContinuation<RevokeOutcome, Never>] = [:]
     var revokeStarted = false

@@ -44,4 +44,34 @@ public enum TokenDemand: Equatable, Sendable {
         if needed > grant.lifetime || grant.lifetime - remaining < minimumAge(lifetime: grant.lifetime) { return .serve }
         return .refresh
     }
+
+    /// A 401-driven refresh comes at most this often: a provider that refuses every
+    /// token it just issued must not turn each request into a refresh.
+    public static let rejectionInterval = 60.0
+
+    /// What a caller gets whose request the provider answered 401 with `rejected`: proof
+    /// that the token is bad, so a refresh even of a young token, but one for everyone
+    /// (a token already replaced is served; a refresh in flight is joined), never during
+    /// a backoff, and at most one a minute.
+    /// - Parameter lastRejectionRefresh: the boot-clock second of the last refresh a 401 started.
+    public static func afterRejection(_ state: PairingState, rejected: String, lastRejectionRefresh: Double?, now: Moment) -> TokenDemand {
+        guard let held = PairingMachine.authorized(state) else { return .fail("the device is not paired") }
+        // Another caller's 401 (or the lifecycle) replaced it already.
+        guard held.grant.accessToken == rejected else { return .serve }
+        switch state {
+        case .refreshing(_, let failures) where failures > 0:
+            return .fail(held.lastProblem ?? "the last refresh failed; retrying later")
+        case .refreshing:
+            return .refresh
+        default:
+            break
+        }
+        guard held.grant.refreshToken != nil else {
+            return .fail("the provider refused the access token and there is no refresh token: the device must log in again")
+        }
+        if let last = lastRejectionRefresh, now.boot.seconds - last < rejectionInterval {
+            return .fail("the provider refused a token refreshed less than a minute ago after another refusal; not refreshing again yet")
+        }
+        return .refresh
+    }
 }

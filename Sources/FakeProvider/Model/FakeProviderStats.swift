@@ -34,6 +34,9 @@ public struct FakeProviderStats: Codable, Sendable, Equatable {
     public var heartbeats = 0
     /// `GET /v2/devices/me` calls answered 200.
     public var devicesMe = 0
+    /// `/v2/echo` calls, and those of them refused with 401 (a token that no longer works).
+    public var echoes = 0
+    public var echoesRefused = 0
     /// Requests refused as malformed or unauthenticated: `invalid_request`,
     /// `invalid_client`, `invalid_scope`, `unsupported_grant_type` and 401s.
     public var rejectedRequests = 0

@@ -39,6 +39,14 @@ extension ProviderState {
     }
 
     /// `GET /v2/devices/me`; nil means 401.
+    /// Whether a Bearer access token works now (the echo endpoint's check, counted).
+    func acceptsEcho(bearer token: String?) -> Bool {
+        let accepted = liveAuthorization(bearer: token) != nil
+        counters.echoes += 1
+        if !accepted { counters.echoesRefused += 1 }
+        return accepted
+    }
+
     func deviceInfo(bearer token: String?) -> DeviceInfo? {
         guard let auth = liveAuthorization(bearer: token) else { return nil }
         counters.devicesMe += 1
