@@ -199,7 +199,7 @@ let package = Package(
         // mount namespaces (SystemTests; Scripts/test runs them again on Swift's executors).
         .testTarget(
             name: "DaemonUnitTests",
-            dependencies: ["DaemonRuntime", "AccessPolicy", "Control", "ControlProtocol", "JSONCoding", "Systemd", "CLinux"]
+            dependencies: ["DaemonRuntime", "AccessPolicy", "Control", "ControlProtocol", "Forwarder", "JSONCoding", "Systemd", "Threads", "CLinux"]
         ),
         .testTarget(
             name: "SystemTests",

@@ -125,6 +125,9 @@ extension ConfigKey {
             }
             return origin.origin
         },
+        .init("Forwarder", "IdleTimeoutSec", .restart, example: "10", \.forwarderIdleSeconds) { v throws(ConfigError) in
+            Int(try v.number(in: 1...3600).rounded())
+        },
     ]
 
     /// The sections, in the table's order.

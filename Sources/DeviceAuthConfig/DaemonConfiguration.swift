@@ -84,6 +84,9 @@ public struct DaemonConfiguration: Equatable, Sendable {
     public var forwarderSocket: String?
     /// The API's origin; nil: the dialect's (`ProviderDialect.apiOrigin`).
     public var forwarderUpstream: String?
+    /// A forwarder connection that sends nothing for this long is closed (a half-sent
+    /// request or a silent connection holds a thread no longer).
+    public var forwarderIdleSeconds = 30
 
     /// Where each key was last set (`Section.Key`), for errors that span several keys.
     public var locations: [String: ConfigLocation] = [:]

@@ -1,38 +1,41 @@
 // SPDX-License-Identifier: Apache-2.0
 import Threads
 
-/// Bytes handed from one thread to another through a bounded buffer: the writer waits
-/// while it is full, so a fast side never fills the daemon's memory with what the slow
-/// side has not taken yet (a 100 MB upload holds `capacity` bytes here, not 100 MB).
-/// Every wait is bounded by the caller's timeout.
+/// Bytes handed from one thread to another through a fixed ring of `capacity` bytes:
+/// the writer waits while it is full, so a fast side never fills the daemon's memory
+/// with what the slow side has not taken yet (a 100 MB upload holds `capacity` bytes
+/// here, not 100 MB). Every wait is bounded by the caller's timeout.
 final class BytePipe: @unchecked Sendable {
     private let lock = ConditionLock()
-    private var buffer: [UInt8] = []
-    private var start = 0
-    private let capacity: Int
+    private let ring: UnsafeMutableRawBufferPointer
+    /// Where the next byte is read, and how many are held.
+    private var head = 0
+    private var held = 0
     private var finished = false
     private var failed = false
     /// The reader went away: writes are refused.
     private var closed = false
 
     init(capacity: Int) {
-        self.capacity = capacity
-        buffer.reserveCapacity(capacity)
+        ring = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, capacity), alignment: 16)
     }
+
+    deinit { ring.deallocate() }
 
     /// Waits for room; false when the reader went away, the pipe failed, or `seconds` passed.
     func write(_ bytes: UnsafeRawBufferPointer, seconds: Double) -> Bool {
         var offset = 0
         return lock.locked {
             while offset < bytes.count {
-                while buffer.count - start >= capacity && !closed && !failed {
+                while held == ring.count && !closed && !failed {
                     if !lock.wait(seconds: seconds) { return false }
                 }
                 guard !closed, !failed else { return false }
-                if start > 0 && start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
-                let room = capacity - (buffer.count - start)
-                let count = min(room, bytes.count - offset)
-                buffer.append(contentsOf: bytes[offset..<(offset + count)])
+                // Into the free part after the held bytes, up to the ring's end (the rest next round).
+                let tail = (head + held) % ring.count
+                let count = min(ring.count - held, ring.count - tail, bytes.count - offset)
+                (ring.baseAddress! + tail).copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
+                held += count
                 offset += count
                 lock.broadcast()
             }
@@ -51,15 +54,15 @@ final class BytePipe: @unchecked Sendable {
     /// writer failed or `seconds` passed with nothing.
     func read(into target: UnsafeMutableRawBufferPointer, seconds: Double) -> Int? {
         lock.locked {
-            while start == buffer.count && !finished && !failed {
+            while held == 0 && !finished && !failed {
                 if !lock.wait(seconds: seconds) { return nil }
             }
-            if start == buffer.count { return failed ? nil : 0 }
             if failed { return nil }
-            let count = min(target.count, buffer.count - start)
-            buffer.withUnsafeBytes { target.baseAddress!.copyMemory(from: $0.baseAddress! + start, byteCount: count) }
-            start += count
-            if start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
+            if held == 0 { return 0 }
+            let count = min(target.count, held, ring.count - head)
+            target.baseAddress!.copyMemory(from: ring.baseAddress! + head, byteCount: count)
+            head = (head + count) % ring.count
+            held -= count
             lock.broadcast()
             return count
         }

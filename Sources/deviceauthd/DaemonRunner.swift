@@ -176,7 +176,8 @@ extension DaemonRunner {
     /// that a socket that cannot be had is a start-up error, not a silent absence.
     func startForwarder(engine: PairingEngine, authorizer: SharedAuthorizer) throws -> ForwarderService? {
         guard let path = setup.configuration.forwarderSocket, let upstream = setup.configuration.effectiveForwarderUpstream else { return nil }
-        let settings = ForwarderSettings(upstream: upstream, network: setup.network)
+        var settings = ForwarderSettings(upstream: upstream, network: setup.network)
+        settings.idleSeconds = setup.configuration.forwarderIdleSeconds
         guard let server = ForwarderServer(settings: settings, tokens: EngineForwarderTokens(engine: engine), authorizer: authorizer, logger: logger) else {
             throw StartupError(description: "the forwarder's upstream \(upstream) is not a URL", exitCode: ConfigError.exitCode)
         }

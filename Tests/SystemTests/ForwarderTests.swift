@@ -3,6 +3,9 @@ import FakeProvider
 import Foundation
 import TestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The API forwarder through the real daemon and curl, as the camera's other users would
 /// use it: uid 4431 is a token reader, uid 4430 anyone else.
@@ -11,10 +14,10 @@ struct ForwarderTests {
     static let reader: UInt32 = 4431, stranger: UInt32 = 4430
 
     /// A paired daemon with the forwarder on `<directory>/api.sock`.
-    static func paired(_ fake: FakeHarness) async throws -> (DaemonFixture, String) {
+    static func paired(_ fake: FakeHarness, forwarder: String = "") async throws -> (DaemonFixture, String) {
         let daemon = try DaemonFixture(fake: fake)
         let socket = daemon.directory + "/api.sock"
-        try daemon.writeConfig("[Control]\nTokenReaders=\(reader)\n[Forwarder]\nSocket=\(socket)\n")
+        try daemon.writeConfig("[Control]\nTokenReaders=\(reader)\n[Forwarder]\nSocket=\(socket)\n" + forwarder)
         _ = try #require(try await daemon.pair())
         return (daemon, socket)
     }
@@ -101,4 +104,90 @@ struct ForwarderTests {
             #expect(await daemon.stop().status == 0)
         }
     }
+
+    /// A field of /proc/PID/status, in KiB.
+    static func statusKiB(_ field: String, pid: Int32) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").first { $0.hasPrefix(field + ":") }
+            .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true)[1]) }
+    }
+
+    @Test("100 MB up and 100 MB down stream through: the provider gets every byte, and the daemon's anonymous memory grows by less than 4 MB",
+          .needsProgram("/usr/bin/curl", from: "curl"), .timeLimit(.minutes(3)))
+    func largeBodies() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let (daemon, socket) = try await Self.paired(fake)
+            let pid = try #require(daemon.pid)
+            _ = try await Self.curl(socket, "http://provider/v2/echo")  // the forwarder's first request: its threads and buffers exist
+            let idle = try #require(Self.statusKiB("RssAnon", pid: pid))
+            let file = daemon.directory + "/upload.bin"
+            _ = FileManager.default.createFile(atPath: file, contents: nil)
+            let handle = try #require(FileHandle(forWritingAtPath: file))
+            let megabyte = Data(count: 1 << 20)
+            for _ in 0..<100 { handle.write(megabyte) }
+            try handle.close()
+            // Sampled while the bodies stream: the most the daemon held, not only what it kept.
+            let sampling = Task { () -> Int in
+                var most = 0
+                while !Task.isCancelled {
+                    most = max(most, Self.statusKiB("RssAnon", pid: pid) ?? 0)
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+                return most
+            }
+            let up = try await Self.curl(socket, "http://provider/v2/echo", ["-X", "PUT", "--data-binary", "@" + file])
+            let down = try await Subprocess.run("/usr/bin/curl", ["-s", "-m", "120", "--unix-socket", socket, "-o", "/dev/null",
+                                                                "-w", "%{http_code} %{size_download}", "http://provider/v2/echo?reply_bytes=104857600"], seconds: 150)
+            sampling.cancel()
+            let most = await sampling.value
+            #expect(up.status == 200, "\(up.body.prefix(300))")
+            let echo = try Self.json(up.body)
+            #expect(echo["body_bytes"] as? Int == 104_857_600)
+            // SHA-256 of 100 MiB of zeros.
+            #expect(echo["body_sha256"] as? String == "20492a4d0d84f8beb1767f6616229f85d44c2827b64bdbfb260ee12fa1109e0e")
+            #expect(down.output == "200 104857600", "\(down.output)")
+            #expect(most - idle < 4096, "anonymous memory grew from \(idle) KiB to \(most) KiB while 100 MB streamed")
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
+    @Test("A half-sent request and a silent connection are closed after IdleTimeoutSec=, and hold up nobody meanwhile",
+          .needsProgram("/usr/bin/curl", from: "curl"))
+    func slowConnections() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let (daemon, socket) = try await Self.paired(fake, forwarder: "IdleTimeoutSec=2\n")
+            let silent = try connectUnix(socket), half = try connectUnix(socket)
+            defer { close(silent); close(half) }
+            let partial = Array("POST /v2/echo HTTP/1.1\r\nHost: provider\r\nContent-Length: 100\r\n\r\nonly part".utf8)
+            _ = partial.withUnsafeBytes { send(half, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            // Served beside them, at once.
+            #expect(try await Self.curl(socket, "http://provider/v2/echo").status == 200)
+            // Both closed by the daemon (a read sees the end), within a bounded wait.
+            for fd in [silent, half] {
+                let closed = try await blocking { () -> Bool in
+                    var pollFD = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                    guard poll(&pollFD, 1, 15_000) == 1 else { return false }
+                    var byte: UInt8 = 0
+                    // The half-sent request may get a 408 or just the end; either way the connection ends.
+                    while true {
+                        let count = recv(fd, &byte, 1, 0)
+                        if count <= 0 { return true }
+                    }
+                }
+                #expect(closed, "a connection stayed open past IdleTimeoutSec=")
+            }
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+}
+
+/// A connected Unix stream socket (blocking).
+func connectUnix(_ path: String) throws -> Int32 {
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+    let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+    guard connected == 0 else { close(fd); throw POSIXError(.ECONNREFUSED) }
+    return fd
 }
