@@ -10,15 +10,17 @@ public final class ForwarderMetrics: Sendable {
         public var refreshesOn401 = 0
     }
     private let counts = Mutex(Counts())
+    /// Told every change (the metrics file, rewritten on change, never on a timer).
+    private let changed: @Sendable (Counts) -> Void
 
-    public init() {}
+    public init(changed: @escaping @Sendable (Counts) -> Void = { _ in }) { self.changed = changed }
 
     func answered(_ status: Int) {
         let statusClass = (100...599).contains(status) ? "\(status / 100)xx" : "5xx"
-        counts.withLock { $0.byClass[statusClass, default: 0] += 1 }
+        changed(counts.withLock { $0.byClass[statusClass, default: 0] += 1; return $0 })
     }
 
-    func refreshedOn401() { counts.withLock { $0.refreshesOn401 += 1 } }
+    func refreshedOn401() { changed(counts.withLock { $0.refreshesOn401 += 1; return $0 }) }
 
     public var snapshot: Counts { counts.withLock { $0 } }
 }

@@ -22,7 +22,7 @@ public final class ForwarderServer: @unchecked Sendable {
     let authorizer: SharedAuthorizer
     let logger: Logger
     let refusals = RefusalLog()
-    public let metrics = ForwarderMetrics()
+    public let metrics: ForwarderMetrics
     /// The upstream origin, split (`URLOrigin`), and the authorities a request may name.
     let upstream: URLOrigin
     let acceptedAuthorities: Set<String>
@@ -31,8 +31,10 @@ public final class ForwarderServer: @unchecked Sendable {
     private let daemon = Mutex<Running?>(nil)
     private let perUID = Mutex<[UInt32: Int]>([:])
 
-    public init?(settings: ForwarderSettings, tokens: any ForwarderTokens, authorizer: SharedAuthorizer, logger: Logger) {
+    public init?(settings: ForwarderSettings, tokens: any ForwarderTokens, authorizer: SharedAuthorizer, metrics: ForwarderMetrics = ForwarderMetrics(),
+                 logger: Logger) {
         guard let upstream = URLOrigin(settings.upstream) else { return nil }
+        self.metrics = metrics
         self.settings = settings
         self.tokens = tokens
         self.authorizer = authorizer

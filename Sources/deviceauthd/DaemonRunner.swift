@@ -59,7 +59,8 @@ struct DaemonRunner {
         if setup.configuration.qrPairing {
             observers.append(PairingQRFiles(directory: setup.runtimeDirectory, group: { authorizer.pairingGroup }, logger: logger))
         }
-        if setup.configuration.metrics { observers.append(MetricsFile(directory: setup.runtimeDirectory, logger: logger)) }
+        let metricsFile = setup.configuration.metrics ? MetricsFile(directory: setup.runtimeDirectory, logger: logger) : nil
+        if let metricsFile { observers.append(metricsFile) }
         let engine = PairingEngine(
             policy: setup.policy, client: client, store: store, observer: Observers(observers),
             logger: logger, clock: clock, watchdogInterval: SystemdNotifier.watchdogInterval())
@@ -100,7 +101,7 @@ struct DaemonRunner {
             let advice = setup.controlSocketProblem() == nil ? "" : "; " + DaemonSetup.byHandAdvice
             throw StartupError(description: "cannot open the control socket \(setup.controlSocket): \(error)\(advice)", exitCode: 73)
         }
-        let forwarder = try startForwarder(engine: engine, authorizer: authorizer)
+        let forwarder = try startForwarder(engine: engine, authorizer: authorizer, metricsFile: metricsFile)
         logger.info("starting: client id \(identity.clientID) (\(ControlStatus.describeClientIDSource(identity.source.rawValue))), provider \(setup.providerWords), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource); async code on \(DaemonRuntime.executorName)")
 
         let (hangups, hangup) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -174,11 +175,13 @@ struct DaemonRunner {
 extension DaemonRunner {
     /// The API forwarder, when `[Forwarder] Socket=` asks for one: its socket bound now, so
     /// that a socket that cannot be had is a start-up error, not a silent absence.
-    func startForwarder(engine: PairingEngine, authorizer: SharedAuthorizer) throws -> ForwarderService? {
+    func startForwarder(engine: PairingEngine, authorizer: SharedAuthorizer, metricsFile: MetricsFile?) throws -> ForwarderService? {
         guard let path = setup.configuration.forwarderSocket, let upstream = setup.configuration.effectiveForwarderUpstream else { return nil }
         var settings = ForwarderSettings(upstream: upstream, network: setup.network)
         settings.idleSeconds = setup.configuration.forwarderIdleSeconds
-        guard let server = ForwarderServer(settings: settings, tokens: EngineForwarderTokens(engine: engine), authorizer: authorizer, logger: logger) else {
+        let metrics = ForwarderMetrics { counts in metricsFile?.forwarderChanged(counts) }
+        guard let server = ForwarderServer(settings: settings, tokens: EngineForwarderTokens(engine: engine), authorizer: authorizer,
+                                           metrics: metrics, logger: logger) else {
             throw StartupError(description: "the forwarder's upstream \(upstream) is not a URL", exitCode: ConfigError.exitCode)
         }
         let fd: Int32

@@ -4,6 +4,7 @@ import DeviceAuth
 import OAuthProvider
 import Logging
 import Synchronization
+import Forwarder
 
 /// `$RUNTIME_DIRECTORY/metrics.prom` for node_exporter's textfile collector
 /// (`Metrics=yes`): the Prometheus text format, rewritten atomically on every
@@ -15,6 +16,8 @@ final class MetricsFile: PairingObserver {
     let path: String
     let logger: Logger
     private let latest = Mutex<(state: PairingState?, metrics: PairingMetrics)>((nil, PairingMetrics()))
+    /// The API forwarder's counts, when it runs.
+    private let forwarder = Mutex<ForwarderMetrics.Counts?>(nil)
     /// What the file holds: a step that changes both the state and the counts calls
     /// both hooks, and a new status line need not change a single sample.
     private let written = Mutex<String?>(nil)
@@ -34,9 +37,15 @@ final class MetricsFile: PairingObserver {
 
     func engineAlive() {}
 
+    /// A forwarded request was answered.
+    func forwarderChanged(_ counts: ForwarderMetrics.Counts) {
+        forwarder.withLock { $0 = counts }
+        write(latest.withLock { $0 })
+    }
+
     private func write(_ current: (state: PairingState?, metrics: PairingMetrics)) {
         guard let state = current.state else { return }
-        let text = Self.render(state: state, metrics: current.metrics)
+        let text = Self.render(state: state, metrics: current.metrics, forwarder: forwarder.withLock { $0 })
         let changed = written.withLock { old in
             defer { old = text }
             return old != text
@@ -51,7 +60,7 @@ final class MetricsFile: PairingObserver {
     }
 
     /// The Prometheus text exposition format (version 0.0.4).
-    static func render(state: PairingState, metrics: PairingMetrics) -> String {
+    static func render(state: PairingState, metrics: PairingMetrics, forwarder: ForwarderMetrics.Counts? = nil) -> String {
         var text = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
             text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
@@ -79,6 +88,13 @@ final class MetricsFile: PairingObserver {
                [("", String(metrics.storesSetAside))])
         family("deviceauthd_last_refresh_timestamp_seconds", "gauge", "When the tokens were last refreshed, in Unix time.",
                metrics.lastRefresh.map { [("", seconds($0))] } ?? [])
+        if let forwarder {
+            family("deviceauthd_forwarder_requests_total", "counter",
+                   "Requests through the API forwarder, by the class of the status answered (its own refusals included).",
+                   ["2xx", "3xx", "4xx", "5xx"].map { ("{class=\"\($0)\"}", String(forwarder.byClass[$0, default: 0])) })
+            family("deviceauthd_forwarder_refreshes_on_401_total", "counter",
+                   "Refreshes a 401 from the provider to a forwarded request caused.", [("", String(forwarder.refreshesOn401))])
+        }
         family("deviceauthd_build_info", "gauge", "The running release.", [("{version=\"\(DeviceAuthVersion.current)\"}", "1")])
         return text
     }

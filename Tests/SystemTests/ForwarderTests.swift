@@ -17,7 +17,7 @@ struct ForwarderTests {
     static func paired(_ fake: FakeHarness, forwarder: String = "") async throws -> (DaemonFixture, String) {
         let daemon = try DaemonFixture(fake: fake)
         let socket = daemon.directory + "/api.sock"
-        try daemon.writeConfig("[Control]\nTokenReaders=\(reader)\n[Forwarder]\nSocket=\(socket)\n" + forwarder)
+        try daemon.writeConfig("[Control]\nTokenReaders=\(reader)\nMetrics=yes\n[Forwarder]\nSocket=\(socket)\n" + forwarder)
         _ = try #require(try await daemon.pair())
         return (daemon, socket)
     }
@@ -61,6 +61,10 @@ struct ForwarderTests {
             let absolute = try await Self.curl(socket, "http://evil.example/v2/echo", uid: Self.reader, ["--request-target", "http://evil.example/v2/echo"])
             #expect(absolute.status == 421)
             #expect(try await fake.stats().refreshes == 0)
+            // Counted by class in the metrics file (Metrics=yes): one 200, four refusals.
+            let metrics = try String(contentsOfFile: daemon.runtimeDirectory + "/metrics.prom", encoding: .utf8)
+            #expect(metrics.contains("deviceauthd_forwarder_requests_total{class=\"2xx\"} 1\n") && metrics.contains("deviceauthd_forwarder_requests_total{class=\"4xx\"} 4\n"),
+                    "\(metrics)")
             #expect(await daemon.stop().status == 0)
             #expect(daemon.leakedSecrets.isEmpty)
             #expect(!daemon.output.contains(token))
