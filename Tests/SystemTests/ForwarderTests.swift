@@ -109,6 +109,41 @@ struct ForwarderTests {
         }
     }
 
+    /// The fenced block of `language` in docs/forwarder.md, pointed at this test's socket and
+    /// at the fake's echo (the docs call Frame.io's `/v2/me`).
+    static func documented(_ language: String, socket: String) throws -> String {
+        let text = try String(contentsOfFile: Subprocess.packageDirectory + "/docs/forwarder.md", encoding: .utf8)
+        let start = try #require(text.range(of: "```\(language)\n"))
+        let rest = text[start.upperBound...]
+        let block = String(rest[..<(try #require(rest.range(of: "```"))).lowerBound])
+        return block.replacingOccurrences(of: "/run/deviceauth/api.sock", with: socket).replacingOccurrences(of: "/v2/me", with: "/v2/echo")
+    }
+
+    @Test("The examples of docs/forwarder.md work as written: curl, Python, and the C program with libcurl",
+          .needsProgram("/usr/bin/curl", from: "curl"), .needsProgram("/usr/bin/python3", from: "python3"),
+          .enabled(if: DaemonFixture.cCompiler != nil, "needs a C compiler for the C example"))
+    func documentedExamples() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let (daemon, socket) = try await Self.paired(fake)
+            let shell = try Self.documented("sh", socket: socket).split(separator: "\n").first.map(String.init) ?? ""
+            let curl = try await Subprocess.run("/bin/sh", ["-c", shell], seconds: 30)
+            #expect(curl.status == 0 && curl.output.contains("\"path\":\"/v2/echo\""), "\(shell): \(curl.output)")
+
+            let python = daemon.directory + "/example.py"
+            try Self.documented("python", socket: socket).write(toFile: python, atomically: true, encoding: .utf8)
+            let fromPython = try await Subprocess.run("/usr/bin/python3", [python], seconds: 30)
+            #expect(fromPython.status == 0 && fromPython.output.hasPrefix("200 {"), "\(fromPython.output)")
+
+            let source = daemon.directory + "/example.c", binary = daemon.directory + "/example"
+            try Self.documented("c", socket: socket).write(toFile: source, atomically: true, encoding: .utf8)
+            let compiled = try await Subprocess.run(try #require(DaemonFixture.cCompiler), [source, "-o", binary, "-lcurl"], seconds: 60)
+            try #require(compiled.status == 0, "\(compiled.output)")
+            let fromC = try await Subprocess.run(binary, [], seconds: 30)
+            #expect(fromC.status == 0 && fromC.output.contains("HTTP 200"), "\(fromC.output)")
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
     /// A field of /proc/PID/status, in KiB.
     static func statusKiB(_ field: String, pid: Int32) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
