@@ -144,6 +144,31 @@ struct ForwarderTests {
         }
     }
 
+    @Test("Through tinyproxy to an HTTPS provider trusted by CAFile=: the forwarded request tunnels with CONNECT like every other call",
+          .needsProgram("/usr/bin/curl", from: "curl"))
+    func proxyAndPrivateCA() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1; $0.publicScheme = "https" }) { fake in
+            try await HTTPSTests.withFront(fake) { ca, front in
+                let proxy = try await TestProxy(directory: ca.directory, credentials: "camera s3cret-proxy-pass")
+                let daemon = try DaemonFixture(fake: fake, provider: "BaseURL=https://localhost:\(front.port)\nClientID=proxied-camera\nCAFile=\(ca.certificate)")
+                let socket = daemon.directory + "/api.sock"
+                try daemon.writeConfig("[Network]\nProxy=\(proxy.url)\nProxyCredentialsFile=\(ProxyTests.credentials(ca.directory))\n[Forwarder]\nSocket=\(socket)\n")
+                _ = try #require(try await daemon.pair(), "\(daemon.notify.assignments)")
+                let before = proxy.connects.count
+                let answer = try await Self.curl(socket, "http://provider/v2/echo?through=proxy")
+                #expect(answer.status == 200, "\(answer.body)")
+                #expect(try Self.json(answer.body)["query"] as? String == "through=proxy")
+                // The upstream is the HTTPS front, by its own name: another CONNECT to it, nothing else.
+                let connects = proxy.connects
+                #expect(connects.count > before && connects.allSatisfy { $0 == "CONNECT localhost:\(front.port)" }, "\(connects)")
+                #expect(try await Self.curl(socket, "http://localhost:\(front.port)/v2/echo", ["--request-target", "https://localhost:\(front.port)/v2/echo"]).status == 200)
+                #expect(await daemon.stop().status == 0)
+                #expect(!daemon.output.contains("s3cret-proxy-pass") && daemon.leakedSecrets.isEmpty)
+                await proxy.stop()
+            }
+        }
+    }
+
     /// A field of /proc/PID/status, in KiB.
     static func statusKiB(_ field: String, pid: Int32) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
