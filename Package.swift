@@ -162,7 +162,7 @@ let package = Package(
 
         // The parsers of untrusted input as fuzz targets: fuzzed by Scripts/fuzz (Fuzz/, libFuzzer),
         // their corpora replayed by the tests. Never part of a shipped binary.
-        .target(name: "FuzzTargets", dependencies: ["OAuthProvider", "DeviceAuthConfig", "Primitives", "TokenStorage", "Control", "ControlProtocol", "JSONCoding", "QRCode"]),
+        .target(name: "FuzzTargets", dependencies: ["Forwarder", "OAuthProvider", "DeviceAuthConfig", "Primitives", "TokenStorage", "Control", "ControlProtocol", "JSONCoding", "QRCode"]),
 
         // What the test targets share: the fake on a loopback port, a real HTTP
         // client, subprocesses of our own binaries.

@@ -78,18 +78,7 @@ extension ForwarderServer {
 
     /// The path (and query) to ask the provider for, or nil when the request names another place.
     func pathForUpstream(_ request: ForwardedRequest, host: String?) -> String? {
-        let target = request.target
-        if target.hasPrefix("/") {
-            guard let host, acceptedAuthorities.contains(host.lowercased()) else { return nil }
-            return target
-        }
-        // Absolute form (a client that believes it talks to a proxy): only for the provider itself.
-        guard target.hasPrefix("http://") || target.hasPrefix("https://"), let origin = URLOrigin(target),
-              acceptedAuthorities.contains(origin.authority.lowercased()) || acceptedAuthorities.contains(origin.host.lowercased())
-        else { return nil }
-        let afterScheme = target.hasPrefix("https://") ? target.dropFirst("https://".count) : target.dropFirst("http://".count)
-        let path = afterScheme.drop { $0 != "/" && $0 != "?" }
-        return path.isEmpty ? "/" : (path.hasPrefix("?") ? "/" + path : String(path))
+        ForwarderRouting.upstreamPath(target: request.target, host: host, accepted: acceptedAuthorities)
     }
 
     // MARK: - The body

@@ -41,7 +41,7 @@ public final class ForwarderServer: @unchecked Sendable {
         self.logger = logger
         self.upstream = upstream
         // The provider by its own name, or by the neutral one the docs use (`http://provider/…`).
-        acceptedAuthorities = [upstream.authority, upstream.writtenAuthority, upstream.host, "provider", "localhost"]
+        acceptedAuthorities = ForwarderRouting.acceptedAuthorities(of: upstream)
     }
 
     /// Serves on `listenFD` (bound and listening) until `stop()`; false when the library refused.

@@ -19,6 +19,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case formRoundTrip = "form_round_trip"
     case json
     case qrCode = "qr_code"
+    case forwarderTarget = "forwarder_target"
 
     public func run(_ bytes: [UInt8]) throws(PropertyViolation) {
         switch self {
@@ -33,6 +34,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .formRoundTrip: try LocalInputTargets.formRoundTrip(bytes)
         case .json: try LocalInputTargets.json(bytes)
         case .qrCode: try QRCodeTarget.qrCode(bytes)
+        case .forwarderTarget: try LocalInputTargets.forwarderTarget(bytes)
         }
     }
 }

@@ -5,6 +5,7 @@ import Control
 import ControlProtocol
 import OAuthProvider
 import JSONCoding
+import Forwarder
 
 /// What local users and installers hand the daemon: the control socket's byte
 /// stream, config files with drop-ins, the token store's rows, a pasted
@@ -36,6 +37,22 @@ enum LocalInputTargets {
 
     static func parameters<Method: ControlMethod>(_: Method.Type, _ request: JSONValue) -> Method.Parameters? {
         try? JSON.decode(Method.Parameters.self, from: request)
+    }
+
+    /// A request-target and a Host header, separated by the first newline: whatever the
+    /// forwarder accepts goes to the upstream's host, with a path of its own.
+    static func forwarderTarget(_ bytes: [UInt8]) throws(PropertyViolation) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let parts = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        let target = String(parts[0]), host = parts.count > 1 ? String(parts[1]) : nil
+        guard let upstream = URLOrigin("https://api.example.com") else { throw PropertyViolation("no upstream") }
+        let accepted = ForwarderRouting.acceptedAuthorities(of: upstream)
+        guard let path = ForwarderRouting.upstreamPath(target: target, host: host, accepted: accepted) else { return }
+        try require(path.hasPrefix("/"), "a path that does not start with /: \(path.prefix(80))")
+        let sent = URLOrigin(upstream.origin + path)
+        try require(sent?.host == upstream.host && sent?.port == upstream.port && sent?.hasUserInfo == false,
+                    "\(target.prefix(80)) reaches \(sent.map { $0.authority } ?? "nothing")")
+        if target.hasPrefix("/") { try require(host.map { accepted.contains($0.lowercased()) } == true, "an origin-form target with host \(host ?? "none")") }
     }
 
     /// A config and its drop-ins, separated by "\n#--dropin--\n".
