@@ -75,13 +75,17 @@ final class CurlRequest: @unchecked Sendable {
     }
 
     /// Frees what libcurl pointed at; the body is overwritten first.
-    func release() {
-        if let body {
-            if let address = body.baseAddress { explicit_bzero(address, body.count) }
-            body.deallocate()
-            self.body = nil
+    func release() { Self.release(body: &body, headers: &headerList) }
+
+    /// What a transfer lent libcurl, given back once it is done: a body (overwritten
+    /// first: it may hold a password) and a header list.
+    static func release(body: inout UnsafeMutableRawBufferPointer?, headers: inout UnsafeMutablePointer<curl_slist>?) {
+        if let held = body {
+            if let address = held.baseAddress { explicit_bzero(address, held.count) }
+            held.deallocate()
+            body = nil
         }
-        curl_slist_free_all(headerList)
-        headerList = nil
+        curl_slist_free_all(headers)
+        headers = nil
     }
 }

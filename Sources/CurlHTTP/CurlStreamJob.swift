@@ -130,15 +130,7 @@ final class CurlStreamJob: CurlJob, @unchecked Sendable {
 
     func unfinished(_ why: String) { sink.end(NetworkFault(.other, why)) }
 
-    func release() {
-        if let held {
-            if let address = held.baseAddress { explicit_bzero(address, held.count) }
-            held.deallocate()
-            self.held = nil
-        }
-        curl_slist_free_all(headerList)
-        headerList = nil
-    }
+    func release() { CurlRequest.release(body: &held, headers: &headerList) }
 
     static let bodyCallback: deviceauth_curl_data_callback = { data, size, count, context in
         guard let data, let context else { return 0 }

@@ -139,13 +139,8 @@ struct LocalBoundaryTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // A socket pair would do, but the client only connects to a path: listen on one.
         let path = directory + "/s.sock"
-        let server = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let server = listenUnix(path)
         defer { close(server) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(server, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-        listen(server, 1)
         let client = try ControlClient(path: path)
         let connection = accept(server, nil, nil)
         defer { close(connection) }
