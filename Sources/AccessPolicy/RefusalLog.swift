@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
+import CLinux
 import Synchronization
 
 /// What keeps a refused peer from flooding the journal: at most one line a
 /// minute per uid, and that line says how many refusals were not logged since
 /// the last one. journald's rate limit would otherwise drop everything the
 /// daemon says, "authorization lost" included, once a flood has used it up.
+/// Times are the monotonic clock's seconds, read through the C shim: ContinuousClock
+/// would bring Swift's concurrency runtime (and libdispatch, 0.7 MB) into deviceauthctl,
+/// which links this module for the roles' names alone.
 public final class RefusalLog: Sendable {
-    static let interval = Duration.seconds(60)
+    static let interval = 60.0
     /// Uids remembered at once; the least recently logged is forgotten first.
     static let capacity = 64
 
     private struct Entry {
-        var lastLogged: ContinuousClock.Instant
+        var lastLogged: Double
         var unlogged: Int
     }
     private let entries = Mutex<[UInt32: Entry]>([:])
@@ -20,7 +24,7 @@ public final class RefusalLog: Sendable {
 
     /// nil when this refusal is not to be logged (it is counted); otherwise how many
     /// refusals of this uid went unlogged before it.
-    public func shouldLog(uid: UInt32, now: ContinuousClock.Instant = .now) -> Int? {
+    public func shouldLog(uid: UInt32, now: Double = deviceauth_clock_seconds(CLOCK_MONOTONIC)) -> Int? {
         entries.withLock { entries in
             if var entry = entries[uid] {
                 if now - entry.lastLogged < Self.interval {

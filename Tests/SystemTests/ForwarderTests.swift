@@ -41,6 +41,8 @@ struct ForwarderTests {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
             let (daemon, socket) = try await Self.paired(fake)
             let token = try await daemon.ctl(["token"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+            // deviceauthctl status names the socket, to anyone.
+            #expect(try await daemon.ctl(["status"], uid: Self.stranger).output.contains("API:     \(socket) (curl --unix-socket \(socket) http://provider/PATH)"))
             let reader = try await Self.curl(socket, "http://provider/v2/echo?page=2", uid: Self.reader, ["-H", "Authorization: Bearer the-clients-own"])
             #expect(reader.status == 200, "\(reader.body)")
             let echo = try Self.json(reader.body)

@@ -20,6 +20,21 @@ struct ShippedFilesTests {
         #expect(used.isEmpty, "\(used.prefix(5).joined(separator: "\n"))")
     }
 
+    /// deviceauthctl is a blocking program: Swift's concurrency runtime, and the libdispatch
+    /// it brings, would cost the released CLI 0.7 MB (ContinuousClock did, once, through a module it links).
+    @Test("deviceauthctl uses nothing of Swift's concurrency runtime", .needsProgram("/usr/bin/nm", from: "binutils"))
+    func cliWithoutConcurrency() async throws {
+        let runtime = try #require(["/opt/swift/usr/lib/swift/linux/libswift_Concurrency.so", "/usr/lib/swift/linux/libswift_Concurrency.so"]
+            .first { FileManager.default.fileExists(atPath: $0) }, "no libswift_Concurrency.so to compare with")
+        let defined = try await Subprocess.run("/usr/bin/nm", ["-D", "--defined-only", runtime], seconds: 60)
+        let wanted = try await Subprocess.run("/usr/bin/nm", ["-u", Subprocess.binaryURL("deviceauthctl").path], seconds: 60)
+        try #require(defined.status == 0 && wanted.status == 0)
+        let offered = Set(defined.output.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) })
+        #expect(offered.count > 100, "the runtime's symbols were read")
+        let used = wanted.output.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) }.filter(offered.contains)
+        #expect(used.isEmpty, "\(used.prefix(5).joined(separator: "\n"))")
+    }
+
     @Test("config/deviceauthd.conf passes --check-config once a secret is given",
           .needsRoot("the shipped config's state directory, /var/lib/deviceauth, as the unit's StateDirectory= makes it"))
     func shippedConfig() async throws {
