@@ -194,6 +194,7 @@ struct FaultTests {
             case .devicesMe: try await fake.get("/v2/devices/me", bearer: pair.access)
             case .heartbeat: try await fake.send(.POST, "/v2/devices/heartbeat", headers: bearer)
             case .metadata: try await fake.get("/.well-known/oauth-authorization-server/oauth2")
+            case .echo: try await fake.get("/v2/echo", bearer: pair.access)
             }
             #expect(response.status == 503)
             // The fault did no work: the pair is alive.

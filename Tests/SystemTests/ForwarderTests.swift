@@ -111,6 +111,27 @@ struct ForwarderTests {
         }
     }
 
+    @Test("The provider's 429 and its Retry-After reach the caller unchanged; an authorization the provider ended answers 401 saying the camera must pair again",
+          .needsProgram("/usr/bin/curl", from: "curl"))
+    func providerAnswers() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let (daemon, socket) = try await Self.paired(fake)
+            try await fake.control("faults", #"{"endpoint": "echo", "mode": "status", "status": 429, "retry_after": 7}"#)
+            let limited = try await Self.curl(socket, "http://provider/v2/echo", ["-D", "-"])
+            #expect(limited.status == 429 && limited.body.lowercased().contains("retry-after: 7"), "\(limited.body)")
+            #expect(try await fake.stats().refreshes == 0, "a 429 is not a reason to refresh")
+
+            try await fake.control("revoke-all")
+            let ended = try await Self.curl(socket, "http://provider/v2/echo")
+            #expect(ended.status == 401, "\(ended.body)")
+            #expect(try Self.json(ended.body)["error"] as? String == "not_authorized")
+            #expect(ended.body.contains("must pair (or log in) again"), "\(ended.body)")
+            // The daemon knows it too, and pairs again by itself (AutoPair=yes).
+            #expect(await daemon.notify.waitStatus("polling", seconds: 10) != nil, "\(daemon.notify.assignments.suffix(3))")
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
     /// The fenced block of `language` in docs/forwarder.md, pointed at this test's socket and
     /// at the fake's echo (the docs call Frame.io's `/v2/me`).
     static func documented(_ language: String, socket: String) throws -> String {

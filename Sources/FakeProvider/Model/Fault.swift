@@ -8,6 +8,8 @@ public enum FaultEndpoint: String, Codable, Sendable, CaseIterable {
     case heartbeat
     /// The standard endpoints' metadata documents (RFC 8414, OpenID).
     case metadata
+    /// `/v2/echo`, the API call the forwarder's tests make.
+    case echo
 }
 
 /// How a faulted request fails (`mode` of `POST /_fake/faults`).

@@ -40,6 +40,9 @@ extension ProviderState {
     }
 
     /// The fault the next request to `endpoint` must suffer, if any is queued.
+    /// Whether a fault waits for `endpoint` (the echo checks before it reads a body).
+    func hasFault(for endpoint: FaultEndpoint) -> Bool { !(faults[endpoint] ?? []).isEmpty }
+
     func takeFault(for endpoint: FaultEndpoint) -> Fault? {
         guard var queue = faults[endpoint], !queue.isEmpty else { return nil }
         let fault = queue.removeFirst()

@@ -29,6 +29,10 @@ extension FakeProvider {
         let state = self.state
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             router.on("/v2/echo", method: method) { request, context in
+                // A fault queued for it (a 429 with Retry-After, a drop…) answers in its place.
+                if await state.hasFault(for: .echo) {
+                    return try await FaultInjection.respond(to: .echo, state: state, context: context) { .noContent }
+                }
                 let token = Self.bearerToken(request.headers[.authorization])
                 guard await state.acceptsEcho(bearer: token) else { return FakeReply.notAuthorized.response }
                 var hasher = SHA256(), count = 0
