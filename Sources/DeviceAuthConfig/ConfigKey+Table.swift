@@ -128,6 +128,9 @@ extension ConfigKey {
         .init("Forwarder", "IdleTimeoutSec", .restart, example: "10", \.forwarderIdleSeconds) { v throws(ConfigError) in
             Int(try v.number(in: 1...3600).rounded())
         },
+        .init("Forwarder", "TimeoutSec", .restart, example: "600", \.forwarderTimeoutSeconds) { v throws(ConfigError) in
+            Int(try v.number(in: 2...86_400).rounded())
+        },
     ]
 
     /// The sections, in the table's order.

@@ -87,6 +87,9 @@ public struct DaemonConfiguration: Equatable, Sendable {
     /// A forwarder connection that sends nothing for this long is closed (a half-sent
     /// request or a silent connection holds a thread no longer).
     public var forwarderIdleSeconds = 30
+    /// A forwarded request, upload and answer included, may take this long at most (a client
+    /// that sends a byte now and then is not idle, and is cut off here).
+    public var forwarderTimeoutSeconds = 3600
 
     /// Where each key was last set (`Section.Key`), for errors that span several keys.
     public var locations: [String: ConfigLocation] = [:]

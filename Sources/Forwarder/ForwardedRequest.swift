@@ -31,6 +31,9 @@ final class ForwardedRequest: @unchecked Sendable {
 
     init(target: String) { self.target = target }
 
+    /// Whether the request has run longer than `seconds` (its connection is then closed).
+    func overdue(_ seconds: Int) -> Bool { ContinuousClock.now - started > .seconds(seconds) }
+
     /// The transfer is dropped when the client is gone (completion), whatever its state.
     func finish() {
         upload?.fail()

@@ -14,6 +14,12 @@ extension ForwarderServer {
             request.method = method
             return begin(request, connection)
         }
+        // A client that sends a byte now and then is never idle: the whole request is bounded.
+        if request.overdue(settings.timeoutSeconds) {
+            logger.notice("forwarder: a request of uid \(request.peer.map { String($0.uid) } ?? "?") ran past TimeoutSec=\(settings.timeoutSeconds): its connection is closed")
+            request.finish()
+            return .NO
+        }
         if request.status != 0 {  // answered already: what is still sent is dropped
             uploadSize.pointee = 0
             return .YES
@@ -148,7 +154,7 @@ extension ForwarderServer {
         headers.append(("Authorization", "Bearer " + token))
         request.headers = headers
         let stream = CurlStream(CurlStream.Request(method: request.method, url: request.upstreamURL, headers: headers, body: body),
-                                network: settings.network, stallSeconds: settings.stallSeconds, timeoutSeconds: 0, sink: attempt)
+                                network: settings.network, stallSeconds: settings.stallSeconds, timeoutSeconds: settings.timeoutSeconds, sink: attempt)
         attempt.stream = stream
         request.attempt = attempt
         return stream.start()

@@ -14,6 +14,8 @@ public struct ForwarderSettings: Sendable {
     /// A connection that sends nothing for this long is closed (a half-sent request
     /// holds no thread for long).
     public var idleSeconds = 30
+    /// A whole request, upload and answer included: past it the connection is closed.
+    public var timeoutSeconds = 3600
     /// A request's headers (with its line) may hold this much; more is refused by the library.
     public var maxHeaderBytes = 32 * 1024
     /// A request body up to this size is held, so that it can be sent again after a 401;

@@ -179,6 +179,7 @@ extension DaemonRunner {
         guard let path = setup.configuration.forwarderSocket, let upstream = setup.configuration.effectiveForwarderUpstream else { return nil }
         var settings = ForwarderSettings(upstream: upstream, network: setup.network)
         settings.idleSeconds = setup.configuration.forwarderIdleSeconds
+        settings.timeoutSeconds = setup.configuration.forwarderTimeoutSeconds
         let metrics = ForwarderMetrics { counts in metricsFile?.forwarderChanged(counts) }
         guard let server = ForwarderServer(settings: settings, tokens: EngineForwarderTokens(engine: engine), authorizer: authorizer,
                                            metrics: metrics, logger: logger) else {

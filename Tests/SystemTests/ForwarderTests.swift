@@ -132,6 +132,34 @@ struct ForwarderTests {
         }
     }
 
+    @Test("A client that sends a byte now and then is cut off at TimeoutSec=, and holds up nobody meanwhile",
+          .needsProgram("/usr/bin/curl", from: "curl"))
+    func dribbler() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let (daemon, socket) = try await Self.paired(fake, forwarder: "IdleTimeoutSec=3\nTimeoutSec=3\n")
+            let dribbling = try connectUnix(socket)
+            defer { close(dribbling) }
+            let head = Array("PUT /v2/echo HTTP/1.1\r\nHost: provider\r\nContent-Length: 100000\r\n\r\n".utf8)
+            _ = head.withUnsafeBytes { send(dribbling, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            // One byte a second, under the idle timeout, until the daemon closes the connection (bounded).
+            var closed = false
+            let begun = ContinuousClock.now
+            for round in 0..<20 where !closed {
+                let sent = [UInt8(ascii: "x")].withUnsafeBytes { send(dribbling, $0.baseAddress, 1, Int32(MSG_NOSIGNAL)) }
+                if sent < 0 { closed = true; break }
+                var byte: UInt8 = 0
+                let count = recv(dribbling, &byte, 1, Int32(MSG_DONTWAIT))
+                if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { closed = true; break }
+                if round == 1 { #expect(try await Self.curl(socket, "http://provider/v2/echo").status == 200, "served beside the dribbler") }
+                try await Task.sleep(for: .seconds(1))
+            }
+            #expect(closed, "the dribbling connection was never cut off")
+            #expect(ContinuousClock.now - begun >= .seconds(2), "cut off before its time")
+            #expect(daemon.output.contains("ran past TimeoutSec=3: its connection is closed"))
+            #expect(await daemon.stop().status == 0)
+        }
+    }
+
     /// The fenced block of `language` in docs/forwarder.md, pointed at this test's socket and
     /// at the fake's echo (the docs call Frame.io's `/v2/me`).
     static func documented(_ language: String, socket: String) throws -> String {
