@@ -55,17 +55,22 @@ final class CurlRequest: @unchecked Sendable {
         }
 
         // "Expect:" off: a provider that does not know 100-continue would stall the request.
-        for line in call.headers.map({ "\($0.0): \($0.1)" }) + ["Expect:"] {
-            headerList = curl_slist_append(headerList, line)
-        }
-        ok = ok && deviceauth_curl_set_headers(easy, headerList) == CURLE_OK
-
-        let context = Unmanaged.passUnretained(response).toOpaque()
-        ok = ok && deviceauth_curl_set_callback(easy, CURLOPT_WRITEFUNCTION, CurlResponse.bodyCallback) == CURLE_OK
-        ok = ok && deviceauth_curl_set_pointer(easy, CURLOPT_WRITEDATA, context) == CURLE_OK
-        ok = ok && deviceauth_curl_set_callback(easy, CURLOPT_HEADERFUNCTION, CurlResponse.headerCallback) == CURLE_OK
-        ok = ok && deviceauth_curl_set_pointer(easy, CURLOPT_HEADERDATA, context) == CURLE_OK
+        ok = ok && Self.setAnswer(easy, headers: call.headers.map { "\($0.0): \($0.1)" } + ["Expect:"], list: &headerList,
+                                  body: CurlResponse.bodyCallback, header: CurlResponse.headerCallback,
+                                  context: Unmanaged.passUnretained(response).toOpaque())
         return ok
+    }
+
+    /// The request's header lines (kept in `list` until `release`), and who hears the answer's
+    /// body and header lines, with `context` handed to both: every transfer sets these alike.
+    static func setAnswer(_ easy: UnsafeMutableRawPointer, headers: [String], list: inout UnsafeMutablePointer<curl_slist>?,
+                          body: deviceauth_curl_data_callback, header: deviceauth_curl_data_callback, context: UnsafeMutableRawPointer) -> Bool {
+        for line in headers { list = curl_slist_append(list, line) }
+        return deviceauth_curl_set_headers(easy, list) == CURLE_OK
+            && deviceauth_curl_set_callback(easy, CURLOPT_WRITEFUNCTION, body) == CURLE_OK
+            && deviceauth_curl_set_pointer(easy, CURLOPT_WRITEDATA, context) == CURLE_OK
+            && deviceauth_curl_set_callback(easy, CURLOPT_HEADERFUNCTION, header) == CURLE_OK
+            && deviceauth_curl_set_pointer(easy, CURLOPT_HEADERDATA, context) == CURLE_OK
     }
 
     /// The body as POST data: our copy, which outlives the transfer.

@@ -64,13 +64,8 @@ final class CurlStreamJob: CurlJob, @unchecked Sendable {
             if let length { set(CURLOPT_INFILESIZE_LARGE, Int(length)) } else { lines.append("Transfer-Encoding: chunked") }
             ok = ok && setReader(easy)
         }
-        for line in lines { headerList = curl_slist_append(headerList, line) }
-        ok = ok && deviceauth_curl_set_headers(easy, headerList) == CURLE_OK
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        ok = ok && deviceauth_curl_set_callback(easy, CURLOPT_WRITEFUNCTION, Self.bodyCallback) == CURLE_OK
-        ok = ok && deviceauth_curl_set_pointer(easy, CURLOPT_WRITEDATA, context) == CURLE_OK
-        ok = ok && deviceauth_curl_set_callback(easy, CURLOPT_HEADERFUNCTION, Self.headerCallback) == CURLE_OK
-        ok = ok && deviceauth_curl_set_pointer(easy, CURLOPT_HEADERDATA, context) == CURLE_OK
+        ok = ok && CurlRequest.setAnswer(easy, headers: lines, list: &headerList, body: Self.bodyCallback, header: Self.headerCallback,
+                                         context: Unmanaged.passUnretained(self).toOpaque())
         return ok
     }
 
