@@ -26,19 +26,35 @@ public enum LoopbackServer {
         throw StartError(description: "\(name) did not start: \(lastOutput)")
     }
 
-    /// A loopback port nothing listens on just now (for a server about to start, or to be refused).
+    /// A loopback port nothing listens on just now, on 127.0.0.1 and on ::1 (for a server
+    /// about to start, or to be refused). Both: a port free on ::1 may be another server's on
+    /// 127.0.0.1, which would then answer for the server being started (a 404 from a stranger
+    /// where tinyproxy's 407 was awaited, in a full run).
     public static func freePort() throws -> Int {
-        let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in6()
-        address.sin6_family = sa_family_t(AF_INET6)
-        address.sin6_addr = in6addr_loopback
-        var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        for _ in 0..<20 {
+            let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_addr = in6addr_loopback
+            var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+            let ok = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            }
+            guard ok else { throw StartError(description: "no free port: \(String(cString: strerror(errno)))") }
+            let port = UInt16(bigEndian: address.sin6_port)
+            let v4 = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(v4) }
+            var loopback = sockaddr_in()
+            loopback.sin_family = sa_family_t(AF_INET)
+            loopback.sin_addr.s_addr = inet_addr("127.0.0.1")
+            loopback.sin_port = port.bigEndian
+            let free4 = withUnsafePointer(to: &loopback) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(v4, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+            if free4 { return Int(port) }
         }
-        guard ok else { throw StartError(description: "no free port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin6_port))
+        throw StartError(description: "no loopback port free on both 127.0.0.1 and ::1")
     }
 
     static func accepts(_ port: Int, host: String) -> Bool {
