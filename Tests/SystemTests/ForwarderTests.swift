@@ -14,10 +14,11 @@ struct ForwarderTests {
     static let reader: UInt32 = 4431, stranger: UInt32 = 4430
 
     /// A paired daemon with the forwarder on `<directory>/api.sock`.
-    static func paired(_ fake: FakeHarness, forwarder: String = "") async throws -> (DaemonFixture, String) {
+    /// - Parameter refresh: lines for the fixture's [Refresh] section (a later line wins).
+    static func paired(_ fake: FakeHarness, refresh: String = "", forwarder: String = "") async throws -> (DaemonFixture, String) {
         let daemon = try DaemonFixture(fake: fake)
         let socket = daemon.directory + "/api.sock"
-        try daemon.writeConfig("[Control]\nTokenReaders=\(reader)\nMetrics=yes\n[Forwarder]\nSocket=\(socket)\n" + forwarder)
+        try daemon.writeConfig(refresh + "[Control]\nTokenReaders=\(reader)\nMetrics=yes\n[Forwarder]\nSocket=\(socket)\n" + forwarder)
         _ = try #require(try await daemon.pair())
         return (daemon, socket)
     }
@@ -77,7 +78,8 @@ struct ForwarderTests {
           .needsProgram("/usr/bin/curl", from: "curl"))
     func expiredAccessToken() async throws {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
-            let (daemon, socket) = try await Self.paired(fake)
+            // No heartbeat for a while: its own 401 would refresh first, and the request would need none.
+            let (daemon, socket) = try await Self.paired(fake, refresh: "HeartbeatSec=290\n")
             let before = try await daemon.ctl(["token"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
             try await fake.control("expire-access")
             let answer = try await Self.curl(socket, "http://provider/v2/echo", ["-X", "POST", "--data-binary", "a small body"])

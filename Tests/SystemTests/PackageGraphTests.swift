@@ -17,7 +17,7 @@ struct PackageGraphTests {
     func declaredIsImported() async throws {
         let swift = ["/opt/swift/usr/bin/swift", "/usr/bin/swift"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let swift else { try Test.cancel("no swift executable to read the manifest with") }
-        let dump = try await Subprocess.run(swift, ["package", "--package-path", Subprocess.packageDirectory, "--scratch-path", NSTemporaryDirectory() + "deviceauthd-manifest", "dump-package"], seconds: 120)
+        let dump = try await Subprocess.run(swift, ["package", "--package-path", Subprocess.packageDirectory, "--scratch-path", NSTemporaryDirectory() + "deviceauthd-manifest-\(getuid())", "dump-package"], seconds: 120)
         try #require(dump.status == 0, "\(dump.output.prefix(500))")
         let start = try #require(dump.output.firstIndex(of: "{"))
         let manifest = try #require(try JSONSerialization.jsonObject(with: Data(dump.output[start...].utf8)) as? [String: Any])
