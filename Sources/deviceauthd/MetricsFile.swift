@@ -28,34 +28,39 @@ final class MetricsFile: PairingObserver {
     }
 
     func pairingStateChanged(_ state: PairingState, status: String) {
-        write(latest.withLock { $0.state = state; return ($0.state, $0.metrics) })
+        latest.withLock { $0.state = state }
+        write()
     }
 
     func metricsChanged(_ metrics: PairingMetrics, state: PairingState) {
-        write(latest.withLock { $0 = (state, metrics); return $0 })
+        latest.withLock { $0 = (state, metrics) }
+        write()
     }
 
     func engineAlive() {}
 
-    /// A forwarded request was answered.
+    /// A forwarded request was answered (on one of the forwarder's threads, many at once).
     func forwarderChanged(_ counts: ForwarderMetrics.Counts) {
         forwarder.withLock { $0 = counts }
-        write(latest.withLock { $0 })
+        write()
     }
 
-    private func write(_ current: (state: PairingState?, metrics: PairingMetrics)) {
-        guard let state = current.state else { return }
-        let text = Self.render(state: state, metrics: current.metrics, forwarder: forwarder.withLock { $0 })
-        let changed = written.withLock { old in
-            defer { old = text }
-            return old != text
-        }
-        guard changed else { return }
-        do {
-            try SystemFiles.writeAtomically(Array(text.utf8), to: path, mode: 0o644)
-        } catch {
-            written.withLock { $0 = nil }  // try again at the next change
-            logger.warning("cannot write the metrics to \(path): \(error)")
+    /// One writer at a time, each writing what is latest when its turn comes: writers
+    /// racing on the same temporary file lost their rename (and an older text could land
+    /// after a newer one) when the forwarder's threads answered requests together.
+    private func write() {
+        written.withLock { old in
+            let current = latest.withLock { $0 }
+            guard let state = current.state else { return }
+            let text = Self.render(state: state, metrics: current.metrics, forwarder: forwarder.withLock { $0 })
+            guard old != text else { return }
+            do {
+                try SystemFiles.writeAtomically(Array(text.utf8), to: path, mode: 0o644)
+                old = text
+            } catch {
+                old = nil  // try again at the next change
+                logger.warning("cannot write the metrics to \(path): \(error)")
+            }
         }
     }
 

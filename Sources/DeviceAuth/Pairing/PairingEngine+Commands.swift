@@ -42,7 +42,19 @@ extension PairingEngine {
         if loaded { handle(event) } else { continuation.yield(.event(event)) }
     }
 
-    public var snapshot: PairingSnapshot { PairingSnapshot(state) }
+    /// The state, once the stored tokens have been read.
+    public var snapshot: PairingSnapshot {
+        get async {
+            await untilLoaded()
+            return PairingSnapshot(state)
+        }
+    }
+
+    /// Returns once the stored tokens have been read (at once, but for the first instants of `run()`).
+    func untilLoaded() async {
+        guard !loaded else { return }
+        await withCheckedContinuation { loadWaiters.append($0) }
+    }
 
     /// A reloaded configuration's policy: it applies from the next step on
     /// (timers already set keep their times).
@@ -53,7 +65,8 @@ extension PairingEngine {
         let (stream, continuation) = AsyncStream.makeStream(of: PairingSnapshot.self, bufferingPolicy: .bufferingNewest(16))
         let id = takeID()
         watchers[id] = continuation
-        continuation.yield(snapshot)
+        // Before the store is read, the first snapshot is the one published once it is.
+        if loaded { continuation.yield(PairingSnapshot(state)) }
         continuation.onTermination = { [weak self] _ in
             Task { await self?.removeWatcher(id) }
         }
@@ -69,6 +82,7 @@ extension PairingEngine {
     /// than the lifecycle and the backoff allow (`TokenDemand`): then the held
     /// token is served as it is, and the reply says how long it is valid.
     public func token(minValidSeconds: Double = 0) async throws -> Grant {
+        await untilLoaded()
         switch state {
         case .authorized(let authorized), .refreshing(let authorized, _):
             switch TokenDemand.decide(state, minValid: minValidSeconds, now: clock.now()) {

@@ -83,6 +83,6 @@ extension PairingEngine {
         guard state.grant?.accessToken == grant.accessToken else {
             throw LoginFailure("the device was authorized meanwhile; the new tokens were revoked")
         }
-        return snapshot
+        return PairingSnapshot(state)
     }
 }

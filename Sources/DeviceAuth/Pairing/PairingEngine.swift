@@ -55,6 +55,10 @@ public actor PairingEngine: Service {
     var started = false
     /// The stored tokens have been read and `.started` handled.
     var loaded = false
+    /// Callers that came before that (the request that started the daemon through socket
+    /// activation, or one right behind it): answered from the stored state, not from the
+    /// `unpaired` an engine has before it has read anything.
+    var loadWaiters: [CheckedContinuation<Void, Never>] = []
     /// `token(minValidSeconds:)` callers waiting for the refresh they share.
     var tokenWaiters: [Int: CheckedContinuation<Grant, any Error>] = [:]
     /// The boot-clock second of the last refresh a forwarded request's 401 started (`TokenDemand.afterRejection`).
@@ -96,6 +100,9 @@ public actor PairingEngine: Service {
         handle(.started(stored: loadStore()))
         loaded = true
         publishStatus(force: true)
+        let waiting = loadWaiters
+        loadWaiters = []
+        for waiter in waiting { waiter.resume() }
 
         await withDiscardingTaskGroup { group in
             group.addTask { [continuation] in

@@ -20,6 +20,20 @@ struct EngineDemandTests {
         #expect(await harness.stopped())
     }
 
+    @Test("A caller that comes before the engine has read the store (the request that started the daemon through socket activation) gets the stored token, and status the stored state, not unpaired")
+    func callerBeforeTheStoreIsRead() async throws {
+        let harness = try EngineHarness(stored: Fixtures.grant(lifetime: 3600))
+        let token = Task { try await harness.engine.token().accessToken }
+        let status = Task { await harness.engine.snapshot.state }
+        try await until("both wait for the store") { await harness.engine.loadWaiters.count == 2 }
+        try await harness.start()
+        #expect(try await token.value == "AT-1")
+        #expect(await status.value == "authorized")
+        #expect(await harness.provider.refreshes == 0)
+        await harness.triggerStop()
+        #expect(await harness.stopped())
+    }
+
     @Test("Asking for almost a whole lifetime refreshes at most once a minute, and devices/me is asked once per pairing")
     func nearlyAWholeLifetime() async throws {
         let harness = try EngineHarness(stored: Fixtures.grant(lifetime: 3600))
