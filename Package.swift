@@ -204,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "SystemTests",
             dependencies: ["TestSupport", "FakeProvider", "DeviceAuth", "OAuthProvider", "DeviceAuthConfig", "deviceauthd", "deviceauthctl", "deviceauth-fake-provider",
-                           "AccessPolicy", "Control", "ControlProtocol", "CommandOptions", "Release",
+                           "AccessPolicy", "Control", "ControlProtocol", "CommandOptions", "Release", "Forwarder",
                            "JSONCoding", .product(name: "Logging", package: "swift-log")],
             exclude: ["Scripts"]
         ),

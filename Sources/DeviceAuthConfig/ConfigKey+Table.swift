@@ -131,6 +131,9 @@ extension ConfigKey {
         .init("Forwarder", "TimeoutSec", .restart, example: "600", \.forwarderTimeoutSeconds) { v throws(ConfigError) in
             Int(try v.number(in: 2...86_400).rounded())
         },
+        .init("Forwarder", "MaxConnections", .restart, example: "32", \.forwarderMaxConnections) { v throws(ConfigError) in
+            Int(try v.number(in: 4...1024).rounded())
+        },
     ]
 
     /// The sections, in the table's order.

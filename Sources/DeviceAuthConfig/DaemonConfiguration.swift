@@ -90,6 +90,9 @@ public struct DaemonConfiguration: Equatable, Sendable {
     /// A forwarded request, upload and answer included, may take this long at most (a client
     /// that sends a byte now and then is not idle, and is cut off here).
     public var forwarderTimeoutSeconds = 3600
+    /// Forwarder connections open at once, from everyone (one uid holds at most 16 of them);
+    /// each holds two descriptors, the caller's and the provider's.
+    public var forwarderMaxConnections = 64
 
     /// Where each key was last set (`Section.Key`), for errors that span several keys.
     public var locations: [String: ConfigLocation] = [:]

@@ -17,7 +17,7 @@ final class ForwardedRequest: @unchecked Sendable {
     var method = ""
     var upstreamURL = ""
     var headers: [(String, String)] = []
-    var mode = BodyMode.none
+    var mode = ForwarderHeaders.Body.none
     /// A replayable body, held whole.
     var held: [UInt8] = []
     /// A streamed body, on its way to the provider while it arrives.
@@ -26,8 +26,6 @@ final class ForwardedRequest: @unchecked Sendable {
     var status = 0
     /// Whether a 401 cost a refresh.
     var refreshed = false
-
-    enum BodyMode { case none, held(expected: Int), streamed(length: Int64?) }
 
     init(target: String) { self.target = target }
 

@@ -13,20 +13,13 @@ import Musl
 /// of the forwarder's own as a small JSON object (`error`, `message`), like the control
 /// socket's errors.
 extension ForwarderServer {
-    /// Request headers that belong to the hop, not to the provider: never passed on. The
-    /// client's own `Authorization` is replaced with the camera's token.
-    static let hopHeaders: Set<String> = ["connection", "keep-alive", "proxy-authorization", "proxy-authenticate", "proxy-connection",
-                                          "te", "trailer", "transfer-encoding", "upgrade", "host", "authorization", "content-length", "expect"]
-
-    func forwardedHeaders(_ connection: OpaquePointer) -> [(String, String)] {
-        final class Collected { var headers: [(String, String)] = [] }
+    /// The request's headers as libmicrohttpd read them, in order (`ForwarderHeaders` decides what passes).
+    func headers(_ connection: OpaquePointer) -> [(name: String, value: String)] {
+        final class Collected { var headers: [(name: String, value: String)] = [] }
         let collected = Collected()
         _ = MHD_get_connection_values(connection, .HEADER_KIND, { context, _, key, value in
             guard let context, let key else { return .YES }
-            let name = String(cString: key)
-            if !ForwarderServer.hopHeaders.contains(name.lowercased()) {
-                Unmanaged<Collected>.fromOpaque(context).takeUnretainedValue().headers.append((name, value.map { String(cString: $0) } ?? ""))
-            }
+            Unmanaged<Collected>.fromOpaque(context).takeUnretainedValue().headers.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
             return .YES
         }, Unmanaged.passUnretained(collected).toOpaque())
         return collected.headers
@@ -52,7 +45,7 @@ extension ForwarderServer {
             return refuse(request, connection, 502, "bad_gateway", "cannot pass the answer on")
         }
         defer { MHD_destroy_response(response) }
-        for (name, value) in head.headers where !Self.hopHeaders.contains(name.lowercased()) {
+        for (name, value) in ForwarderHeaders.answer(head.headers) {
             _ = MHD_add_response_header(response, name, value)
         }
         request.status = head.status

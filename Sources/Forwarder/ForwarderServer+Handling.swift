@@ -47,24 +47,23 @@ extension ForwarderServer {
         }
         let uid = peer?.uid ?? UInt32.max
         guard admit(uid: uid, role: access.role) else {
-            return refuse(request, connection, 429, "too_many_requests", "uid \(uid) has \(settings.maxConnectionsPerUID) requests open at once already")
+            return refuse(request, connection, 429, "too_many_requests", "uid \(uid) has \(ForwarderSettings.maxConnectionsPerUID) requests open at once already")
         }
         request.admittedUID = uid
         guard !["CONNECT", "TRACE"].contains(request.method) else {
             return refuse(request, connection, 405, "method_not_allowed", "\(request.method) is not forwarded")
         }
-        guard let path = pathForUpstream(request, host: lookup(connection, .HEADER_KIND, "Host")) else {
+        guard let path = ForwarderRouting.upstreamPath(target: request.target, host: lookup(connection, .HEADER_KIND, "Host"), accepted: acceptedAuthorities) else {
             return refuse(request, connection, 421, "misdirected_request",
                           "this forwarder sends requests to \(upstream.origin) only: use http://provider/PATH (or that host) with --unix-socket")
         }
         request.upstreamURL = upstream.origin + path
-        request.headers = forwardedHeaders(connection)
-        let length = lookup(connection, .HEADER_KIND, "Content-Length").flatMap { Int64($0) }
-        let chunked = lookup(connection, .HEADER_KIND, "Transfer-Encoding")?.lowercased().includes("chunked") == true
-        if chunked {
-            request.mode = .streamed(length: nil)
-        } else if let length, length > 0 {
-            request.mode = length <= settings.replayableBytes ? .held(expected: Int(length)) : .streamed(length: length)
+        do {
+            let plan = try ForwarderHeaders.plan(headers(connection), replayable: settings.replayableBytes)
+            request.headers = plan.forwarded.map { ($0.name, $0.value) }
+            request.mode = plan.body
+        } catch {
+            return refuse(request, connection, 400, "bad_request", error.message)
         }
         if case .streamed(let length) = request.mode {
             // Sent while it arrives: the provider gets the body as the client sends it.
@@ -80,11 +79,6 @@ extension ForwarderServer {
             }
         }
         return .YES
-    }
-
-    /// The path (and query) to ask the provider for, or nil when the request names another place.
-    func pathForUpstream(_ request: ForwardedRequest, host: String?) -> String? {
-        ForwarderRouting.upstreamPath(target: request.target, host: host, accepted: acceptedAuthorities)
     }
 
     // MARK: - The body
@@ -113,7 +107,7 @@ extension ForwarderServer {
             if case .head(let head) = outcome, head.status == 401 { noteRejected(request) }
             return answer(request, connection, outcome, attempt)
         }
-        let body: CurlStream.Body = request.held.isEmpty && { if case .none = request.mode { true } else { false } }() ? .none : .bytes(request.held)
+        let body: CurlStream.Body = request.mode == .none ? .none : .bytes(request.held)
         var token: String
         switch TokenBridge.wait({ [tokens] () throws(ForwarderTokenError) in try await tokens.current() }) {
         case .failure(let error): return refuse(request, connection, error)

@@ -65,7 +65,7 @@ public final class ForwarderServer: @unchecked Sendable {
     /// Counts the request against its uid; nil when that uid has too many at once.
     func admit(uid: UInt32, role: PeerRole) -> Bool {
         perUID.withLock { counts in
-            if role < .administrator && counts[uid, default: 0] >= settings.maxConnectionsPerUID { return false }
+            if role < .administrator && counts[uid, default: 0] >= ForwarderSettings.maxConnectionsPerUID { return false }
             counts[uid, default: 0] += 1
             return true
         }

@@ -8,9 +8,14 @@ public struct ForwarderSettings: Sendable {
     public var upstream: String
     /// How the provider is reached (`[Network]`, `CAFile=`), as for every other call.
     public var network: CurlTransport.Network
-    /// Connections open at once, from everyone; and from one uid.
+    /// Connections open at once, from everyone (`[Forwarder] MaxConnections=`); and from
+    /// one uid that is not an administrator, as the control socket caps a token reader.
     public var maxConnections = 64
-    public var maxConnectionsPerUID = 16
+    public static let maxConnectionsPerUID = 16
+    /// Descriptors one connection holds: the caller's and the provider's.
+    public static let descriptorsPerConnection = 2
+    /// Descriptors the forwarder may hold at its cap.
+    public var descriptors: Int { Self.descriptorsPerConnection * maxConnections }
     /// A connection that sends nothing for this long is closed (a half-sent request
     /// holds no thread for long).
     public var idleSeconds = 30

@@ -20,6 +20,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case json
     case qrCode = "qr_code"
     case forwarderTarget = "forwarder_target"
+    case forwarderHeaders = "forwarder_headers"
 
     public func run(_ bytes: [UInt8]) throws(PropertyViolation) {
         switch self {
@@ -35,6 +36,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .json: try LocalInputTargets.json(bytes)
         case .qrCode: try QRCodeTarget.qrCode(bytes)
         case .forwarderTarget: try LocalInputTargets.forwarderTarget(bytes)
+        case .forwarderHeaders: try LocalInputTargets.forwarderHeaders(bytes)
         }
     }
 }

@@ -55,6 +55,57 @@ enum LocalInputTargets {
         if target.hasPrefix("/") { try require(host.map { accepted.contains($0.lowercased()) } == true, "an origin-form target with host \(host ?? "none")") }
     }
 
+    /// Header lines, `Name: value` one per line, as libmicrohttpd would hand them over (a
+    /// line without a colon is a name with an empty value): what passes on is never the
+    /// hop's or the client's Authorization, never a line that could split in two, in the
+    /// client's order; the body's framing follows RFC 9112 §6.3; the provider's answer
+    /// is filtered alike.
+    static func forwarderHeaders(_ bytes: [UInt8]) throws(PropertyViolation) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let headers = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> (name: String, value: String) in
+            guard let colon = line.firstIndex(of: ":") else { return (String(line), "") }
+            return (String(line[..<colon]), String(line[line.index(after: colon)...].drop { $0 == " " }))
+        }
+        let replayable = 64
+        func trimmed(_ text: Substring) -> String {
+            String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        }
+        let connectionNamed = Set(headers.filter { $0.name.lowercased() == "connection" }
+            .flatMap { $0.value.split(separator: ",").map { trimmed($0).lowercased() } })
+        func checkPassed(_ passed: [(name: String, value: String)], _ what: String) throws(PropertyViolation) {
+            var rest = headers[...]
+            for (name, value) in passed {
+                let lowered = name.lowercased()
+                try require(!ForwarderHeaders.ownedByTheHop.contains(lowered), "\(what) passes \(name.prefix(40))")
+                try require(!connectionNamed.contains(lowered), "\(what) passes \(name.prefix(40)), which Connection: names")
+                try require(ForwarderHeaders.isToken(name) && !value.utf8.contains { $0 == 0x0A || $0 == 0x0D || $0 == 0 },
+                            "\(what) passes a line that could split: \(name.prefix(40))")
+                guard let at = rest.firstIndex(where: { $0.name == name && $0.value == value }) else {
+                    throw PropertyViolation("\(what) passes \(name.prefix(40)), not one of the headers, or out of order")
+                }
+                rest = rest[rest.index(after: at)...]
+            }
+        }
+        try checkPassed(ForwarderHeaders.answer(headers.map { ($0.name, $0.value) }).map { (name: $0.0, value: $0.1) }, "the answer")
+        let plan: ForwarderHeaders.Plan
+        do { plan = try ForwarderHeaders.plan(headers, replayable: replayable) } catch { return }
+        try checkPassed(plan.forwarded, "the request")
+        let lengths = headers.filter { $0.name.lowercased() == "content-length" }
+        let chunked = headers.contains { $0.name.lowercased() == "transfer-encoding" }
+        switch plan.body {
+        case .none:
+            try require(!chunked, "a Transfer-Encoding body read as none")
+        case .held(let length):
+            try require(!chunked && length > 0 && length <= replayable, "held \(length) bytes")
+            try require(lengths.allSatisfy { $0.value.split(separator: ",").allSatisfy { Int(trimmed($0)) == length } },
+                        "held \(length) bytes, not what Content-Length says")
+        case .streamed(let length):
+            if let length { try require(!chunked && length > Int64(replayable), "streamed \(length) bytes, which could be held") } else {
+                try require(chunked, "streamed without a length or Transfer-Encoding")
+            }
+        }
+    }
+
     /// A config and its drop-ins, separated by "\n#--dropin--\n".
     static func config(_ bytes: [UInt8]) throws(PropertyViolation) {
         let text = String(decoding: bytes, as: UTF8.self)

@@ -6,7 +6,9 @@ import Glibc
 import Musl
 #endif
 
-/// Sockets systemd opened for us (`deviceauthd.socket`), from `LISTEN_FDS`.
+/// Sockets systemd opened for us, from `LISTEN_FDS` and `LISTEN_FDNAMES`: the control
+/// socket (`deviceauthd.socket`) and, when `deviceauthd-api.socket` is enabled, the API
+/// forwarder's, told apart by the name its unit gives it (`FileDescriptorName=forwarder`).
 public enum SocketActivation {
     public enum Inherited: Equatable, Sendable {
         /// systemd passed nothing: the daemon binds its own socket.
@@ -17,19 +19,69 @@ public enum SocketActivation {
         case unusable(String)
     }
 
+    /// What systemd handed over, socket by socket.
+    public struct Handover: Equatable, Sendable {
+        public var control: Inherited = .none
+        public var forwarder: Inherited = .none
+    }
+
+    /// The name that makes a passed socket the forwarder's (`FileDescriptorName=` in its unit);
+    /// any other (the control socket's unit name by default) is the control socket.
+    public static let forwarderName = "forwarder"
+
     /// The first descriptor systemd passes (SD_LISTEN_FDS_START).
     static let firstDescriptor: Int32 = 3
 
     /// Takes what systemd passed and clears `LISTEN_*`, so nothing we start inherits it.
-    public static func take() -> Inherited {
+    /// Descriptors that are not served are closed.
+    public static func take() -> Handover {
+        let names = getenv("LISTEN_FDNAMES").map { String(cString: $0) }
         let (count, problem) = listenedDescriptors()
-        if let problem { return .unusable(problem) }
-        guard count > 0 else { return .none }
-        let fd = firstDescriptor
-        for extra in 1..<count { close(fd + extra) }
-        guard count == 1 else { return .unusable("systemd passed \(count) sockets; the control socket is one ListenStream=") }
+        if let problem { return Handover(control: .unusable(problem)) }
+        let roles = assign(count: Int(count), names: names)
+        if let surplus = roles.lazy.compactMap({ if case .surplus(let why) = $0 { why } else { nil } }).first {
+            for index in roles.indices { close(firstDescriptor + Int32(index)) }
+            return Handover(control: .unusable(surplus))
+        }
+        var handover = Handover()
+        for (index, role) in roles.enumerated() {
+            let fd = firstDescriptor + Int32(index)
+            if role == .forwarder {
+                handover.forwarder = inspect(fd, "API forwarder's socket", example: "ListenStream=/run/…/api.sock in deviceauthd-api.socket")
+            } else {
+                handover.control = inspect(fd, "control socket", example: "ListenStream=/run/…/control.sock")
+            }
+        }
+        return handover
+    }
+
+    enum Role: Equatable { case control, forwarder, surplus(String) }
+
+    /// Which passed descriptor is which, by `LISTEN_FDNAMES` (colon-separated, one name per
+    /// descriptor; ignored when it does not have one each, as sd_listen_fds_with_names does).
+    /// One control socket and one forwarder's at most: any more is a unit that passes
+    /// sockets the daemon has no use for, said once.
+    static func assign(count: Int, names: String?) -> [Role] {
+        var given = names.map { $0.split(separator: ":", omittingEmptySubsequences: false).map(String.init) } ?? []
+        if given.count != count { given = Array(repeating: "", count: count) }
+        var roles: [Role] = []
+        for name in given {
+            let wanted: Role = name == forwarderName ? .forwarder : .control
+            if roles.contains(wanted) {
+                let others = given.filter { ($0 == forwarderName) == (wanted == .forwarder) }.count
+                roles.append(.surplus("systemd passed \(others) sockets \(wanted == .forwarder ? "named \(forwarderName)" : "for the control socket"); the daemon serves one control socket (deviceauthd.socket) and one API forwarder's socket (FileDescriptorName=\(forwarderName))"))
+            } else {
+                roles.append(wanted)
+            }
+        }
+        return roles
+    }
+
+    /// A passed descriptor the daemon serves on: a listening Unix stream socket, or why not.
+    static func inspect(_ fd: Int32, _ what: String, example: String) -> Inherited {
         guard isListeningUnixStream(fd) else {
-            return .unusable("the socket systemd passed is not a listening Unix stream socket (ListenStream=/run/…/control.sock)")
+            close(fd)
+            return .unusable("the \(what) systemd passed is not a listening Unix stream socket (\(example)); peer credentials decide who may use it, which only a Unix socket has")
         }
         return .listening(fd: fd, path: path(of: fd))
     }

@@ -64,26 +64,31 @@ struct DaemonRunner {
         let engine = PairingEngine(
             policy: setup.policy, client: client, store: store, observer: Observers(observers),
             logger: logger, clock: clock, watchdogInterval: SystemdNotifier.watchdogInterval())
+        // What systemd passed: the control socket, and the forwarder's when its socket unit is enabled.
+        let activation = SocketActivation.take()
+        let forwarding = try forwarderSocket(activation.forwarder).map { (socket: $0, settings: try makeForwarderSettings()) }
         let control: BoundControlServer
+        var servedSocket = setup.controlSocket
         do {
             var limits = ConnectionLimits()
             limits.total = setup.configuration.maxControlConnections
             limits.idleSeconds = setup.configuration.controlIdleSeconds
             let descriptors = deviceauth_open_files_limit()
-            if descriptors >= 0, descriptors < Int64(Int32.max), let fitted = limits.fit(descriptorLimit: Int(descriptors)) {
-                logger.warning("MaxConnections=\(setup.configuration.maxControlConnections) does not fit the descriptor limit of \(descriptors) (LimitNOFILE=): serving at most \(fitted) control connections; raise LimitNOFILE= or lower MaxConnections=")
+            // The forwarder's connections at their cap come first: theirs is a hard cap.
+            let forwarderDescriptors = forwarding?.settings.descriptors ?? 0
+            if descriptors >= 0, descriptors < Int64(Int32.max), let fitted = limits.fit(descriptorLimit: Int(descriptors) - forwarderDescriptors) {
+                let beside = forwarderDescriptors > 0 ? " beside the API forwarder's \(forwarderDescriptors) ([Forwarder] MaxConnections=\(setup.configuration.forwarderMaxConnections), two each)" : ""
+                logger.warning("MaxConnections=\(setup.configuration.maxControlConnections) does not fit the descriptor limit of \(descriptors) (LimitNOFILE=)\(beside): serving at most \(fitted) control connections; raise LimitNOFILE= or lower MaxConnections=")
             }
-            let activation = SocketActivation.take()
-            var servedSocket = setup.controlSocket
-            if case .listening(_, let path?) = activation { servedSocket = path }
+            if case .listening(_, let path?) = activation.control { servedSocket = path }
             let doctor = Doctor(setup: setup, configPath: configPath, identity: identity, store: store, keyDigest: keyDigest, clock: clock,
                                 profile: profile, controlSocket: servedSocket, snapshot: { await engine.snapshot },
                                 pairingGroup: { authorizer.pairingGroup })
             let backend = EngineBackend(engine: engine, loginMethod: setup.configuration.loginMethod,
                                         redirectURI: setup.configuration.redirectURI, diagnose: { await doctor.run() })
             let server = ControlServer(path: setup.controlSocket, backend: backend, authorizer: authorizer, identity: identity,
-                                       forwarderSocket: setup.configuration.forwarderSocket, limits: limits, logger: logger)
-            switch activation {
+                                       forwarderSocket: forwarding?.socket.path, limits: limits, logger: logger)
+            switch activation.control {
             case .none:
                 control = try await server.bind()
             case .listening(let fd, let path):
@@ -101,8 +106,8 @@ struct DaemonRunner {
             let advice = setup.controlSocketProblem() == nil ? "" : "; " + DaemonSetup.byHandAdvice
             throw StartupError(description: "cannot open the control socket \(setup.controlSocket): \(error)\(advice)", exitCode: 73)
         }
-        let forwarder = try startForwarder(engine: engine, authorizer: authorizer, metricsFile: metricsFile)
-        logger.info("starting: client id \(identity.clientID) (\(ControlStatus.describeClientIDSource(identity.source.rawValue))), provider \(setup.providerWords), state in \(setup.stateDirectory), control socket \(setup.controlSocket), secret from \(setup.secretSource); async code on \(DaemonRuntime.executorName)")
+        let forwarder = try forwarding.map { try startForwarder($0.socket, settings: $0.settings, engine: engine, authorizer: authorizer, metricsFile: metricsFile) }
+        logger.info("starting: client id \(identity.clientID) (\(ControlStatus.describeClientIDSource(identity.source.rawValue))), provider \(setup.providerWords), state in \(setup.stateDirectory), control socket \(servedSocket), secret from \(setup.secretSource); async code on \(DaemonRuntime.executorName)")
 
         let (hangups, hangup) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         // Shutdown goes in reverse order: the engine stops before the control socket,
@@ -173,24 +178,56 @@ struct DaemonRunner {
 
 /// Tells systemd STOPPING=1 the moment shutdown begins (not after it ends).
 extension DaemonRunner {
-    /// The API forwarder, when `[Forwarder] Socket=` asks for one: its socket bound now, so
-    /// that a socket that cannot be had is a start-up error, not a silent absence.
-    func startForwarder(engine: PairingEngine, authorizer: SharedAuthorizer, metricsFile: MetricsFile?) throws -> ForwarderService? {
-        guard let path = setup.configuration.forwarderSocket, let upstream = setup.configuration.effectiveForwarderUpstream else { return nil }
+    /// The forwarder's socket: systemd's (`deviceauthd-api.socket`, enabled by the
+    /// administrator, is configuration enough), else one bound now for `[Forwarder] Socket=`,
+    /// so that a socket that cannot be had is a start-up error, not a silent absence; nil
+    /// when neither asks for a forwarder.
+    func forwarderSocket(_ inherited: SocketActivation.Inherited) throws -> ForwarderSocket? {
+        let configured = setup.configuration.forwarderSocket
+        switch inherited {
+        case .unusable(let why):
+            throw StartupError(description: "socket activation: \(why)", exitCode: ConfigError.exitCode)
+        case .listening(let fd, let path):
+            let served = path ?? configured ?? "systemd's socket"
+            if let configured, let path, path != configured {
+                logger.warning("systemd's API forwarder socket is \(path), not [Forwarder] Socket=\(configured): serving on systemd's; make them agree")
+            }
+            guard setup.configuration.effectiveForwarderUpstream != nil else {
+                close(fd)
+                throw StartupError(description: "configuration error: systemd passes the API forwarder's socket \(served) (deviceauthd-api.socket), but Type=\(setup.configuration.dialect.name) needs Upstream= in [Forwarder]: the origin of the API; set it, or disable the socket unit", exitCode: ConfigError.exitCode)
+            }
+            return ForwarderSocket(path: served, fd: fd, fromSystemd: true)
+        case .none:
+            guard let configured else { return nil }
+            do { return ForwarderSocket(path: configured, fd: try ForwarderService.bind(configured), fromSystemd: false) } catch {
+                throw StartupError(description: "cannot open the forwarder's socket \(configured): \(error)", exitCode: 73)
+            }
+        }
+    }
+
+    /// The forwarder's settings from `[Forwarder]`: to the dialect's API origin or `Upstream=`.
+    func makeForwarderSettings() throws -> ForwarderSettings {
+        guard let upstream = setup.configuration.effectiveForwarderUpstream else {
+            throw StartupError(description: "configuration error: the forwarder has no upstream", exitCode: ConfigError.exitCode)
+        }
         var settings = ForwarderSettings(upstream: upstream, network: setup.network)
         settings.idleSeconds = setup.configuration.forwarderIdleSeconds
         settings.timeoutSeconds = setup.configuration.forwarderTimeoutSeconds
+        settings.maxConnections = setup.configuration.forwarderMaxConnections
+        return settings
+    }
+
+    /// The API forwarder on its socket.
+    func startForwarder(_ socket: ForwarderSocket, settings: ForwarderSettings, engine: PairingEngine, authorizer: SharedAuthorizer,
+                        metricsFile: MetricsFile?) throws -> ForwarderService {
+        let upstream = settings.upstream
         let metrics = ForwarderMetrics { counts in metricsFile?.forwarderChanged(counts) }
         guard let server = ForwarderServer(settings: settings, tokens: EngineForwarderTokens(engine: engine), authorizer: authorizer,
                                            metrics: metrics, logger: logger) else {
             throw StartupError(description: "the forwarder's upstream \(upstream) is not a URL", exitCode: ConfigError.exitCode)
         }
-        let fd: Int32
-        do { fd = try ForwarderService.bind(path) } catch {
-            throw StartupError(description: "cannot open the forwarder's socket \(path): \(error)", exitCode: 73)
-        }
-        logger.info("API forwarder on \(path) to \(upstream)")
-        return ForwarderService(server: server, path: path, fd: fd)
+        logger.info("API forwarder on \(socket.path)\(socket.fromSystemd ? " from systemd (socket activation)" : "") to \(upstream)")
+        return ForwarderService(server: server, listener: socket)
     }
 }
 

@@ -39,8 +39,7 @@ struct EngineForwarderTokens: ForwarderTokens {
 /// connect: who may use it is decided per request.
 struct ForwarderService: Service {
     let server: ForwarderServer
-    let path: String
-    let fd: Int32
+    let listener: ForwarderSocket
 
     static func bind(_ path: String) throws -> Int32 {
         try SystemFiles.makeDirectory(SystemFiles.parentDirectory(path), mode: 0o755)
@@ -57,16 +56,24 @@ struct ForwarderService: Service {
     }
 
     func run() async throws {
-        guard server.start(listenFD: fd) else {
-            close(fd)
-            throw ForwarderStartError("libmicrohttpd would not serve on \(path)")
+        guard server.start(listenFD: listener.fd) else {
+            close(listener.fd)
+            throw ForwarderStartError("libmicrohttpd would not serve on \(listener.path)")
         }
         // Until the group stops: then no new request is taken, and transfers still running end.
         try? await gracefulShutdown()
         server.stop()
-        close(fd)
-        unlink(path)
+        close(listener.fd)
+        // systemd's socket stays (its unit holds it: callers wait in its backlog over a restart).
+        if !listener.fromSystemd { unlink(listener.path) }
     }
+}
+
+/// The forwarder's listening socket: bound by the daemon, or passed by systemd.
+struct ForwarderSocket {
+    let path: String
+    let fd: Int32
+    let fromSystemd: Bool
 }
 
 struct ForwarderStartError: Error, CustomStringConvertible {

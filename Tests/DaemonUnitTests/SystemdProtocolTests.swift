@@ -80,6 +80,26 @@ struct SystemdProtocolTests {
         #expect(passed("42", nil).1 == "LISTEN_FDS is malformed (missing)")
     }
 
+    @Test("LISTEN_FDNAMES: the socket named forwarder is the API forwarder's, any other the control socket; names that do not fit the count are ignored; a second of either is refused")
+    func listenNames() {
+        typealias Role = SocketActivation.Role
+        #expect(SocketActivation.assign(count: 1, names: nil) == [.control])
+        #expect(SocketActivation.assign(count: 1, names: "deviceauthd.socket") == [.control])
+        #expect(SocketActivation.assign(count: 2, names: "deviceauthd.socket:forwarder") == [.control, .forwarder])
+        #expect(SocketActivation.assign(count: 2, names: "forwarder:control") == [.forwarder, .control])
+        #expect(SocketActivation.assign(count: 1, names: "forwarder") == [.forwarder], "the forwarder's socket unit alone")
+        // Not one name per descriptor (an old systemd, a hand-made environment): all unnamed.
+        #expect(SocketActivation.assign(count: 1, names: "forwarder:extra") == [.control])
+        let twoControls = SocketActivation.assign(count: 2, names: nil)
+        #expect(twoControls.first == .control)
+        guard case .surplus(let why)? = twoControls.last else { Issue.record("two unnamed sockets were taken: \(twoControls)"); return }
+        #expect(why.hasPrefix("systemd passed 2 sockets for the control socket;"), "\(why)")
+        guard case .surplus(let forwarders)? = SocketActivation.assign(count: 3, names: "forwarder:a:forwarder").last else {
+            Issue.record("two forwarder sockets were taken"); return
+        }
+        #expect(forwarders.hasPrefix("systemd passed 2 sockets named forwarder;") && forwarders.contains("FileDescriptorName=forwarder"), "\(forwarders)")
+    }
+
     /// A datagram socket standing in for journald's.
     final class FakeJournal {
         let path: String

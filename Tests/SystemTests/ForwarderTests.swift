@@ -162,11 +162,15 @@ struct ForwarderTests {
         }
     }
 
-    /// The fenced block of `language` in docs/forwarder.md, pointed at this test's socket and
-    /// at the fake's echo (the docs call Frame.io's `/v2/me`).
+    /// The first fenced block of `language` in the section of docs/forwarder.md headed
+    /// `## From …` of that language, pointed at this test's socket and at the fake's echo
+    /// (the docs call Frame.io's `/v2/me`).
     static func documented(_ language: String, socket: String) throws -> String {
+        let headings = ["sh": "## From a shell", "python": "## From Python", "c": "## From C"]
         let text = try String(contentsOfFile: Subprocess.packageDirectory + "/docs/forwarder.md", encoding: .utf8)
-        let start = try #require(text.range(of: "```\(language)\n"))
+        let heading = try #require(headings[language])
+        let section = try #require(text.range(of: heading))
+        let start = try #require(text.range(of: "```\(language)\n", range: section.upperBound..<text.endIndex))
         let rest = text[start.upperBound...]
         let block = String(rest[..<(try #require(rest.range(of: "```"))).lowerBound])
         return block.replacingOccurrences(of: "/run/deviceauth/api.sock", with: socket).replacingOccurrences(of: "/v2/me", with: "/v2/echo")
@@ -271,6 +275,74 @@ struct ForwarderTests {
         }
         program.signal(SIGTERM)
         _ = await program.waitForExit(seconds: 10)
+    }
+
+    /// A Python client as `uid` (root when nil): holds `held` requests open (downloads it
+    /// does not read, each awaited until its 200 shows it admitted; one refused while the
+    /// daemon still counts an earlier client's is tried again, bounded), then asks once more
+    /// and prints that answer's status line, or "closed" when the connection ended without one.
+    static func overCap(_ socket: String, held: Int, uid: UInt32?) async throws -> String {
+        let script = """
+            import socket, sys, time
+            path, held = sys.argv[1], int(sys.argv[2])
+            def connect():
+                s = socket.socket(socket.AF_UNIX); s.settimeout(20); s.connect(path); return s
+            def status_line(s):
+                data = b""
+                while b"\\r\\n" not in data:
+                    chunk = s.recv(1)
+                    if not chunk: return "closed"
+                    data += chunk
+                return data.split(b"\\r\\n")[0].decode()
+            def ask(target, close=False):
+                try:
+                    s = connect()
+                    s.sendall(b"GET " + target + b" HTTP/1.1\\r\\nHost: provider\\r\\n" + (b"Connection: close\\r\\n" if close else b"") + b"\\r\\n")
+                    return s, status_line(s)
+                except OSError:
+                    return None, "closed"
+            kept = []
+            for _ in range(held):
+                for attempt in range(50):
+                    s, line = ask(b"/v2/echo?reply_bytes=100000000")
+                    if " 200 " in line: break
+                    time.sleep(0.1)
+                else:
+                    print("held:", line); sys.exit(1)
+                kept.append(s)
+            print(ask(b"/v2/echo", close=True)[1])
+            """
+        var command = ["/usr/bin/python3", "-c", script, socket, String(held)]
+        if let uid { command = ["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups"] + command }
+        return try await Subprocess.run(command[0], Array(command.dropFirst()), seconds: 90).output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("Caps: a token reader holds at most 16 requests at once (429), everyone together [Forwarder] MaxConnections= (the next connection is closed); their descriptors are counted before the control socket's",
+          .needsRoot("a token reader's uid, through setpriv"), .needsProgram("/usr/bin/python3", from: "python3"))
+    func caps() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let (daemon, socket) = try await Self.paired(fake, forwarder: "MaxConnections=20\n")
+            let reader = try await Self.overCap(socket, held: 16, uid: Self.reader)
+            #expect(reader.hasPrefix("HTTP/1.1 429"), "\(reader)")
+            // Root has no per-uid cap: the 21st connection from everyone is the one refused.
+            let everyone = try await Self.overCap(socket, held: 20, uid: nil)
+            #expect(everyone == "closed", "\(everyone)")
+            // Served again once they are gone (the daemon sees them close: awaited, bounded).
+            var again = 0
+            for _ in 0..<50 where again != 200 {
+                again = try await Self.curl(socket, "http://provider/v2/echo", uid: Self.reader).status
+                if again != 200 { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(again == 200, "not served once the held connections were gone")
+            #expect(await daemon.stop().status == 0)
+            // A LimitNOFILE= that the forwarder's 40 descriptors crowd: the control socket serves fewer, saying why.
+            let earlier = daemon.notify.assignments.count
+            try daemon.start(descriptorLimit: 160)
+            #expect(await daemon.notify.waitStatus("authorized", seconds: 20, after: earlier) != nil)
+            #expect(!daemon.output.contains("cannot write the metrics"), "forwarder threads racing to write metrics.prom")
+            #expect(daemon.output.contains("beside the API forwarder's 40 ([Forwarder] MaxConnections=20, two each): serving at most 40 control connections"), "\(daemon.output)")
+            #expect(await daemon.stop().status == 0)
+        }
     }
 
     @Test("A half-sent request and a silent connection are closed after IdleTimeoutSec=, and hold up nobody meanwhile",

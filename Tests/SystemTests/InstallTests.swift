@@ -37,6 +37,8 @@ struct InstallTests {
         #expect(files(root) == [
             "0644 /etc/deviceauth/deviceauthd.conf",
             "0644 /opt/camera/lib/systemd/catalog/deviceauthd.catalog",
+            "0644 /opt/camera/lib/systemd/system/deviceauthd-api.socket",
+            "0644 /opt/camera/lib/systemd/system/deviceauthd-api@.socket",
             "0644 /opt/camera/lib/systemd/system/deviceauthd.service",
             "0644 /opt/camera/lib/systemd/system/deviceauthd.socket",
             "0644 /opt/camera/lib/systemd/system/deviceauthd@.service",

@@ -2,6 +2,8 @@
 import Control
 import ControlProtocol
 import DeviceAuth
+import DeviceAuthConfig
+import Forwarder
 import OAuthProvider
 import FakeProvider
 import Foundation
@@ -120,15 +122,16 @@ struct LocalBoundaryTests {
         }
     }
 
-    @Test("The shipped units forbid core files and give the default MaxConnections= its descriptors")
+    @Test("The shipped units forbid core files and give the default MaxConnections= its descriptors, beside the API forwarder's at its default cap")
     func unitsForbidCores() throws {
+        let forwarder = ForwarderSettings.descriptorsPerConnection * DaemonConfiguration().forwarderMaxConnections
         for unit in ["deviceauthd.service", "deviceauthd@.service"] {
             let text = try String(contentsOf: ShippedFilesTests.repository.appendingPathComponent("systemd/" + unit), encoding: .utf8)
             let lines = text.split(separator: "\n")
             #expect(lines.contains("LimitCORE=0"), "\(unit)")
             let nofile = try #require(lines.first { $0.hasPrefix("LimitNOFILE=") }.flatMap { Int($0.dropFirst("LimitNOFILE=".count)) }, "\(unit)")
             var limits = ConnectionLimits()
-            #expect(limits.fit(descriptorLimit: nofile) == nil, "\(unit): LimitNOFILE=\(nofile) does not fit MaxConnections=\(limits.total)")
+            #expect(limits.fit(descriptorLimit: nofile - forwarder) == nil, "\(unit): LimitNOFILE=\(nofile) does not fit MaxConnections=\(limits.total) and the forwarder's \(forwarder)")
         }
     }
 

@@ -89,14 +89,19 @@ struct ShippedFilesTests {
         let socketUnit = installedAs.replacingOccurrences(of: ".service", with: ".socket")
         try FileManager.default.copyItem(atPath: Self.repository.appendingPathComponent("systemd/" + shipped.replacingOccurrences(of: ".service", with: ".socket")).path,
                                          toPath: directory + "/" + socketUnit)
-        let verify = try await Subprocess.run("/usr/bin/systemd-analyze", ["verify", directory + "/" + installedAs, directory + "/" + socketUnit])
+        // And the API forwarder's socket unit, which names the service (Service=).
+        let apiUnit = installedAs.replacingOccurrences(of: "deviceauthd", with: "deviceauthd-api").replacingOccurrences(of: ".service", with: ".socket")
+        try FileManager.default.copyItem(atPath: Self.repository.appendingPathComponent("systemd/" + shipped.replacingOccurrences(of: "deviceauthd", with: "deviceauthd-api")
+                                                                                          .replacingOccurrences(of: ".service", with: ".socket")).path,
+                                         toPath: directory + "/" + apiUnit)
+        let verify = try await Subprocess.run("/usr/bin/systemd-analyze", ["verify", directory + "/" + installedAs, directory + "/" + socketUnit, directory + "/" + apiUnit])
         #expect(verify.status == 0)
         #expect(verify.output.isEmpty, "systemd-analyze verify said: \(verify.output)")
         let security = try await Subprocess.run("/usr/bin/systemd-analyze", ["security", "--offline=true", "--threshold=15", directory + "/" + installedAs])
         #expect(security.status == 0, "\(security.output.suffix(300))")
     }
 
-    @Test("deviceauthd@.service is deviceauthd.service with per-instance paths, nothing else: the two cannot drift")
+    @Test("deviceauthd@.service is deviceauthd.service with per-instance paths, nothing else, and so are the template sockets: they cannot drift")
     func templateMatchesUnit() throws {
         func body(_ name: String) throws -> String {
             let text = try String(contentsOf: Self.repository.appendingPathComponent("systemd/" + name), encoding: .utf8)
@@ -115,6 +120,16 @@ struct ShippedFilesTests {
         var expected = try body("deviceauthd.service")
         for (plain, instance) in perInstance { expected = expected.replacingOccurrences(of: plain, with: instance) }
         #expect(try body("deviceauthd@.service") == expected)
+        // The sockets likewise: the instance's path (and service), nothing else.
+        for socket in ["deviceauthd", "deviceauthd-api"] {
+            var socketExpected = try body(socket + ".socket")
+            for (plain, instance) in [
+                ("deviceauthd\n", "deviceauthd, account %i\n"),
+                ("/run/deviceauth/", "/run/deviceauth/%i/"),
+                ("Service=deviceauthd.service\n", "Service=deviceauthd@%i.service\n"),
+            ] { socketExpected = socketExpected.replacingOccurrences(of: plain, with: instance) }
+            #expect(try body(socket + "@.socket") == socketExpected, "\(socket)@.socket")
+        }
     }
 
     @Test("Every script answers --help with its header comment alone: no code line after it, no licence tag, exit 0")

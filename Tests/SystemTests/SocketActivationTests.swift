@@ -38,6 +38,65 @@ struct SocketActivationTests {
         }
     }
 
+    /// A shell script that runs the daemon under systemd-socket-activate on the control
+    /// socket and `<directory>/api.sock` (named `forwarder`, as deviceauthd-api.socket names
+    /// it), runs `client` once both sockets exist, then stops the daemon and prints its log.
+    static func activated(_ daemon: DaemonFixture, client: String) -> String {
+        let binaries = Subprocess.binaryURL("deviceauthd").deletingLastPathComponent().path
+        let api = daemon.directory + "/api.sock"
+        return """
+            export NOTIFY_SOCKET='\(daemon.notify.path)' RUNTIME_DIRECTORY='\(daemon.runtimeDirectory)' JOURNAL_STREAM=
+            systemd-socket-activate --listen='\(daemon.socketPath)' --listen='\(api)' --fdname=deviceauthd.socket:forwarder \\
+                '\(binaries)/deviceauthd' --config '\(daemon.configPath)' 2>'\(daemon.directory)/daemon.log' &
+            activator=$!
+            for i in $(seq 100); do [ -S '\(daemon.socketPath)' ] && [ -S '\(api)' ] && break; sleep 0.05; done
+            \(client)
+            kill -TERM $activator 2>/dev/null; wait $activator; echo "daemon exit $?"
+            [ -S '\(api)' ] && echo "api socket stays"
+            cat '\(daemon.directory)/daemon.log'
+            """
+    }
+
+    @Test("The API forwarder's socket from systemd (FileDescriptorName=forwarder), with no Socket= in [Forwarder]: a request before the daemon runs starts it and reaches the provider with the live token; status names the socket; the socket file stays",
+          .needsProgram("/usr/bin/curl", from: "curl"))
+    func forwarderSocketStartsDaemon() async throws {
+        try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
+            let daemon = try DaemonFixture(fake: fake)
+            _ = try #require(try await daemon.pair())
+            let token = try await daemon.ctl(["token"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(await daemon.stop().status == 0)
+            let api = daemon.directory + "/api.sock"
+            let ctl = Subprocess.binaryURL("deviceauthctl").path
+            let run = try await Subprocess.run("/bin/sh", ["-c", Self.activated(daemon, client: """
+                echo "before: $(grep -c Execing '\(daemon.directory)/daemon.log' || true) started"
+                curl -s -m 30 --unix-socket '\(api)' -w '\\nstatus %{http_code}\\n' http://provider/v2/echo; echo "curl exit $?"
+                '\(ctl)' --socket '\(daemon.socketPath)' status
+                """)], seconds: 60)
+            #expect(run.status == 0, "\(run.output)")
+            #expect(run.output.contains("before: 0 started"), "the daemon ran before anyone asked: \(run.output)")
+            #expect(run.output.contains("\"bearer\":\"\(token)\"") && run.output.contains("status 200") && run.output.contains("curl exit 0"), "\(run.output)")
+            #expect(run.output.contains("API forwarder on \(api) from systemd (socket activation)"), "\(run.output)")
+            #expect(run.output.contains("API:     \(api) (curl --unix-socket \(api) http://provider/PATH)"), "\(run.output)")
+            #expect(run.output.contains("daemon exit 0") && run.output.contains("api socket stays"), "\(run.output)")
+            #expect(!run.output.replacingOccurrences(of: "\"bearer\":\"\(token)\"", with: "").contains(token), "the token outside the echo")
+        }
+    }
+
+    @Test("systemd passing the forwarder's socket to a Type=oauth2 daemon with no Upstream= is a configuration error (78) that says what to set")
+    func forwarderSocketWithoutUpstream() async throws {
+        try await withFakeProvider { fake in
+            let provider = "Type=oauth2\nIssuer=\(fake.baseURL)/oauth2\nClientID=public-client\nClientAuthentication=none\nScope=openid offline"
+            let daemon = try DaemonFixture(fake: fake, provider: provider)
+            let ctl = Subprocess.binaryURL("deviceauthctl").path
+            let run = try await Subprocess.run("/bin/sh", ["-c", Self.activated(daemon, client: """
+                '\(ctl)' --socket '\(daemon.socketPath)' status >/dev/null 2>&1
+                """)], seconds: 60)
+            #expect(run.output.contains("daemon exit 78"), "\(run.output)")
+            #expect(run.output.contains("systemd passes the API forwarder's socket \(daemon.directory)/api.sock (deviceauthd-api.socket), but Type=oauth2 needs Upstream= in [Forwarder]"),
+                    "\(run.output)")
+        }
+    }
+
     @Test("deviceauthctl wait waits for the daemon's socket to appear; without a daemon it gives up at --timeout with 2 (a timed-out wait), saying the daemon never appeared; Ctrl-C says what it left")
     func waitForSocket() async throws {
         try await withFakeProvider { fake in
