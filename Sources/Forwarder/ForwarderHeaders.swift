@@ -33,7 +33,7 @@ public enum ForwarderHeaders {
     /// The plan for a request with these headers; bodies up to `replayable` bytes are held.
     public static func plan(_ headers: [(name: String, value: String)], replayable: Int) throws(Refusal) -> Plan {
         var lengths: [Int64] = []
-        var codings: [String] = []
+        var codings: [String]?
         for (name, value) in headers {
             guard isToken(name) else { throw Refusal(message: "a header name that is not a token (RFC 9110 §5.1)") }
             guard isFieldValue(value) else { throw Refusal(message: "the value of \(name) holds a control character") }
@@ -47,16 +47,18 @@ public enum ForwarderHeaders {
                     lengths.append(length)
                 }
             case "transfer-encoding":
-                codings += value.split(separator: ",").map { $0.trimmingSpaces.lowercased() }.filter { !$0.isEmpty }
+                codings = (codings ?? []) + value.split(separator: ",").map { $0.trimmingSpaces.lowercased() }.filter { !$0.isEmpty }
             default:
                 break
             }
         }
         guard Set(lengths).count <= 1 else { throw Refusal(message: "Content-Length says different lengths") }
         let body: Body
-        if !codings.isEmpty {
-            // RFC 9112 §6.3: a coding that does not end in chunked has no length to read by: 400.
-            guard codings.last == "chunked" else { throw Refusal(message: "Transfer-Encoding must end in chunked, not \(codings.joined(separator: ", ").prefix(40))") }
+        if let codings {
+            // RFC 9112 §6.3: a coding that does not end in chunked (or none at all) has no length to read by: 400.
+            guard codings.last == "chunked" else {
+                throw Refusal(message: "Transfer-Encoding must end in chunked, not \(codings.isEmpty ? "nothing" : codings.joined(separator: ", ").prefix(40))")
+            }
             body = .streamed(length: nil)
         } else if let length = lengths.first, length > 0 {
             body = length <= Int64(replayable) ? .held(length: Int(length)) : .streamed(length: length)
