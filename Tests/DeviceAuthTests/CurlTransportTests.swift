@@ -49,7 +49,12 @@ struct CurlTransportTests {
                 do throws(OAuthFailure) { return .success(try await transport.perform(call)) } catch { return .failure(error) }
             }
             // Cancelled once the server holds the request (bounded wait), not after a guessed pause.
-            for _ in 0..<250 where try await fake.stats().faultsInjected == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            // An explicit break: a `where` clause is evaluated on every one of the 250 rounds, and
+            // 250 stats calls on a loaded machine outlasted the transport's 20 s (CI saw "timed out").
+            for _ in 0..<250 {
+                if try await fake.stats().faultsInjected > 0 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
             #expect(try await fake.stats().faultsInjected == 1)
             request.cancel()
             // The transport's own deadline is 20 s; "cancelled" says it did not wait for it.

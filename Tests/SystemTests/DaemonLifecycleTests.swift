@@ -83,7 +83,10 @@ struct DaemonLifecycleTests {
             try #require(bound == 0)
             try daemon.writeConfig("[Pairing]\nAutoPair=no\n")
             try daemon.start(environment: ["NOTIFY_SOCKET": stalled])
-            for _ in 0..<100 where (try? await daemon.ctl(["status"], seconds: 5).status) != 0 { try await Task.sleep(for: .milliseconds(50)) }
+            for _ in 0..<100 {
+                if (try? await daemon.ctl(["status"], seconds: 5).status) == 0 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
             // Each round sends two or three status lines: far more than the queue holds.
             for round in 0..<15 {
                 #expect(try await daemon.call(ControlRequest(PairMethod.self), timeout: 10).ok, "round \(round)")
