@@ -21,6 +21,11 @@ final class MetricsFile: PairingObserver {
     /// What the file holds: a step that changes both the state and the counts calls
     /// both hooks, and a new status line need not change a single sample.
     private let written = Mutex<String?>(nil)
+    /// When the forwarder's counts were last written, and whether a write of them is due:
+    /// they change with every request, and a rewrite per request halved the forwarder's
+    /// throughput (`Scripts/bench`), so they are written at most once a `forwarderInterval`.
+    private let forwarderWrites = Mutex<(last: ContinuousClock.Instant?, due: Bool)>((nil, false))
+    static let forwarderInterval = Duration.seconds(1)
 
     init(directory: String, logger: Logger) {
         path = directory + "/metrics.prom"
@@ -39,10 +44,28 @@ final class MetricsFile: PairingObserver {
 
     func engineAlive() {}
 
-    /// A forwarded request was answered (on one of the forwarder's threads, many at once).
+    /// A forwarded request was answered (on one of the forwarder's threads, many at once):
+    /// written now when the counts were not written within the interval, else once at its
+    /// end (one wake-up while requests flow, none when they stop).
     func forwarderChanged(_ counts: ForwarderMetrics.Counts) {
         forwarder.withLock { $0 = counts }
-        write()
+        let now = ContinuousClock.now
+        let wait = forwarderWrites.withLock { writes -> Duration? in
+            guard !writes.due else { return nil }  // the write already due will carry these counts
+            if let last = writes.last, now - last < Self.forwarderInterval {
+                writes.due = true
+                return Self.forwarderInterval - (now - last)
+            }
+            writes.last = now
+            return .zero
+        }
+        guard let wait else { return }
+        guard wait > .zero else { return write() }
+        Task { [self] in
+            try? await Task.sleep(for: wait)
+            forwarderWrites.withLock { $0 = (ContinuousClock.now, false) }
+            write()
+        }
     }
 
     /// One writer at a time, each writing what is latest when its turn comes: writers

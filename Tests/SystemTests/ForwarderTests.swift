@@ -64,8 +64,14 @@ struct ForwarderTests {
             let absolute = try await Self.curl(socket, "http://evil.example/v2/echo", uid: Self.reader, ["--request-target", "http://evil.example/v2/echo"])
             #expect(absolute.status == 421)
             #expect(try await fake.stats().refreshes == 0)
-            // Counted by class in the metrics file (Metrics=yes): one 200, four refusals.
-            let metrics = try String(contentsOfFile: daemon.runtimeDirectory + "/metrics.prom", encoding: .utf8)
+            // Counted by class in the metrics file (Metrics=yes): one 200, four refusals. The
+            // forwarder's counts are written at most once a second: awaited (bounded).
+            var metrics = ""
+            for _ in 0..<50 {
+                metrics = (try? String(contentsOfFile: daemon.runtimeDirectory + "/metrics.prom", encoding: .utf8)) ?? ""
+                if metrics.contains("deviceauthd_forwarder_requests_total{class=\"4xx\"} 4\n") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
             #expect(metrics.contains("deviceauthd_forwarder_requests_total{class=\"2xx\"} 1\n") && metrics.contains("deviceauthd_forwarder_requests_total{class=\"4xx\"} 4\n"),
                     "\(metrics)")
             #expect(await daemon.stop().status == 0)
