@@ -80,7 +80,7 @@ let package = Package(
         // The local API forwarder: requests from programs on the camera to the provider's API,
         // with the token added; HTTP parsed by libmicrohttpd, sent on by libcurl.
         .target(name: "Forwarder", dependencies: [
-            "AccessPolicy", "CMicroHTTPD", "CurlHTTP", "JSONCoding", "OAuthProvider", "Primitives", "Threads", .product(name: "Logging", package: "swift-log"),
+            "AccessPolicy", "CLinux", "CMicroHTTPD", "CurlHTTP", "JSONCoding", "OAuthProvider", "Primitives", "Threads", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "CurlHTTP", dependencies: ["CCurl", "OAuthProvider", "Primitives", "Threads"]),
         // A detached pthread for work that waits in the kernel (shared by the modules below).

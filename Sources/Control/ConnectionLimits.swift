@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import AccessPolicy
+import CLinux
 import ControlProtocol
 import Synchronization
+import Threads
 
 /// What one local user can hold of the control socket. Anyone may connect, so
 /// these keep a flood of connections (say, thousands of `watch`es) from
@@ -48,7 +50,8 @@ final class ConnectionLedger: Sendable {
     }
     private let counts = Mutex(Counts())
     let limits: ConnectionLimits
-    private let trimmer = HeapTrimmer()
+    /// A flood of connections leaves the heap grown: given back once it is over.
+    private let trimmer = HeapTrimmer(worthwhilePeak: 16, trim: { deviceauth_trim_heap() })
 
     init(_ limits: ConnectionLimits) { self.limits = limits }
 

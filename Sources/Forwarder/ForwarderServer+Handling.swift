@@ -149,8 +149,7 @@ extension ForwarderServer {
         request.headers = headers
         let stream = CurlStream(CurlStream.Request(method: request.method, url: request.upstreamURL, headers: headers, body: body),
                                 network: settings.network, stallSeconds: settings.stallSeconds, timeoutSeconds: settings.timeoutSeconds, sink: attempt)
-        attempt.stream = stream
         request.attempt = attempt
-        return stream.start()
+        return attempt.start(stream)
     }
 }

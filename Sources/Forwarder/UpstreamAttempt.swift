@@ -12,7 +12,10 @@ final class UpstreamAttempt: CurlStream.Sink, @unchecked Sendable {
     private var ended: NetworkFault??
     /// Set when the head is all this attempt may deliver (a 401 that will be retried).
     private var stopAtHead = false
-    var stream: CurlStream?
+    /// The transfer while it runs. It holds this attempt as its sink, so it is let go at
+    /// the end: kept, the two held each other, and every request leaked its attempt and
+    /// rings (found by measuring: 9 MiB more per 1,600 requests from 8 clients).
+    private var transfer: CurlStream?
 
     init(pipeBytes: Int) { pipe = BytePipe(capacity: pipeBytes) }
 
@@ -48,13 +51,24 @@ final class UpstreamAttempt: CurlStream.Sink, @unchecked Sendable {
         if fault == nil { pipe.finish() } else { pipe.fail() }
         lock.locked {
             ended = .some(fault)
+            transfer = nil
             lock.broadcast()
         }
+    }
+
+    /// Starts `stream` (whose sink this attempt is); false when it could not start.
+    func start(_ stream: CurlStream) -> Bool {
+        lock.locked { transfer = stream }
+        guard stream.start() else {
+            lock.locked { transfer = nil }
+            return false
+        }
+        return true
     }
 
     /// The client went away, or the attempt is abandoned: the transfer stops.
     func abandon() {
         pipe.close()
-        stream?.cancel()
+        lock.locked { transfer }?.cancel()
     }
 }
