@@ -82,7 +82,7 @@ struct DaemonRunner {
             }
             if case .listening(_, let path?) = activation.control { servedSocket = path }
             let doctor = Doctor(setup: setup, configPath: configPath, identity: identity, store: store, keyDigest: keyDigest, clock: clock,
-                                profile: profile, controlSocket: servedSocket, snapshot: { await engine.snapshot },
+                                profile: profile, controlSocket: servedSocket, forwarderSocket: forwarding?.socket.path, snapshot: { await engine.snapshot },
                                 pairingGroup: { authorizer.pairingGroup })
             let backend = EngineBackend(engine: engine, loginMethod: setup.configuration.loginMethod,
                                         redirectURI: setup.configuration.redirectURI, diagnose: { await doctor.run() })

@@ -40,6 +40,7 @@ struct DoctorTests {
                     #expect(Self.verdict(output, name) == "ok", "\(name): \(Self.lines(output, name))")
                 }
                 #expect(Self.lines(output, "proxy").isEmpty)
+                #expect(Self.lines(output, "forwarder_socket").isEmpty, "no forwarder, no check of its socket")
                 #expect(Self.lines(output, "dns").first?.contains("localhost: resolves to") == true)
                 let tls = Self.lines(output, "tls").joined()
                 #expect(tls.contains("verified against CAFile=\(ca.certificate)") && tls.contains("CN = localhost, issued by CN = deviceauthd test CA, valid until"), "\(tls)")

@@ -42,8 +42,10 @@ struct ForwarderTests {
         try await withFakeProvider(realTime: true, { $0.pollingInterval = 1 }) { fake in
             let (daemon, socket) = try await Self.paired(fake)
             let token = try await daemon.ctl(["token"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
-            // deviceauthctl status names the socket, to anyone.
+            // deviceauthctl status names the socket, to anyone; the doctor checks it as it checks the control socket.
             #expect(try await daemon.ctl(["status"], uid: Self.stranger).output.contains("API:     \(socket) (curl --unix-socket \(socket) http://provider/PATH)"))
+            let doctor = try await daemon.ctl(["doctor"]).output
+            #expect(doctor.contains("ok    forwarder_socket \(socket): mode 0666") && doctor.contains("every user can connect; roles decide the rest"), "\(doctor)")
             let reader = try await Self.curl(socket, "http://provider/v2/echo?page=2", uid: Self.reader, ["-H", "Authorization: Bearer the-clients-own"])
             #expect(reader.status == 200, "\(reader.body)")
             let echo = try Self.json(reader.body)

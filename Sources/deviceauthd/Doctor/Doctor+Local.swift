@@ -111,14 +111,16 @@ extension Doctor {
     }
 
     /// Who can reach the socket: every client needs to connect to it (roles are decided after).
-    func socketAccess() -> Finding {
-        guard let socket = FileFacts(controlSocket, follow: false) else {
+    /// A socket every local user must reach (the control socket, the forwarder's): who may
+    /// do what is decided per request, not by the file's mode.
+    func socketAccess(_ path: String) -> Finding {
+        guard let socket = FileFacts(path, follow: false) else {
             return .failed("missing", "the daemon made it at start: something removed it; restart the daemon (systemctl restart deviceauthd)")
         }
         guard socket.type == S_IFSOCK else { return .failed("is not a socket (\(socket.words))", "remove it and restart the daemon") }
         var detail = socket.words
         var closedDirectories: [String] = []
-        var directory = SystemFiles.parentDirectory(controlSocket)
+        var directory = SystemFiles.parentDirectory(path)
         for _ in 0..<16 where directory != "/" && !directory.isEmpty {
             if let facts = FileFacts(directory), facts.mode & 0o001 == 0 { closedDirectories.append("\(directory) (\(facts.words))") }
             directory = SystemFiles.parentDirectory(directory)

@@ -25,6 +25,8 @@ struct Doctor: Sendable {
     let profile: ProviderProfile
     /// The control socket as served (systemd's under socket activation).
     let controlSocket: String
+    /// The API forwarder's socket as served, when there is a forwarder.
+    let forwarderSocket: String?
     let snapshot: @Sendable () async -> PairingSnapshot
     let pairingGroup: @Sendable () -> UInt32?
 
@@ -39,7 +41,9 @@ struct Doctor: Sendable {
         await report.check("identity") { .ok("client id \(identity.clientID) (\(ControlStatus.describeClientIDSource(identity.source.rawValue)))") }
         await report.check("clock") { wallClock() }
         await checkNetwork(&report)
-        await report.check("control_socket", target: controlSocket) { socketAccess() }
+        await report.check("control_socket", target: controlSocket) { socketAccess(controlSocket) }
+        // Like the proxy's, only where there is one.
+        if let forwarderSocket { await report.check("forwarder_socket", target: forwarderSocket) { socketAccess(forwarderSocket) } }
         await report.check("qr_files", target: setup.runtimeDirectory) { await qrFiles() }
         await report.check("token") { await tokenTime() }
         return report.checks
