@@ -10,7 +10,7 @@ public final class ForwarderMetrics: Sendable {
         public var refreshesOn401 = 0
     }
     private let counts = Mutex(Counts())
-    /// Told every change (the metrics file, rewritten on change, never on a timer).
+    /// Told every change (the metrics file, which writes these at most once a second).
     private let changed: @Sendable (Counts) -> Void
 
     public init(changed: @escaping @Sendable (Counts) -> Void = { _ in }) { self.changed = changed }

@@ -30,12 +30,12 @@ public final class ForwarderServer: @unchecked Sendable {
     /// The library's daemon while serving (its pointer is used under the lock only).
     private struct Running: @unchecked Sendable { let daemon: OpaquePointer }
     private let daemon = Mutex<Running?>(nil)
+    /// Requests admitted and not yet completed, by uid.
     private let perUID = Mutex<[UInt32: Int]>([:])
-    /// Requests admitted and not yet completed, all uids together.
-    private let active = Atomic<Int>(0)
-    /// Transfers side by side leave the heap grown by their rings and libcurl's buffers
-    /// (measured: 4.8 MiB after four clients at once): given back once they are over.
-    private let trimmer = HeapTrimmer(worthwhilePeak: 1, trim: { deviceauth_trim_heap() })
+    /// Transfers side by side leave glibc's heap grown by their rings and libcurl's buffers,
+    /// kept for reuse: given back once a burst of four or more is over (a lone client
+    /// never triggers it).
+    private let trimmer = HeapTrimmer(worthwhilePeak: 4, trim: { deviceauth_trim_heap() })
 
     public init?(settings: ForwarderSettings, tokens: any ForwarderTokens, authorizer: SharedAuthorizer, metrics: ForwarderMetrics = ForwarderMetrics(),
                  logger: Logger) {
@@ -70,21 +70,23 @@ public final class ForwarderServer: @unchecked Sendable {
 
     /// Counts the request against its uid; nil when that uid has too many at once.
     func admit(uid: UInt32, role: PeerRole) -> Bool {
-        perUID.withLock { counts in
-            if role < .administrator && counts[uid, default: 0] >= ForwarderSettings.maxConnectionsPerUID { return false }
+        let active = perUID.withLock { counts -> Int? in
+            if role < .administrator && counts[uid, default: 0] >= ForwarderSettings.maxConnectionsPerUID { return nil }
             counts[uid, default: 0] += 1
-            trimmer.rose(to: active.add(1, ordering: .relaxed).newValue)
-            return true
+            return counts.values.reduce(0, +)
         }
+        guard let active else { return false }
+        trimmer.rose(to: active)
+        return true
     }
 
     func release(uid: UInt32) {
-        perUID.withLock { counts in
+        let active = perUID.withLock { counts in
             counts[uid, default: 1] -= 1
             if counts[uid] == 0 { counts[uid] = nil }
+            return counts.values.reduce(0, +)
         }
-        let now = active.subtract(1, ordering: .relaxed).newValue
-        trimmer.fell(to: now) { [self] in active.load(ordering: .relaxed) }
+        trimmer.fell(to: active) { [self] in perUID.withLock { $0.values.reduce(0, +) } }
     }
 
     // MARK: - libmicrohttpd's callbacks

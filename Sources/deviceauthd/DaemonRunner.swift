@@ -66,7 +66,7 @@ struct DaemonRunner {
             logger: logger, clock: clock, watchdogInterval: SystemdNotifier.watchdogInterval())
         // What systemd passed: the control socket, and the forwarder's when its socket unit is enabled.
         let activation = SocketActivation.take()
-        let forwarding = try forwarderSocket(activation.forwarder).map { (socket: $0, settings: try makeForwarderSettings()) }
+        let forwarding = try forwarderSocket(activation.forwarder).map { (socket: $0, settings: try forwarderSettings(for: $0)) }
         let control: BoundControlServer
         var servedSocket = setup.controlSocket
         do {
@@ -188,15 +188,10 @@ extension DaemonRunner {
         case .unusable(let why):
             throw StartupError(description: "socket activation: \(why)", exitCode: ConfigError.exitCode)
         case .listening(let fd, let path):
-            let served = path ?? configured ?? "systemd's socket"
             if let configured, let path, path != configured {
                 logger.warning("systemd's API forwarder socket is \(path), not [Forwarder] Socket=\(configured): serving on systemd's; make them agree")
             }
-            guard setup.configuration.effectiveForwarderUpstream != nil else {
-                close(fd)
-                throw StartupError(description: "configuration error: systemd passes the API forwarder's socket \(served) (deviceauthd-api.socket), but Type=\(setup.configuration.dialect.name) needs Upstream= in [Forwarder]: the origin of the API; set it, or disable the socket unit", exitCode: ConfigError.exitCode)
-            }
-            return ForwarderSocket(path: served, fd: fd, fromSystemd: true)
+            return ForwarderSocket(path: path ?? configured ?? "systemd's socket", fd: fd, fromSystemd: true)
         case .none:
             guard let configured else { return nil }
             do { return ForwarderSocket(path: configured, fd: try ForwarderService.bind(configured), fromSystemd: false) } catch {
@@ -206,9 +201,12 @@ extension DaemonRunner {
     }
 
     /// The forwarder's settings from `[Forwarder]`: to the dialect's API origin or `Upstream=`.
-    func makeForwarderSettings() throws -> ForwarderSettings {
+    /// With `Socket=` the configuration's validation already required an upstream; a socket
+    /// from systemd is checked here.
+    func forwarderSettings(for socket: ForwarderSocket) throws -> ForwarderSettings {
         guard let upstream = setup.configuration.effectiveForwarderUpstream else {
-            throw StartupError(description: "configuration error: the forwarder has no upstream", exitCode: ConfigError.exitCode)
+            close(socket.fd)
+            throw StartupError(description: "configuration error: systemd passes the API forwarder's socket \(socket.path) (deviceauthd-api.socket), but Type=\(setup.configuration.dialect.name) needs Upstream= in [Forwarder]: the origin of the API; set it, or disable the socket unit", exitCode: ConfigError.exitCode)
         }
         var settings = ForwarderSettings(upstream: upstream, network: setup.network)
         settings.idleSeconds = setup.configuration.forwarderIdleSeconds

@@ -8,7 +8,8 @@ import Forwarder
 
 /// `$RUNTIME_DIRECTORY/metrics.prom` for node_exporter's textfile collector
 /// (`Metrics=yes`): the Prometheus text format, rewritten atomically on every
-/// change and never on a timer, so it costs an idle camera no wake-up. That is
+/// change (the forwarder's counts at most once a second) and never on a timer,
+/// so it costs an idle camera no wake-up. That is
 /// why the token's expiry is a timestamp (alert on
 /// `deviceauthd_access_token_expiry_timestamp_seconds - time() < 300`), not a
 /// count of seconds left that would need rewriting every second.

@@ -110,9 +110,8 @@ extension Doctor {
         return .ok(reads + ", synchronized")
     }
 
-    /// Who can reach the socket: every client needs to connect to it (roles are decided after).
-    /// A socket every local user must reach (the control socket, the forwarder's): who may
-    /// do what is decided per request, not by the file's mode.
+    /// Who can reach a socket every local user must connect to (the control socket, the
+    /// forwarder's): who may do what is decided per request, not by the file's mode.
     func socketAccess(_ path: String) -> Finding {
         guard let socket = FileFacts(path, follow: false) else {
             return .failed("missing", "the daemon made it at start: something removed it; restart the daemon (systemctl restart deviceauthd)")
