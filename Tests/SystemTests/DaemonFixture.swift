@@ -11,6 +11,12 @@ import TestSupport
 final class DaemonFixture: @unchecked Sendable {
     static let secretMarkers = ["FAKEAT_", "FAKERT_", "FAKEDC_", "FAKEAC_", "FAKEPW_"]
 
+    /// `text` with the fake's tokens, codes and passwords cut to their markers, for failure
+    /// messages that show what a server answered (the echo names the bearer it saw).
+    static func redacted(_ text: String) -> String {
+        text.replacing(/(FAKE(?:AT|RT|DC|AC|PW)_)[A-Za-z0-9._~+\/=-]+/) { "\($0.output.1)<redacted>" }
+    }
+
     let directory: String
     let configPath: String
     /// The daemon's $RUNTIME_DIRECTORY: control.sock, pairing.png, pairing.svg.

@@ -47,9 +47,11 @@ struct ForwarderTests {
             let doctor = try await daemon.ctl(["doctor"]).output
             #expect(doctor.contains("ok    forwarder_socket \(socket): mode 0666") && doctor.contains("every user can connect; roles decide the rest"), "\(doctor)")
             let reader = try await Self.curl(socket, "http://provider/v2/echo?page=2", uid: Self.reader, ["-H", "Authorization: Bearer the-clients-own"])
-            #expect(reader.status == 200, "\(reader.body)")
+            #expect(reader.status == 200, "\(DaemonFixture.redacted(reader.body))")
             let echo = try Self.json(reader.body)
             #expect(echo["bearer"] as? String == token)
+            // What a failure message shows of an echo: the token cut to its marker.
+            #expect(DaemonFixture.redacted(reader.body).contains("\"bearer\":\"FAKEAT_<redacted>\"") && !DaemonFixture.redacted(reader.body).contains(token))
             #expect(echo["authorization_headers"] as? Int == 1)
             #expect(echo["path"] as? String == "/v2/echo" && echo["query"] as? String == "page=2")
 
@@ -60,7 +62,7 @@ struct ForwarderTests {
 
             for url in ["http://evil.example/v2/echo", "http://127.0.0.2:1/v2/echo"] {
                 let elsewhere = try await Self.curl(socket, url, uid: Self.reader)
-                #expect(elsewhere.status == 421, "\(url): \(elsewhere)")
+                #expect(elsewhere.status == 421, "\(url): \(DaemonFixture.redacted("\(elsewhere)"))")
             }
             // Absolute form, as to a proxy: only for the provider.
             let absolute = try await Self.curl(socket, "http://evil.example/v2/echo", uid: Self.reader, ["--request-target", "http://evil.example/v2/echo"])
@@ -91,7 +93,7 @@ struct ForwarderTests {
             let before = try await daemon.ctl(["token"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
             try await fake.control("expire-access")
             let answer = try await Self.curl(socket, "http://provider/v2/echo", ["-X", "POST", "--data-binary", "a small body"])
-            #expect(answer.status == 200, "\(answer.body)")
+            #expect(answer.status == 200, "\(DaemonFixture.redacted(answer.body))")
             let echo = try Self.json(answer.body)
             #expect(echo["bearer"] as? String != before && echo["body_bytes"] as? Int == 12)
             let stats = try await fake.stats()
@@ -112,7 +114,7 @@ struct ForwarderTests {
                 for index in 0..<10 { group.addTask { try await Self.curl(socket, "http://provider/v2/echo?caller=\(index)") } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(answers.allSatisfy { $0.status == 200 }, "\(answers.filter { $0.status != 200 })")
+            #expect(answers.allSatisfy { $0.status == 200 }, "\(DaemonFixture.redacted("\(answers.filter { $0.status != 200 })"))")
             #expect(Set(try answers.map { try Self.json($0.body)["bearer"] as? String }).count == 1, "every caller went with the one new token")
             let stats = try await fake.stats()
             #expect(stats.refreshes == 1)
@@ -192,19 +194,19 @@ struct ForwarderTests {
             let (daemon, socket) = try await Self.paired(fake)
             let shell = try Self.documented("sh", socket: socket).split(separator: "\n").first.map(String.init) ?? ""
             let curl = try await Subprocess.run("/bin/sh", ["-c", shell], seconds: 30)
-            #expect(curl.status == 0 && curl.output.contains("\"path\":\"/v2/echo\""), "\(shell): \(curl.output)")
+            #expect(curl.status == 0 && curl.output.contains("\"path\":\"/v2/echo\""), "\(shell): \(DaemonFixture.redacted(curl.output))")
 
             let python = daemon.directory + "/example.py"
             try Self.documented("python", socket: socket).write(toFile: python, atomically: true, encoding: .utf8)
             let fromPython = try await Subprocess.run("/usr/bin/python3", [python], seconds: 30)
-            #expect(fromPython.status == 0 && fromPython.output.hasPrefix("200 {"), "\(fromPython.output)")
+            #expect(fromPython.status == 0 && fromPython.output.hasPrefix("200 {"), "\(DaemonFixture.redacted(fromPython.output))")
 
             let source = daemon.directory + "/example.c", binary = daemon.directory + "/example"
             try Self.documented("c", socket: socket).write(toFile: source, atomically: true, encoding: .utf8)
             let compiled = try await Subprocess.run(try #require(DaemonFixture.cCompiler), [source, "-o", binary, "-lcurl"], seconds: 60)
             try #require(compiled.status == 0, "\(compiled.output)")
             let fromC = try await Subprocess.run(binary, [], seconds: 30)
-            #expect(fromC.status == 0 && fromC.output.contains("HTTP 200"), "\(fromC.output)")
+            #expect(fromC.status == 0 && fromC.output.contains("HTTP 200"), "\(DaemonFixture.redacted(fromC.output))")
             #expect(await daemon.stop().status == 0)
         }
     }
@@ -221,7 +223,7 @@ struct ForwarderTests {
                 _ = try #require(try await daemon.pair(), "\(daemon.notify.assignments)")
                 let before = proxy.connects.count
                 let answer = try await Self.curl(socket, "http://provider/v2/echo?through=proxy")
-                #expect(answer.status == 200, "\(answer.body)")
+                #expect(answer.status == 200, "\(DaemonFixture.redacted(answer.body))")
                 #expect(try Self.json(answer.body)["query"] as? String == "through=proxy")
                 // The upstream is the HTTPS front, by its own name: another CONNECT to it, nothing else.
                 let connects = proxy.connects

@@ -72,12 +72,12 @@ struct SocketActivationTests {
                 curl -s -m 30 --unix-socket '\(api)' -w '\\nstatus %{http_code}\\n' http://provider/v2/echo; echo "curl exit $?"
                 '\(ctl)' --socket '\(daemon.socketPath)' status
                 """)], seconds: 60)
-            #expect(run.status == 0, "\(run.output)")
+            #expect(run.status == 0, "\(DaemonFixture.redacted(run.output))")
             #expect(run.output.contains("before: 0 started"), "the daemon ran before anyone asked: \(run.output)")
-            #expect(run.output.contains("\"bearer\":\"\(token)\"") && run.output.contains("status 200") && run.output.contains("curl exit 0"), "\(run.output)")
-            #expect(run.output.contains("API forwarder on \(api) from systemd (socket activation)"), "\(run.output)")
-            #expect(run.output.contains("API:     \(api) (curl --unix-socket \(api) http://provider/PATH)"), "\(run.output)")
-            #expect(run.output.contains("daemon exit 0") && run.output.contains("api socket stays"), "\(run.output)")
+            #expect(run.output.contains("\"bearer\":\"\(token)\"") && run.output.contains("status 200") && run.output.contains("curl exit 0"), "\(DaemonFixture.redacted(run.output))")
+            #expect(run.output.contains("API forwarder on \(api) from systemd (socket activation)"), "\(DaemonFixture.redacted(run.output))")
+            #expect(run.output.contains("API:     \(api) (curl --unix-socket \(api) http://provider/PATH)"), "\(DaemonFixture.redacted(run.output))")
+            #expect(run.output.contains("daemon exit 0") && run.output.contains("api socket stays"), "\(DaemonFixture.redacted(run.output))")
             #expect(!run.output.replacingOccurrences(of: "\"bearer\":\"\(token)\"", with: "").contains(token), "the token outside the echo")
         }
     }
@@ -91,9 +91,9 @@ struct SocketActivationTests {
             let run = try await Subprocess.run("/bin/sh", ["-c", Self.activated(daemon, client: """
                 '\(ctl)' --socket '\(daemon.socketPath)' status >/dev/null 2>&1
                 """)], seconds: 60)
-            #expect(run.output.contains("daemon exit 78"), "\(run.output)")
+            #expect(run.output.contains("daemon exit 78"), "\(DaemonFixture.redacted(run.output))")
             #expect(run.output.contains("systemd passes the API forwarder's socket \(daemon.directory)/api.sock (deviceauthd-api.socket), but Type=oauth2 needs Upstream= in [Forwarder]"),
-                    "\(run.output)")
+                    "\(DaemonFixture.redacted(run.output))")
         }
     }
 
